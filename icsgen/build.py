@@ -1,0 +1,262 @@
+"""The build pipeline, top to bottom: settings, content, plan, render, check links, write, swap.
+
+Nothing is written to the output folder until every page has rendered and every link resolved;
+the new site is made in a staging folder and swapped in whole. Rendering is a pure function of the
+loaded site and a job, so jobs run in worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import feeds
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .content import LoadOptions, Site, load_site
+from .errors import BuildFailed, Problems, nearest
+from .output import UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
+from .render import Job, Output, Renderer, special_page, synthetic_page
+from .themes import ThemeChain, theme_chain
+from .views import nav_target
+
+PARALLEL_THRESHOLD = 60  # below this many pages, starting workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path | None = None  # default: <root>/build
+    regions: tuple[str, ...] = ()
+    drafts: bool = False
+    future: bool = False
+    jobs: int = 0  # 0: one per core
+    today: dt.date | None = None
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    pages_by_region: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    seconds: float = 0.0
+    warnings: list = field(default_factory=list)
+    deps: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{r} {n}" for r, n in self.pages_by_region.items())
+        total = sum(self.pages_by_region.values())
+        return f"Built {total} pages ({parts}) into {self.out} in {self.seconds:.2f} s"
+
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Loaded:
+    """A loaded site ready to render, shared by build, check and serve."""
+
+    site: Site
+    chains: dict[str | None, ThemeChain]
+    problems: Problems
+
+
+def load(root: Path, options: BuildOptions) -> Loaded:
+    """Read settings, content and themes; raise `BuildFailed` only if nothing can be built."""
+    problems = Problems(root)
+    config = load_config(root, problems)
+    if config is None:
+        raise BuildFailed(problems.errors)
+    _check_region_choice(config, options.regions, problems)
+    site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
+                                               options.today), problems)
+    chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
+    for region in site.regions.values():
+        chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,
+                                        config.path, region.config.line)
+    _check_navigation(site, problems)
+    return Loaded(site, chains, problems)
+
+
+def plan(site: Site) -> list[Job]:
+    """Every HTML file the site needs: pages, generated section pages, news pages, hub and 404s."""
+    jobs = [Job("", special_page(site, "hub", site.config.title, "", None), None),
+            Job("404.html", special_page(site, "404", "Page not found", "404.html", None), None)]
+    for region in site.regions.values():
+        jobs.append(Job(f"{region.id}/404.html",
+                        special_page(site, "404", "Page not found", f"{region.id}/404.html", region.id),
+                        region.id))
+    for page in site.pages.values():
+        if page.kind != "news-list":
+            jobs.append(Job(page.url, page, page.region))
+    for section in site.sections.values():
+        is_news = section.key.endswith("/news") and section.key.count("/") == 1
+        if is_news:
+            page = section.index or synthetic_page(site, section.key, "news-list")
+            total = max(1, math.ceil(len(section.pages) / site.config.news_per_page))
+            for n in range(1, total + 1):
+                url = section.url if n == 1 else f"{section.url}page/{n}/"
+                numbered = page if n == 1 else _numbered(page, url, n, total)
+                jobs.append(Job(url, numbered, section.region, n, total))
+        elif section.index is None and "/" in section.key:
+            jobs.append(Job(section.url, synthetic_page(site, section.key, "section"), section.region))
+    return jobs
+
+
+def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    start = time.perf_counter()
+    out = (options.out or root / "build").resolve()
+    try:
+        check_output_dir(out, root)
+    except UnsafeOutput as exc:
+        raise BuildFailed([_problem(root, str(exc))]) from None
+    loaded = load(root, options)
+    site, problems = loaded.site, loaded.problems
+    renderer = Renderer(site, loaded.chains)
+    jobs = plan(site)
+    staging = staging_dir(out)
+    report = BuildReport(out)
+    try:
+        anchors: dict[str, frozenset[str]] = {}
+        refs = []
+        for result in render_all(renderer, jobs, staging, options.jobs, progress):
+            for path, line, message, hint in result.problems:
+                problems.add(path, line, message, hint)
+            anchors[result.job.page.key] = result.anchors
+            refs.extend((result.job.page, ref) for ref in result.refs)
+            report.deps[result.job.url] = result.deps
+        _check_anchors(site, anchors, refs, problems)
+        if problems.errors:
+            raise BuildFailed(problems.errors)
+        report.files = _write_the_rest(renderer, site, staging)
+    except BaseException:
+        discard(staging)
+        raise
+    swap_in(staging, out)
+    for region in site.regions:
+        report.pages_by_region[region] = sum(1 for j in jobs if j.region == region and "404" not in j.url)
+    report.files += len(jobs)
+    report.warnings = problems.warnings
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+# -- rendering, in this process or in workers -----------------------------------------------------
+
+_worker_renderer: Renderer | None = None
+_worker_folder: Path | None = None
+_worker_jobs: list[Job] = []
+
+
+def _render_and_write(index: int) -> tuple[int, Output]:
+    """Render job `index` (workers inherit the job list) and write it; return it without its HTML."""
+    assert _worker_renderer is not None and _worker_folder is not None
+    job = _worker_jobs[index]
+    result = _worker_renderer.render(job)
+    if result.html and not result.problems:
+        write_text(_worker_folder, job.output_path, result.html)
+    result.html = ""  # written: don't send it back between processes
+    result.job = None  # type: ignore[assignment]  # the parent has it; pages don't pickle cheaply
+    return index, result
+
+
+def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
+               progress: Progress | None = None) -> Iterator[Output]:
+    """Render and write every job, yielding results (without their HTML) in job order."""
+    global _worker_renderer, _worker_folder, _worker_jobs
+    _worker_renderer, _worker_folder, _worker_jobs = renderer, folder, jobs
+    workers = workers or os.cpu_count() or 1
+    try:
+        if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+            yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
+            return
+        context = multiprocessing.get_context("fork")  # workers inherit the loaded site
+        chunk = max(1, min(64, len(jobs) // (workers * 8)))
+        with context.Pool(workers) as pool:
+            results = pool.imap(_render_and_write, range(len(jobs)), chunksize=chunk)
+            yield from _counted(results, jobs, progress)
+    finally:
+        _worker_renderer, _worker_folder, _worker_jobs = None, None, []
+
+
+def _counted(results: Iterable[tuple[int, Output]], jobs: list[Job],
+             progress: Progress | None) -> Iterator[Output]:
+    for done, (index, result) in enumerate(results, 1):
+        result.job = jobs[index]
+        if progress and (done % 50 == 0 or done == len(jobs)):
+            progress(done, len(jobs))
+        yield result
+
+
+# -- checks that need the whole site ------------------------------------------------------------
+
+
+def _check_region_choice(config: SiteConfig, chosen: tuple[str, ...], problems: Problems) -> None:
+    known = [r.id for r in config.regions]
+    for region_id in chosen:
+        if region_id not in known:
+            problems.add(config.path, 0, f"unknown region '{region_id}'",
+                         nearest(region_id, known) or f"regions: {', '.join(known)}")
+
+
+def _check_navigation(site: Site, problems: Problems) -> None:
+    for region in site.regions.values():
+        for item in region.config.nav:
+            if nav_target(site, region.id, item.page) is None:
+                problems.add(site.config.path, item.line,
+                             f"navigation item '{item.title}' points to '{item.page}', which is not a page of "
+                             f"region '{region.id}'", "give a path inside the region, e.g. about/index.md")
+
+
+def _check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, problems: Problems) -> None:
+    for page, ref in refs:
+        target_anchors = anchors.get(ref.target)
+        if target_anchors is None or ref.fragment in target_anchors:
+            continue
+        where = "on this page" if ref.target == page.key else f"on '{ref.target}'"
+        from .errors import nearest as near
+
+        problems.add(page.source_path, ref.line, f"no heading or anchor '#{ref.fragment}' {where}",
+                     near(ref.fragment, target_anchors) or "anchors come from headings: '## Our aims' is #our-aims")
+
+
+# -- everything that is not a rendered page -----------------------------------------------------
+
+
+def _write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
+    linker = renderer.linker
+    count = 0
+    for region_key, assets in renderer.assets.items():
+        for asset in assets.values():
+            copy_file(folder, f"{region_key + '/' if region_key else ''}assets/{asset.output}", asset.source_path)
+            count += 1
+    for static in site.statics.values():
+        copy_file(folder, static.url, static.source_path)
+        count += 1
+    for region_id in site.regions:
+        write_text(folder, f"{region_id}/news/feed.xml", feeds.atom_feed(site, linker, region_id))
+        pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
+        pages += [(s.url, None) for s in site.sections.values()
+                  if s.region == region_id and s.index is None and "/" in s.key]
+        write_text(folder, f"{region_id}/sitemap.xml", feeds.sitemap(linker, pages))
+        count += 2
+    write_text(folder, "sitemap.xml", feeds.sitemap_index(linker, list(site.regions)))
+    write_text(folder, "robots.txt", feeds.robots(linker))
+    return count + 2
+
+
+def _numbered(page, url: str, number: int, total: int):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    meta = replace(page.meta, title=f"{page.meta.title} (page {number} of {total})")
+    return replace(page, url=url, meta=meta, body="")
+
+
+def _problem(root: Path, message: str):  # type: ignore[no-untyped-def]
+    from .errors import Problem
+
+    return Problem(CONFIG_FILE, 0, message)

@@ -1,0 +1,377 @@
+"""Finding the content and building the read-only site model: regions, sections and pages.
+
+Pages are keyed by their *content path* (`leeds/about/partners.md`), the name an editor writes in a
+link, and addressed by their *url* (`leeds/about/partners/`), a site path without a leading slash.
+Shared pages (`content/_shared/`) are copied into every region under the region's content path, so
+a link from a region page to `accessibility.md` finds that region's copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .config import RegionConfig, SiteConfig, freeze
+from .errors import Problems
+from .frontmatter import FrontMatter, split_page
+from .yamlio import YamlError, load_yaml
+
+CONTENT_DIR = "content"
+SHARED = "_shared"
+NEWS = "news"
+DATA = "data"
+THEME_OVERRIDES = "_theme"
+ASSETS = "assets"  # the output folder of static theme files, inside each region
+DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+IGNORED_NAMES = re.compile(
+    r"(^\.|~$|^#.*#$|\.sw[a-p]$|^4913$|___jb_(tmp|old)___$|\.kate-swp$|\.bck$|\.tmp$)"
+)
+
+
+def is_ignored(name: str) -> bool:
+    """Editors' temporary, backup and hidden files: never content."""
+    return bool(IGNORED_NAMES.search(name))
+
+
+def slugify(name: str) -> str:
+    out = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return out or "page"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: what it says (front matter and Markdown) and where it goes (url)."""
+
+    key: str  # content path, e.g. "leeds/about/partners.md"
+    region: str  # region id
+    source_path: Path  # the file an editor edits (for a shared page, the _shared file)
+    url: str  # e.g. "leeds/about/partners/"
+    kind: str  # home, page, section, news, news-list
+    section: str  # key of the section (folder) it belongs to, e.g. "leeds/about"
+    meta: FrontMatter
+    body: str
+    body_line: int
+    digest: str  # hash of the source file, for caches and change detection
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.source_path.parent.name == SHARED or f"/{SHARED}/" in self.source_path.as_posix()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A folder of a region: its own page (index.md or a generated one) and what it holds."""
+
+    key: str  # e.g. "leeds/about"; a region's root section is "leeds"
+    region: str
+    url: str
+    index: Page | None  # the folder's index.md, if any
+    pages: tuple[str, ...]  # keys of the pages directly in the folder (not the index)
+    sections: tuple[str, ...]  # keys of child sections
+    title: str
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied as it is (an image, a PDF): `key` is its content path, `url` its output path."""
+
+    key: str
+    source_path: Path
+    url: str
+
+
+@dataclass(frozen=True)
+class Region:
+    config: RegionConfig
+    home: Page | None
+    data: MappingProxyType  # name -> frozen value
+    data_files: MappingProxyType  # name -> path, for messages and dependency tracking
+    statics: tuple[StaticFile, ...]
+    override_dir: Path  # content/<id>/_theme
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build knows about the content, read-only once loaded."""
+
+    root: Path
+    config: SiteConfig
+    regions: MappingProxyType  # id -> Region, in regions.yaml order
+    pages: MappingProxyType  # key -> Page
+    sections: MappingProxyType  # key -> Section
+    statics: MappingProxyType  # key -> StaticFile
+    by_url: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT_DIR
+
+    def section_pages(self, section_key: str) -> list[Page]:
+        """The pages of a section in reading order: news newest first, others by weight then title."""
+        section = self.sections[section_key]
+        pages = [self.pages[k] for k in section.pages]
+        if _is_news(section_key):
+            return sorted(pages, key=lambda p: (p.meta.date or dt.date.min, p.key), reverse=True)
+        return sorted(pages, key=lambda p: (p.meta.weight, p.title.lower(), p.key))
+
+    def child_sections(self, section_key: str) -> list[Section]:
+        children = [self.sections[k] for k in self.sections[section_key].sections]
+        return sorted(children, key=lambda s: (s.index.meta.weight if s.index else 0, s.title.lower()))
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    regions: tuple[str, ...] = ()  # empty: all
+    drafts: bool = False
+    future: bool = False
+    today: dt.date | None = None
+
+
+def _is_news(section_key: str) -> bool:
+    return section_key.split("/", 1)[-1] == NEWS and "/" in section_key
+
+
+def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Problems) -> Site:
+    """Read every page and data file of the chosen regions into one read-only `Site`."""
+    today = options.today or dt.date.today()
+    content = root / CONTENT_DIR
+    chosen = [r for r in config.regions if not options.regions or r.id in options.regions]
+    shared = _read_tree(content / SHARED, content / SHARED, problems)
+    pages: dict[str, Page] = {}
+    regions: dict[str, Region] = {}
+    statics_by_region: dict[str, list[StaticFile]] = {}
+    for rc in chosen:
+        region_dir = content / rc.id
+        if not region_dir.is_dir():
+            problems.add(config.path, rc.line, f"region '{rc.id}' has no folder content/{rc.id}/",
+                         f"create content/{rc.id}/index.md")
+        own = _read_tree(region_dir, region_dir, problems) if region_dir.is_dir() else {}
+        files = {**shared, **own}  # a region's own file replaces the shared one at the same path
+        statics: list[StaticFile] = []
+        for rel, path in sorted(files.items()):
+            url_rel = "/".join(slugify(part) for part in rel.split("/")[:-1])
+            if not rel.endswith(".md"):
+                name = rel.rsplit("/", 1)[-1]
+                url = f"{rc.id}/{url_rel + '/' if url_rel else ''}{name}"
+                statics.append(StaticFile(f"{rc.id}/{rel}", path, url))
+                continue
+            page = _read_page(rc, rel, path, problems)
+            if page is None:
+                continue
+            if page.meta.draft and not options.drafts:
+                continue
+            if page.meta.date and page.meta.date > today and not options.future:
+                continue
+            pages[page.key] = page
+        statics_by_region[rc.id] = statics
+        data, data_files = _read_data(region_dir / DATA, problems)
+        regions[rc.id] = Region(
+            config=rc,
+            home=pages.get(f"{rc.id}/index.md"),
+            data=data,
+            data_files=data_files,
+            statics=tuple(statics),
+            override_dir=region_dir / THEME_OVERRIDES,
+        )
+        if f"{rc.id}/index.md" not in pages and region_dir.is_dir():
+            problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
+                         "create index.md with a title")
+    sections = _sections(pages, regions)
+    by_url: dict[str, str] = {}
+    for page in pages.values():
+        _claim(by_url, page.url, page.key, page.source_path, problems)
+    for section in sections.values():
+        if section.index is None:
+            _claim(by_url, section.url, section.key + "/", None, problems)
+    all_statics = {s.key: s for statics in statics_by_region.values() for s in statics}
+    for static in all_statics.values():
+        _claim(by_url, static.url, static.key, static.source_path, problems)
+    return Site(
+        root=root,
+        config=config,
+        regions=MappingProxyType(regions),
+        pages=MappingProxyType(dict(sorted(pages.items()))),
+        sections=MappingProxyType(sections),
+        statics=MappingProxyType(all_statics),
+        by_url=MappingProxyType(by_url),
+        today=today,
+    )
+
+
+def _claim(by_url: dict[str, str], url: str, key: str, path: Path | None, problems: Problems) -> None:
+    owner = by_url.get(url)
+    if owner is not None and owner != key:
+        problems.add(path or "content", 1, f"'{key}' and '{owner}' would both be written to /{url}",
+                     "rename one of them or give one a different 'slug'")
+    by_url.setdefault(url, key)
+
+
+def _read_tree(top: Path, base: Path, problems: Problems) -> dict[str, Path]:
+    """All content files under `top` by path relative to `base`, skipping data, overrides and temp files."""
+    found: dict[str, Path] = {}
+    if not top.is_dir():
+        return found
+    for path in sorted(top.rglob("*")):
+        rel_parts = path.relative_to(base).parts
+        if any(is_ignored(part) for part in rel_parts):
+            continue
+        if rel_parts[0] in (DATA, THEME_OVERRIDES) or not path.is_file():
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(base.resolve().parent):
+            problems.add(path, 0, "a link to a file outside the content folder is not followed")
+            continue
+        found["/".join(rel_parts)] = path
+    return found
+
+
+def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems) -> Page | None:
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(path, line, "not valid UTF-8 text", "save the file as UTF-8")
+        return None
+    except OSError as exc:
+        problems.add(path, 0, f"cannot read: {exc.strerror}")
+        return None
+    split = split_page(text, path, problems)
+    if split is None:
+        return None
+    meta = split.meta
+    folder, _, filename = rel.rpartition("/")
+    stem = filename[: -len(".md")]
+    section = f"{rc.id}/{folder}" if folder else rc.id
+    in_news = folder == NEWS
+    if in_news and stem != "index":
+        dated = DATE_PREFIX.match(stem)
+        if dated:
+            stem = dated.group(2)
+            if meta.date is None:
+                try:
+                    meta = _with_date(meta, dt.date.fromisoformat(dated.group(1)))
+                except ValueError:
+                    pass
+        if meta.date is None:
+            problems.add(path, 1, "a news post needs a 'date'", "add 'date: YYYY-MM-DD' to the front matter")
+            return None
+    folder_url = "/".join(slugify(part) for part in folder.split("/")) if folder else ""
+    if folder and folder.split("/")[0] == ASSETS:
+        problems.add(path, 1, f"'{ASSETS}/' is where icsgen puts theme files", "choose another folder name")
+        return None
+    if stem == "index":
+        url_rel = folder_url
+        kind = "home" if not folder else ("news-list" if in_news else "section")
+    else:
+        last = meta.slug or slugify(stem)
+        url_rel = f"{folder_url}/{last}" if folder_url else last
+        kind = "news" if in_news else "page"
+        if not folder and last == ASSETS:
+            problems.add(path, 1, f"'{ASSETS}' is where icsgen puts theme files", "give the page another 'slug'")
+            return None
+    url = f"{rc.id}/{url_rel}/" if url_rel else f"{rc.id}/"
+    return Page(
+        key=f"{rc.id}/{rel}",
+        region=rc.id,
+        source_path=path,
+        url=url,
+        kind=kind,
+        section=section,
+        meta=meta,
+        body=split.body,
+        body_line=split.body_line,
+        digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
+    )
+
+
+def _with_date(meta: FrontMatter, date: dt.date) -> FrontMatter:
+    from dataclasses import replace
+
+    return replace(meta, date=date)
+
+
+def _read_data(folder: Path, problems: Problems) -> tuple[MappingProxyType, MappingProxyType]:
+    data: dict[str, Any] = {}
+    files: dict[str, Path] = {}
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".yaml", ".yml") or is_ignored(path.name):
+                continue
+            try:
+                data[path.stem] = freeze(load_yaml(path.read_text(encoding="utf-8")))
+                files[path.stem] = path
+            except YamlError as exc:
+                problems.add(path, exc.line, exc.message)
+            except UnicodeDecodeError:
+                problems.add(path, 0, "not valid UTF-8 text", "save the file as UTF-8")
+    return MappingProxyType(data), MappingProxyType(files)
+
+
+def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProxyType:
+    """Every folder that holds pages becomes a section, including the folders in between."""
+    members: dict[str, list[str]] = {rid: [] for rid in regions}
+    for page in pages.values():
+        members.setdefault(page.section, [])
+        parts = page.section.split("/")
+        for i in range(1, len(parts)):
+            members.setdefault("/".join(parts[:i]), [])
+        if page.kind in ("page", "news"):
+            members[page.section].append(page.key)
+    sections: dict[str, Section] = {}
+    for key in sorted(members):
+        region_id, _, folder = key.partition("/")
+        index = pages.get(f"{key}/index.md")
+        folder_url = "/".join(slugify(p) for p in folder.split("/")) if folder else ""
+        children = tuple(k for k in members if k.startswith(key + "/") and "/" not in k[len(key) + 1 :])
+        title = index.title if index else (folder.rsplit("/", 1)[-1].replace("-", " ").capitalize())
+        sections[key] = Section(
+            key=key,
+            region=region_id,
+            url=f"{region_id}/{folder_url}/" if folder else f"{region_id}/",
+            index=index,
+            pages=tuple(sorted(members[key])),
+            sections=children,
+            title=title or regions[region_id].config.name,
+        )
+    return MappingProxyType(sections)
+
+
+def resolve_link(site: Site, from_key: str, target: str) -> tuple[str, Page | Section | StaticFile | None]:
+    """Find what a Markdown link points at: (the content path it names, the thing or None).
+
+    `target` is as written, without '#fragment': relative to the linking page's folder, or from
+    `content/` when it starts with '/'. A folder (`news/`) means that section.
+    """
+    if target.startswith("/"):
+        joined = posixpath.normpath(target.lstrip("/"))
+    else:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_key), target))
+    if joined.startswith("..") or joined == ".":
+        return joined, None
+    if joined in site.pages:
+        return joined, site.pages[joined]
+    if joined.endswith(".md"):
+        return joined, None
+    section = site.sections.get(joined)
+    if section is not None:
+        return joined + "/", section.index or section
+    return joined, site.statics.get(joined)

@@ -1,0 +1,103 @@
+"""Problems an editor can act on: where (file and line), what is wrong, and how to fix it.
+
+Every stage reports into a `Problems` collection instead of raising on the first mistake, so one
+run lists everything that needs fixing. `BuildFailed` carries the whole list to the command line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake, pinned to a file and (where known) a line, 1-based."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    level: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "level": self.level,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class Problems:
+    """An ordered, duplicate-free collection of problems, with paths shown relative to the root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._items: dict[Problem, None] = {}
+
+    def add(
+        self,
+        path: Path | str,
+        line: int | None,
+        message: str,
+        hint: str = "",
+        level: str = ERROR,
+    ) -> None:
+        self._items[Problem(self.display(path), line or 0, message, hint, level)] = None
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self._items[problem] = None
+
+    def display(self, path: Path | str) -> str:
+        """The path as an editor would type it: relative to the project root, with slashes."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.level == WARNING]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(sorted(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+
+class BuildFailed(Exception):
+    """Raised when a run found errors; the previous output has been left alone."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def nearest(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' hint for a misspelt key, or an empty string when nothing is close."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""

@@ -1,0 +1,83 @@
+"""Machine-readable outputs: Atom feeds, sitemaps and robots.txt. All addresses are absolute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.sax.saxutils import escape
+
+from .content import Page, Site
+from .urls import Linker
+
+FEED_ENTRIES = 20
+
+
+def _stamp(day: dt.date | None) -> str:
+    return f"{(day or dt.date(2000, 1, 1)).isoformat()}T00:00:00Z"
+
+
+def atom_feed(site: Site, linker: Linker, region_id: str) -> str:
+    region = site.regions[region_id].config
+    section = f"{region_id}/news"
+    posts = site.section_pages(section)[:FEED_ENTRIES] if section in site.sections else []
+    feed_url = linker.absolute(f"{region_id}/news/feed.xml")
+    news_url = linker.absolute(f"{region_id}/news/")
+    updated = max((p.meta.updated or p.meta.date or dt.date.min for p in posts), default=None)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{escape(site.config.language)}">',
+        f"  <title>{escape(region.name)}: news</title>",
+        f'  <link rel="self" href="{escape(feed_url)}"/>',
+        f'  <link rel="alternate" type="text/html" href="{escape(news_url)}"/>',
+        f"  <id>{escape(feed_url)}</id>",
+        f"  <updated>{_stamp(updated)}</updated>",
+        f"  <author><name>{escape(region.owner or region.name)}</name></author>",
+    ]
+    for post in posts:
+        url = escape(linker.absolute(post.url))
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(post.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href="{url}"/>',
+            f"    <id>{url}</id>",
+            f"    <published>{_stamp(post.meta.date)}</published>",
+            f"    <updated>{_stamp(post.meta.updated or post.meta.date)}</updated>",
+        ]
+        if post.meta.author:
+            lines.append(f"    <author><name>{escape(post.meta.author)}</name></author>")
+        if post.meta.summary:
+            lines.append(f"    <summary>{escape(post.meta.summary)}</summary>")
+        lines.append("  </entry>")
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def sitemap(linker: Linker, pages: list[tuple[str, dt.date | None]]) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for url, modified in sorted(pages):
+        lines.append(f"  <url><loc>{escape(linker.absolute(url))}</loc>"
+                     + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def sitemap_index(linker: Linker, region_ids: list[str]) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"  <sitemap><loc>{escape(linker.absolute(f'{r}/sitemap.xml'))}</loc></sitemap>"
+              for r in region_ids]
+    lines.append("</sitemapindex>")
+    return "\n".join(lines) + "\n"
+
+
+def robots(linker: Linker) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {linker.absolute('sitemap.xml')}\n"
+
+
+def last_modified(page: Page) -> dt.date | None:
+    dates = [d for d in (page.meta.updated, page.meta.reviewed, page.meta.date) if d]
+    return max(dates) if dates else None

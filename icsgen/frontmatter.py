@@ -1,0 +1,108 @@
+"""Splitting a page file into its YAML front matter and Markdown body, and checking the fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import schema as s
+from .config import freeze
+from .errors import Problems
+from .yamlio import YamlError, load_yaml
+
+FRONT_MATTER = s.Schema(
+    "front matter",
+    (
+        s.Field("title", s.text, "every page needs a title, e.g. 'title: About us'", True),
+        s.Field("summary", s.optional_text, "one or two sentences for listings and search", default=""),
+        s.Field("date", s.date, "publication date, YYYY-MM-DD"),
+        s.Field("updated", s.date, "date of the last substantial update, YYYY-MM-DD"),
+        s.Field("author", s.optional_text, "who wrote it", default=""),
+        s.Field("tags", s.text_list, "a list of topics", default=()),
+        s.Field("draft", s.boolean, "true leaves the page out of the published site", default=False),
+        s.Field("template", s.slug, "a template name such as partners or contact"),
+        s.Field("weight", s.whole_number, "order within its section, lower first", default=0),
+        s.Field("nav_title", s.optional_text, "a shorter title for breadcrumbs", default=""),
+        s.Field("reviewed", s.date, "when the page was last reviewed, YYYY-MM-DD"),
+        s.Field("review_due", s.date, "when the page is next due for review, YYYY-MM-DD"),
+        s.Field("toc", s.boolean, "show or hide the contents list"),
+        s.Field("slug", s.slug, "the last part of the page address"),
+        s.Field("extra", s.mapping, "free-form values for templates", default={}),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The checked fields of one page, plus where each came from."""
+
+    title: str
+    summary: str
+    date: dt.date | None
+    updated: dt.date | None
+    author: str
+    tags: tuple[str, ...]
+    draft: bool
+    template: str | None
+    weight: int
+    nav_title: str
+    reviewed: dt.date | None
+    review_due: dt.date | None
+    toc: bool | None
+    slug: str | None
+    extra: MappingProxyType
+    lines: MappingProxyType  # field name -> line in the file
+
+
+@dataclass(frozen=True)
+class SplitPage:
+    meta: FrontMatter
+    body: str
+    body_line: int  # the file line on which the body starts
+
+
+def split_page(text: str, path: Path, problems: Problems) -> SplitPage | None:
+    """Split and check a page; return None when the front matter is unusable (problems recorded)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.add(
+            path, 1, "no front matter", "start the file with a line '---', then 'title: ...', then '---'"
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        problems.add(path, 1, "front matter is not closed", "add a line '---' after the front matter")
+        return None
+    try:
+        raw: Any = load_yaml("\n".join(lines[1:end]), first_line=2)
+    except YamlError as exc:
+        problems.add(path, exc.line, exc.message)
+        return None
+    before = len(problems.errors)
+    values = FRONT_MATTER.validate(raw, path, 1, problems)
+    if len(problems.errors) > before and not values.get("title"):
+        return None
+    line_map = dict(getattr(raw, "lines", {}) or {})
+    meta = FrontMatter(
+        title=values["title"] or "",
+        summary=values["summary"],
+        date=values["date"],
+        updated=values["updated"],
+        author=values["author"],
+        tags=values["tags"],
+        draft=values["draft"],
+        template=values["template"],
+        weight=values["weight"],
+        nav_title=values["nav_title"],
+        reviewed=values["reviewed"],
+        review_due=values["review_due"],
+        toc=values["toc"],
+        slug=values["slug"],
+        extra=freeze(values["extra"]),
+        lines=MappingProxyType(line_map),
+    )
+    return SplitPage(meta, "\n".join(lines[end + 1 :]), end + 2)

@@ -1,0 +1,238 @@
+"""The Markdown setup and icsgen's own processing of the converted page.
+
+One `Markdown` instance per process is reused (`reset()` between pages): building one costs far
+more than converting a typical page. After conversion a tree processor, running last, does three
+jobs on the element tree in one walk:
+
+* turns admonitions (`!!! inset`, `!!! warning`, `!!! details`) into NHS design system components;
+* rewrites links to `.md` files and content files into relative links to their output, and records
+  each link (with its line in the source) so missing pages and `#anchors` become build errors;
+* records the page's anchors (every `id`) for other pages' links to check against.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import nearest
+
+EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+COMPONENTS = ("inset", "warning", "important", "details", "expander")
+# ids the theme uses itself; a heading with the same text gets a suffix instead
+RESERVED_IDS = frozenset({"top", "maincontent", "contents", "header", "footer", "navigation"})
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A link to another page's anchor, checked once every page's anchors are known."""
+
+    target: str  # page key
+    fragment: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a link resolves to: the output site path (e.g. 'leeds/about/') and, for pages, the key."""
+
+    url: str
+    page_key: str | None = None
+
+
+@dataclass
+class PageLinks:
+    """What one conversion needs to resolve links, and what it found."""
+
+    resolve: Callable[[str], LinkTarget | str]  # target path -> target, or a message why not
+    relative: Callable[[str], str]  # site path -> href from this page
+    source: str  # the Markdown as written, for line numbers
+    first_line: int
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
+    refs: list[LinkRef] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    _cursor: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, needle: str) -> int:
+        """The line where `needle` next appears in the source (successive calls move on)."""
+        start = self._cursor.get(needle, 0)
+        index = self.source.find(needle, start)
+        if index < 0:
+            index = self.source.find(needle)
+        if index < 0:
+            return self.first_line
+        self._cursor[needle] = index + 1
+        return self.first_line + self.source.count("\n", 0, index)
+
+
+@dataclass(frozen=True)
+class Converted:
+    html: str
+    toc: tuple[dict[str, Any], ...]  # h2 entries with h3 children: {id, title, children}
+    h2_count: int
+
+
+class _PageProcessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.links: PageLinks | None = None
+
+    def run(self, root: ET.Element) -> None:
+        assert self.links is not None
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "div" and "admonition" in child.get("class", "").split():
+                    parent[index] = self._component(child)
+                elif child.tag == "table":
+                    wrapper = ET.Element("div", {"class": "nhsuk-table-responsive"})
+                    child.set("class", (child.get("class", "") + " nhsuk-table").strip())
+                    wrapper.append(child)
+                    parent[index] = wrapper
+        for element in root.iter():
+            ident = element.get("id")
+            if ident:
+                if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    ident = _anchor(ident)
+                    element.set("id", ident)
+                self.links.anchors.add(ident)
+            if element.tag == "a" and element.get("href") is not None:
+                self._link(element, "href")
+            elif element.tag == "img":
+                if not (element.get("alt") or "").strip():
+                    src = element.get("src", "")
+                    self.links.problems.append((
+                        self.links.line_of(src), f"image '{src}' has no alt text",
+                        "describe what it shows: ![A map of the region](map.png)",
+                    ))
+                self._link(element, "src")
+
+    def _link(self, element: ET.Element, attr: str) -> None:
+        links = self.links
+        assert links is not None
+        href = element.get(attr, "")
+        if not href:
+            links.problems.append((links.first_line, f"a link with an empty {attr}", ""))
+            return
+        if EXTERNAL.match(href):
+            return
+        path, _, fragment = href.partition("#")
+        line = links.line_of(href)
+        if not path:
+            links.refs.append(LinkRef("", fragment, line))
+            return
+        target = links.resolve(path.split("?", 1)[0])
+        if isinstance(target, str):
+            links.problems.append((line, f"link to '{href}': {target}", ""))
+            return
+        if fragment:
+            if target.page_key is None:
+                links.problems.append((line, f"link to '{href}': only pages have #anchors", ""))
+            else:
+                links.refs.append(LinkRef(target.page_key, fragment, line))
+        element.set(attr, links.relative(target.url + (f"#{fragment}" if fragment else "")))
+
+    def _component(self, div: ET.Element) -> ET.Element:
+        kinds = [c for c in div.get("class", "").split() if c != "admonition"]
+        kind = kinds[0] if kinds else ""
+        title_el = next((c for c in div if c.get("class") == "admonition-title"), None)
+        title = "".join(title_el.itertext()).strip() if title_el is not None else ""
+        body = [c for c in div if c is not title_el]
+        if kind == "inset":
+            out = ET.Element("div", {"class": "nhsuk-inset-text"})
+            hidden = ET.SubElement(out, "span", {"class": "nhsuk-u-visually-hidden"})
+            hidden.text = "Information: "
+            out.extend(body)
+        elif kind in ("warning", "important"):
+            out = ET.Element("div", {"class": "nhsuk-warning-callout"})
+            label = ET.SubElement(out, "p", {"class": "nhsuk-warning-callout__label"})
+            label_text = title if title and title.lower() != kind else "Important"
+            if label_text != "Important":
+                hidden = ET.SubElement(label, "span", {"class": "nhsuk-u-visually-hidden"})
+                hidden.text = "Important: "
+                hidden.tail = label_text
+            else:
+                label.text = label_text
+            out.extend(body)
+        elif kind in ("details", "expander"):
+            classes = "nhsuk-details" + (" nhsuk-expander" if kind == "expander" else "")
+            out = ET.Element("details", {"class": classes})
+            summary = ET.SubElement(out, "summary", {"class": "nhsuk-details__summary"})
+            text = ET.SubElement(summary, "span", {"class": "nhsuk-details__summary-text"})
+            text.text = title if title and title.lower() != kind else "More information"
+            inner = ET.SubElement(out, "div", {"class": "nhsuk-details__text"})
+            inner.extend(body)
+        else:
+            assert self.links is not None
+            self.links.problems.append((
+                self.links.line_of(f"!!! {kind}"), f"unknown component '{kind}'",
+                nearest(kind, COMPONENTS) or f"use one of: {', '.join(COMPONENTS)}",
+            ))
+            out = div
+        out.tail = div.tail
+        return out
+
+
+class _IcsgenExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        self.processor = _PageProcessor(md)
+        md.treeprocessors.register(self.processor, "icsgen", 1)  # after toc (5) and attr_list (8)
+
+
+class MarkdownConverter:
+    """A reusable converter; not thread-safe (one per process or thread)."""
+
+    def __init__(self) -> None:
+        self._ext = _IcsgenExtension()
+        self._md = markdown.Markdown(
+            extensions=[
+                "tables", "attr_list", "admonition", "def_list", "fenced_code", "abbr",
+                "sane_lists", "md_in_html",
+                "toc", self._ext,
+            ],
+            extension_configs={"toc": {"slugify": toc_slugify, "toc_depth": "2-6"}},
+            output_format="html",
+        )
+
+    def convert(self, text: str, links: PageLinks) -> Converted:
+        self._md.reset()
+        self._ext.processor.links = links
+        try:
+            html = self._md.convert(text)
+        finally:
+            self._ext.processor.links = None
+        tokens = getattr(self._md, "toc_tokens", [])
+        toc = tuple(
+            {
+                "id": _anchor(t["id"]),
+                "title": t["name"],
+                "children": tuple(
+                    {"id": _anchor(c["id"]), "title": c["name"], "children": ()}
+                    for c in t["children"] if c["level"] == 3
+                ),
+            }
+            for t in _flatten_to_level(tokens, 2)
+        )
+        return Converted(html, toc, len(toc))
+
+
+def _anchor(ident: str) -> str:
+    return f"{ident}-section" if ident in RESERVED_IDS else ident
+
+
+def _flatten_to_level(tokens: list[dict[str, Any]], level: int) -> list[dict[str, Any]]:
+    """toc tokens nest by level; an h2 may sit under an (unexpected) h1 in the body."""
+    out: list[dict[str, Any]] = []
+    for token in tokens:
+        if token["level"] == level:
+            out.append(token)
+        elif token["level"] < level:
+            out.extend(_flatten_to_level(token["children"], level))
+    return out

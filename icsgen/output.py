@@ -1,0 +1,71 @@
+"""Writing the site safely: into a fresh staging folder, swapped in only when the build succeeded.
+
+An editor's mistake must never cost them the last good site, and icsgen must never delete a folder
+it did not make. Every output folder carries a marker file; a non-empty folder without one (say
+`--out content` by accident) is refused, not replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+MARKER = ".icsgen-build"
+
+
+class UnsafeOutput(Exception):
+    """The chosen output folder is not one icsgen may replace."""
+
+
+def check_output_dir(out: Path, root: Path) -> None:
+    out, root = out.resolve(), root.resolve()
+    protected = [root, root / "content", root / "themes", root / "icsgen", root / "tests", root / ".git"]
+    if out in protected or any(p.is_relative_to(out) for p in protected if p != root) or any(
+        out.is_relative_to(p) for p in protected[1:]
+    ):
+        raise UnsafeOutput(f"{out} holds the project's own files; choose another --out folder")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise UnsafeOutput(
+            f"{out} already exists and was not made by icsgen, so it will not be replaced; "
+            "choose an empty or new --out folder"
+        )
+
+
+def staging_dir(out: Path) -> Path:
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    (staging / MARKER).write_text("This folder is made by icsgen build and replaced by the next build.\n")
+    return staging
+
+
+def write_text(folder: Path, rel: str, text: str) -> None:
+    path = folder / rel
+    if not path.resolve().is_relative_to(folder.resolve()):  # never outside the output folder
+        raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def copy_file(folder: Path, rel: str, source: Path) -> None:
+    path = folder / rel
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, path)
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames, so the old site stays whole until the last moment."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,308 @@
+"""Rendering one output page: region variables in the body, Markdown, then the theme's template.
+
+`Renderer.render(job)` is a pure function of the loaded site and the job: it touches no shared
+state and writes no files, so the build can run jobs in any order, in several processes, and the
+preview server can re-run just the jobs a change affects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .content import Page, Site, resolve_link
+from .frontmatter import FrontMatter
+from .markdown import LinkRef, LinkTarget, MarkdownConverter, PageLinks
+from .themes import Asset, ThemeChain, collect_assets
+from .urls import Linker
+from .views import DataView, Deps, PageView, RegionView, RenderScope, SiteView
+
+DEFAULT_TEMPLATES = {
+    "home": "home.html",
+    "page": "page.html",
+    "section": "section.html",
+    "news": "news-article.html",
+    "news-list": "news-list.html",
+    "hub": "hub.html",
+    "404": "404.html",
+}
+ID_ATTR = re.compile(r'\sid="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Job:
+    """One HTML file to write. `page` is a real page or one made up for a generated listing."""
+
+    url: str  # site path of the output: 'leeds/about/' or '404.html'
+    page: Page
+    region: str | None
+    number: int = 1  # for paginated news listings
+    total: int = 1
+
+    @property
+    def output_path(self) -> str:
+        return self.url if self.url.endswith(".html") else self.url + "index.html"
+
+
+@dataclass
+class Output:
+    """What rendering one job produced, and what it found wrong."""
+
+    job: Job
+    html: str = ""
+    anchors: frozenset[str] = frozenset()
+    refs: list[LinkRef] = field(default_factory=list)
+    problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
+    deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def date_long(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def date_iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+class _TrackingEnvironment(jinja2.Environment):
+    """Records every template a render loads, including through extends, include and import."""
+
+    deps: Deps | None = None
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        if self.deps is not None and isinstance(name, str):
+            self.deps.templates.add(name)
+        return super().get_template(name, parent, globals)
+
+
+class Renderer:
+    """Holds one Jinja environment per theme chain, the asset lists, and a Markdown converter."""
+
+    def __init__(self, site: Site, chains: dict[str | None, ThemeChain]) -> None:
+        self.site = site
+        self.linker = Linker(site.config)
+        self.chains = chains
+        self.assets: dict[str | None, dict[str, Asset]] = {k: collect_assets(c) for k, c in chains.items()}
+        self.envs = {k: self._environment(c) for k, c in chains.items()}
+        self.markdown = MarkdownConverter()
+        self.body_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                             keep_trailing_newline=True)
+
+    def _environment(self, chain: ThemeChain) -> _TrackingEnvironment:
+        env = _TrackingEnvironment(
+            loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        env.filters["date_long"] = date_long
+        env.filters["date_iso"] = date_iso
+        return env
+
+    def asset_url(self, region: str | None, logical: str) -> str:
+        """The site path of a static theme file in the folder of `region` (or the hub's)."""
+        asset = self.assets[region].get(logical)
+        if asset is None:
+            raise jinja2.TemplateRuntimeError(f"no static file '{logical}' in the theme")
+        prefix = f"{region}/" if region else ""
+        return f"{prefix}assets/{asset.output}"
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def render(self, job: Job) -> Output:
+        out = Output(job)
+        page = job.page
+        deps = Deps()
+        absolute = job.url.endswith("404.html")  # served at any address, so links must be absolute
+        scope = RenderScope(self.site, self.linker, job.url, deps)
+        if absolute:
+            scope = _AbsoluteScope(self.site, self.linker, job.url, deps)
+        body = page.body
+        region_view = RegionView(job.region, scope, job.url) if job.region else None
+        data_view = DataView(job.region, self.site.regions[job.region].data, deps) if job.region else {}
+        site_view = SiteView(scope)
+        if "{{" in body or "{%" in body:
+            body = self._render_body(page, body, site_view, region_view, data_view, out)
+            if body is None:
+                return out
+        links = PageLinks(
+            resolve=lambda target: self._resolve(page, target),
+            relative=scope.link,
+            source=page.body,
+            first_line=page.body_line,
+        )
+        converted = self.markdown.convert(body, links) if job.number == 1 else None
+        for line, message, hint in links.problems:
+            out.problems.append((page.source_path, line, message, hint))
+        out.refs = [r if r.target else replace(r, target=page.key) for r in links.refs]
+        view = PageView(page, scope, converted.html if converted else "",
+                        converted.toc if converted else (), current=True)
+        context: dict[str, Any] = {
+            "site": site_view,
+            "region": region_view,
+            "data": data_view,
+            "page": view,
+            "url": lambda target: scope.link(target if isinstance(target, str) else target._page.url),
+            "asset": lambda logical: scope.link(self.asset_url(job.region, logical)),
+        }
+        if job.region:
+            context["feed_url"] = scope.link(f"{job.region}/news/feed.xml")
+        if page.kind == "news-list":
+            context["paginator"] = self._paginator(job, scope)
+        env = self.envs[job.region]
+        name = page.meta.template + ".html" if page.meta.template else DEFAULT_TEMPLATES[page.kind]
+        env.deps = deps
+        try:
+            out.html = env.get_template(name).render(context)
+        except jinja2.TemplateNotFound as exc:
+            if exc.name == name and page.meta.template:
+                line = page.meta.lines.get("template", 1)
+                out.problems.append((page.source_path, line, f"unknown template '{page.meta.template}'",
+                                     f"available: {', '.join(self.template_names(job.region))}"))
+            else:
+                out.problems.append((page.source_path, 1, f"template '{exc.name}' not found", ""))
+        except jinja2.TemplateSyntaxError as exc:
+            out.problems.append((Path(exc.filename or name), exc.lineno, f"template error: {exc.message}", ""))
+        except Exception as exc:  # a template failed while rendering: point at its line
+            path, line = _template_position(exc, self.chains[job.region])
+            out.problems.append((path or Path(name), line,
+                                 f"template error while rendering {page.source_path.name}: {_describe(exc)}", ""))
+        finally:
+            env.deps = None
+        out.anchors = frozenset(ID_ATTR.findall(out.html))
+        out.deps = deps.frozen()
+        return out
+
+    def template_names(self, region: str | None) -> list[str]:
+        names = set()
+        for folder in self.chains[region].template_dirs:
+            names.update(p.stem for p in folder.glob("*.html"))
+        return sorted(names)
+
+    def _render_body(self, page: Page, body: str, site: SiteView, region: RegionView | None,
+                     data: Any, out: Output) -> str | None:
+        """Fill in region variables such as {{ region.name }}; an error points at the page's line."""
+        try:
+            template = self.body_env.from_string(body)
+            return template.render(site=site, region=region, data=data, page=page.meta)
+        except jinja2.TemplateSyntaxError as exc:
+            out.problems.append((page.source_path, page.body_line + exc.lineno - 1,
+                                 f"error in a {{{{ }}}} variable: {exc.message}", ""))
+        except Exception as exc:
+            line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                         if f.filename == "<template>"), 1)
+            out.problems.append((page.source_path, page.body_line + (line or 1) - 1,
+                                 f"error in a {{{{ }}}} variable: {_describe(exc)}",
+                                 "region variables look like {{ region.name }} or {{ region.contact.email }}"))
+        return None
+
+    def _resolve(self, page: Page, target: str) -> LinkTarget | str:
+        from .content import Section, StaticFile
+
+        written, found = resolve_link(self.site, page.key, target)
+        if found is None:
+            if written.endswith(".md"):
+                return f"no page '{written}' (from content/)"
+            return f"no page or file '{written}' in content/"
+        if isinstance(found, Page):
+            return LinkTarget(found.url, found.key)
+        if isinstance(found, Section):
+            return LinkTarget(found.url, None)
+        if isinstance(found, StaticFile):
+            return LinkTarget(found.url, None)
+        return "cannot link to this"
+
+    def _paginator(self, job: Job, scope: RenderScope) -> Paginator:
+        section_key = job.page.section
+        site = self.site
+        all_posts = site.section_pages(section_key)
+        scope.deps.sections.add(section_key)
+        size = site.config.news_per_page
+        chunk = all_posts[(job.number - 1) * size : job.number * size]
+        base = site.sections[section_key].url
+
+        def page_url(n: int) -> str:
+            return scope.link(base if n == 1 else f"{base}page/{n}/")
+
+        return Paginator(
+            items=[PageView(p, scope) for p in chunk],
+            number=job.number,
+            total=job.total,
+            prev_url=page_url(job.number - 1) if job.number > 1 else None,
+            next_url=page_url(job.number + 1) if job.number < job.total else None,
+            pages=[{"number": n, "url": page_url(n), "current": n == job.number}
+                   for n in range(1, job.total + 1)],
+        )
+
+
+@dataclass(frozen=True)
+class Paginator:
+    """One page of a news listing (an object, not a dict: `paginator.items` must be the posts)."""
+
+    items: list[PageView]
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    pages: list[dict[str, Any]]
+
+
+class _AbsoluteScope(RenderScope):
+    def link(self, to_url: str) -> str:
+        path, hash_, fragment = to_url.partition("#")
+        if not path:
+            return hash_ + fragment
+        return self.linker.absolute(path) + hash_ + fragment
+
+
+def _template_position(exc: BaseException, chain: ThemeChain) -> tuple[Path | None, int]:
+    """The innermost template frame of a traceback (Jinja rewrites frames to template lines)."""
+    dirs = [str(d) for d in chain.template_dirs]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html") and any(frame.filename.startswith(d) for d in dirs):
+            return Path(frame.filename), frame.lineno or 1
+    return None, 1
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"{exc.message} (a misspelt variable, or a value missing from the data?)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def synthetic_page(site: Site, section_key: str, kind: str) -> Page:
+    """A stand-in page for a folder that has no index.md: its listing still needs a page."""
+    section = site.sections[section_key]
+    folder = site.content_dir / section_key
+    meta = FrontMatter(
+        title=section.title if kind != "news-list" or section.title != "News" else "News",
+        summary="", date=None, updated=None, author="", tags=(), draft=False, template=None,
+        weight=0, nav_title="", reviewed=None, review_due=None, toc=None, slug=None,
+        extra=_EMPTY, lines=_EMPTY,
+    )
+    return Page(key=f"{section_key}/", region=section.region, source_path=folder, url=section.url,
+                kind=kind, section=section_key, meta=meta, body="", body_line=1, digest="")
+
+
+def special_page(site: Site, kind: str, title: str, url: str, region: str | None) -> Page:
+    meta = FrontMatter(
+        title=title, summary=site.config.description if kind == "hub" else "", date=None,
+        updated=None, author="", tags=(), draft=False, template=None, weight=0, nav_title="",
+        reviewed=None, review_due=None, toc=None, slug=None, extra=_EMPTY, lines=_EMPTY,
+    )
+    return Page(key=f"<{kind}:{region or ''}>", region=region or "", source_path=site.config.path,
+                url=url, kind=kind, section="", meta=meta, body="", body_line=1, digest="")
+
+
+from types import MappingProxyType  # noqa: E402
+
+_EMPTY: MappingProxyType = MappingProxyType({})
