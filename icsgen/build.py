@@ -13,13 +13,13 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import feeds
-from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import LoadOptions, Site, load_site
-from .errors import BuildFailed, Problems, nearest
+from .config import SiteConfig, load_config
+from .content import LoadOptions, Page, Site, load_site
+from .errors import BuildFailed, Problem, Problems, nearest
 from .output import UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
 from .render import Job, Output, Renderer, special_page, synthetic_page
 from .themes import ThemeChain, theme_chain
@@ -113,7 +113,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     try:
         check_output_dir(out, root)
     except UnsafeOutput as exc:
-        raise BuildFailed([_problem(root, str(exc))]) from None
+        raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
     loaded = load(root, options)
     site, problems = loaded.site, loaded.problems
     renderer = Renderer(site, loaded.chains)
@@ -218,10 +218,8 @@ def _check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, p
         if target_anchors is None or ref.fragment in target_anchors:
             continue
         where = "on this page" if ref.target == page.key else f"on '{ref.target}'"
-        from .errors import nearest as near
-
         problems.add(page.source_path, ref.line, f"no heading or anchor '#{ref.fragment}' {where}",
-                     near(ref.fragment, target_anchors) or "anchors come from headings: '## Our aims' is #our-aims")
+                     nearest(ref.fragment, target_anchors) or "anchors come from headings: '## Our aims' is #our-aims")
 
 
 # -- everything that is not a rendered page -----------------------------------------------------
@@ -249,14 +247,7 @@ def _write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
     return count + 2
 
 
-def _numbered(page, url: str, number: int, total: int):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
+def _numbered(page: Page, url: str, number: int, total: int) -> Page:
+    """Page N of a news listing: its own address and a title that says which page it is."""
     meta = replace(page.meta, title=f"{page.meta.title} (page {number} of {total})")
     return replace(page, url=url, meta=meta, body="")
-
-
-def _problem(root: Path, message: str):  # type: ignore[no-untyped-def]
-    from .errors import Problem
-
-    return Problem(CONFIG_FILE, 0, message)

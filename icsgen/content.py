@@ -8,11 +8,12 @@ a link from a region page to `accessibility.md` finds that region's copy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -267,10 +268,8 @@ def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems) -> Pa
         if dated:
             stem = dated.group(2)
             if meta.date is None:
-                try:
-                    meta = _with_date(meta, dt.date.fromisoformat(dated.group(1)))
-                except ValueError:
-                    pass
+                with contextlib.suppress(ValueError):  # a bad prefix is reported as a missing date
+                    meta = replace(meta, date=dt.date.fromisoformat(dated.group(1)))
         if meta.date is None:
             problems.add(path, 1, "a news post needs a 'date'", "add 'date: YYYY-MM-DD' to the front matter")
             return None
@@ -301,12 +300,6 @@ def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems) -> Pa
         body_line=split.body_line,
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
     )
-
-
-def _with_date(meta: FrontMatter, date: dt.date) -> FrontMatter:
-    from dataclasses import replace
-
-    return replace(meta, date=date)
 
 
 def _read_data(folder: Path, problems: Problems) -> tuple[MappingProxyType, MappingProxyType]:

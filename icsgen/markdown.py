@@ -58,7 +58,6 @@ class PageLinks:
     first_line: int
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
     refs: list[LinkRef] = field(default_factory=list)
-    anchors: set[str] = field(default_factory=set)
     _cursor: dict[str, int] = field(default_factory=dict)
 
     def line_of(self, needle: str) -> int:
@@ -98,11 +97,8 @@ class _PageProcessor(Treeprocessor):
                     parent[index] = wrapper
         for element in root.iter():
             ident = element.get("id")
-            if ident:
-                if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                    ident = _anchor(ident)
-                    element.set("id", ident)
-                self.links.anchors.add(ident)
+            if ident and element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                element.set("id", _anchor(ident))
             if element.tag == "a" and element.get("href") is not None:
                 self._link(element, "href")
             elif element.tag == "img":
@@ -181,7 +177,7 @@ class _PageProcessor(Treeprocessor):
 
 
 class _IcsgenExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         self.processor = _PageProcessor(md)
         md.treeprocessors.register(self.processor, "icsgen", 1)  # after toc (5) and attr_list (8)
 

@@ -12,18 +12,20 @@ import re
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .content import Page, Site, resolve_link
+from .content import Page, Section, Site, StaticFile, resolve_link
 from .frontmatter import FrontMatter
 from .markdown import LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from .themes import Asset, ThemeChain, collect_assets
 from .urls import Linker
 from .views import DataView, Deps, PageView, RegionView, RenderScope, SiteView
 
+_EMPTY: MappingProxyType = MappingProxyType({})
 DEFAULT_TEMPLATES = {
     "home": "home.html",
     "page": "page.html",
@@ -76,7 +78,7 @@ class _TrackingEnvironment(jinja2.Environment):
 
     deps: Deps | None = None
 
-    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
         if self.deps is not None and isinstance(name, str):
             self.deps.templates.add(name)
         return super().get_template(name, parent, globals)
@@ -206,8 +208,6 @@ class Renderer:
         return None
 
     def _resolve(self, page: Page, target: str) -> LinkTarget | str:
-        from .content import Section, StaticFile
-
         written, found = resolve_link(self.site, page.key, target)
         if found is None:
             if written.endswith(".md"):
@@ -215,9 +215,7 @@ class Renderer:
             return f"no page or file '{written}' in content/"
         if isinstance(found, Page):
             return LinkTarget(found.url, found.key)
-        if isinstance(found, Section):
-            return LinkTarget(found.url, None)
-        if isinstance(found, StaticFile):
+        if isinstance(found, Section | StaticFile):
             return LinkTarget(found.url, None)
         return "cannot link to this"
 
@@ -303,6 +301,3 @@ def special_page(site: Site, kind: str, title: str, url: str, region: str | None
                 url=url, kind=kind, section="", meta=meta, body="", body_line=1, digest="")
 
 
-from types import MappingProxyType  # noqa: E402
-
-_EMPTY: MappingProxyType = MappingProxyType({})

@@ -52,7 +52,7 @@ class Schema:
             key_line = lines.get(key, line)
             spec = self.by_name.get(key) if isinstance(key, str) else None
             if spec is None:
-                hint = nearest(str(key), self.by_name) or f"put free-form values under 'extra:'"
+                hint = nearest(str(key), self.by_name) or "put free-form values under 'extra:'"
                 problems.add(path, key_line, f"unknown key '{key}' in {self.name}", hint)
                 continue
             try:
