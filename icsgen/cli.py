@@ -30,7 +30,19 @@ def report_problems(problems: list[Problem], heading: str) -> None:
     click.secho(f"{heading}: {errors} {noun} to fix.", fg="red", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Turns an unexpected error in any command into one line (or a traceback with --verbose)."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception:
+            _unexpected(ctx)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="icsgen")
 @click.option("--verbose", is_flag=True, help="Show full tracebacks of unexpected errors.")
 @click.pass_context
@@ -42,6 +54,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
       icsgen build          write the whole site into build/
       icsgen serve          preview while you edit, at http://127.0.0.1:8000/
       icsgen check          find mistakes in the content without building
+      icsgen new --help     start a new region, page or news post
     """
     ctx.obj = {"verbose": verbose}
 
@@ -85,13 +98,128 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
 
 
 def _unexpected(ctx: click.Context) -> None:
-    if ctx.find_root().obj.get("verbose"):
+    if (ctx.find_root().obj or {}).get("verbose"):
         traceback.print_exc()
     else:
-        kind, value, _ = sys.exc_info()
+        kind, value, tb = sys.exc_info()
         name = kind.__name__ if kind else "Error"
-        click.echo(f"icsgen: unexpected error: {name}: {value} (run with --verbose for details)", err=True)
+        click.echo(f"icsgen: unexpected error at {_where(value, tb)}: {name}: {value} "
+                   "(run icsgen --verbose ... for the full traceback)", err=True)
     ctx.exit(2)
+
+
+def _where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-def]
+    """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render.py:120'."""
+    filename = getattr(error, "filename", None)
+    if isinstance(filename, str | Path) and filename:
+        return str(filename)
+    frames = traceback.extract_tb(tb) if tb else []
+    if not frames:
+        return "an unknown place"
+    frame = frames[-1]
+    path = Path(frame.filename)
+    package = Path(__file__).resolve().parent
+    shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package.parent) \
+        else frame.filename
+    return f"{shown}:{frame.lineno}"
+
+
+# -- icsgen new (icsgen/scaffold.py does the work) -------------------------------------------------
+
+
+@main.group("new")
+def new_group() -> None:
+    """Start a new region, page or news post from ready-made files.
+
+    Nothing that exists is ever overwritten. The new files build and pass
+    'icsgen check' straight away; then edit them.
+
+    \b
+    Examples:
+      icsgen new region west-yorkshire --name "West Yorkshire"
+      icsgen new page west-yorkshire about/our-board --title "Our board"
+      icsgen new news west-yorkshire --title "New walk-in centre opens"
+    """
+
+
+def _report_created(created, root: Path) -> None:  # type: ignore[no-untyped-def]
+    from .scaffold import NEXT_STEP
+
+    def show(path: Path) -> str:
+        resolved, base = path.resolve(), root.resolve()
+        return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(path)
+
+    for path in created.changed:
+        click.echo(f"  changed  {show(path)}")
+    for path in created.files:
+        click.echo(f"  created  {show(path)}")
+    for note in created.notes:
+        click.echo(note)
+    click.echo(NEXT_STEP)
+
+
+def _scaffold(action, root: Path, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    from .scaffold import ScaffoldError
+
+    try:
+        created = action(root.resolve(), *args, **kwargs)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    _report_created(created, root)
+
+
+@new_group.command("region")
+@click.argument("region_id", metavar="ID")
+@click.option("--name", required=True, help='The region\'s full name, e.g. "West Yorkshire".')
+@click.option("--short-name", default="", help="A short name for tight spaces. Default: the name.")
+@click.option("--owner", default="", help="The organisation named in the footer. "
+              'Default: "NHS <name> Integrated Care Board".')
+@click.option("--base-url", default=None, metavar="URL",
+              help="The region's own web address, if it is also published on its own domain.")
+@ROOT_OPTION
+def new_region_command(region_id: str, name: str, short_name: str, owner: str, base_url: str | None,
+                       root: Path) -> None:
+    """Add a region to regions.yaml and create content/ID/ with example pages.
+
+    ID becomes the folder name and the first part of the region's web addresses:
+    lower-case letters, digits and hyphens, such as west-yorkshire. The region is
+    added at the end of regions.yaml; everything else in the file stays as it is.
+    """
+    from .scaffold import new_region
+
+    _scaffold(new_region, root, region_id, name, short_name=short_name, owner=owner, base_url=base_url)
+
+
+@new_group.command("page")
+@click.argument("region_id", metavar="REGION")
+@click.argument("path", metavar="PATH")
+@click.option("--title", required=True, help='The page title, e.g. "Our board".')
+@ROOT_OPTION
+def new_page_command(region_id: str, path: str, title: str, root: Path) -> None:
+    """Create a page of REGION at PATH, such as about/our-board.
+
+    PATH is inside the region's folder; '.md' is added if you leave it out. Use
+    lower-case letters, digits and hyphens, with '/' between folders.
+    """
+    from .scaffold import new_page
+
+    _scaffold(new_page, root, region_id, path, title)
+
+
+@new_group.command("news")
+@click.argument("region_id", metavar="REGION")
+@click.option("--title", required=True, help='The headline, e.g. "New walk-in centre opens".')
+@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The publication date. Default: today. A later date schedules the post.")
+@ROOT_OPTION
+def new_news_command(region_id: str, title: str, date, root: Path) -> None:  # type: ignore[no-untyped-def]
+    """Create a draft news post of REGION, named news/YYYY-MM-DD-headline.md.
+
+    The post has 'draft: true', so it is not published until you remove that line.
+    """
+    from .scaffold import new_news
+
+    _scaffold(new_news, root, region_id, title, date.date() if date else None)
 
 
 if __name__ == "__main__":  # pragma: no cover
