@@ -75,7 +75,7 @@ def load(root: Path, options: BuildOptions) -> Loaded:
     site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
                                                options.today), problems)
     chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
-    for region in site.regions.values():
+    for region in (site.regions[r] for r in site.chosen):
         chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,
                                         config.path, region.config.line)
     _check_navigation(site, problems)
@@ -86,14 +86,16 @@ def plan(site: Site) -> list[Job]:
     """Every HTML file the site needs: pages, generated section pages, news pages, hub and 404s."""
     jobs = [Job("", special_page(site, "hub", site.config.title, "", None), None),
             Job("404.html", special_page(site, "404", "Page not found", "404.html", None), None)]
-    for region in site.regions.values():
+    for region in (site.regions[r] for r in site.chosen):
         jobs.append(Job(f"{region.id}/404.html",
                         special_page(site, "404", "Page not found", f"{region.id}/404.html", region.id),
                         region.id))
     for page in site.pages.values():
-        if page.kind != "news-list":
+        if page.kind != "news-list" and page.region in site.chosen:
             jobs.append(Job(page.url, page, page.region))
     for section in site.sections.values():
+        if section.region not in site.chosen:
+            continue
         is_news = section.key.endswith("/news") and section.key.count("/") == 1
         if is_news:
             page = section.index or synthetic_page(site, section.key, "news-list")
@@ -126,7 +128,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         for result in render_all(renderer, jobs, staging, options.jobs, progress):
             for path, line, message, hint in result.problems:
                 problems.add(path, line, message, hint)
-            anchors[result.job.page.key] = result.anchors
+            if not result.problems:  # a page that failed has no anchors worth checking against
+                anchors[result.job.page.key] = result.anchors
             refs.extend((result.job.page, ref) for ref in result.refs)
             report.deps[result.job.url] = result.deps
         _check_anchors(site, anchors, refs, problems)
@@ -137,7 +140,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         discard(staging)
         raise
     swap_in(staging, out)
-    for region in site.regions:
+    for region in site.chosen:
         report.pages_by_region[region] = sum(1 for j in jobs if j.region == region and "404" not in j.url)
     report.files += len(jobs)
     report.warnings = problems.warnings
@@ -204,7 +207,7 @@ def _check_region_choice(config: SiteConfig, chosen: tuple[str, ...], problems: 
 
 
 def _check_navigation(site: Site, problems: Problems) -> None:
-    for region in site.regions.values():
+    for region in (site.regions[r] for r in site.chosen):
         for item in region.config.nav:
             if nav_target(site, region.id, item.page) is None:
                 problems.add(site.config.path, item.line,
@@ -233,16 +236,17 @@ def _write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
             copy_file(folder, f"{region_key + '/' if region_key else ''}assets/{asset.output}", asset.source_path)
             count += 1
     for static in site.statics.values():
-        copy_file(folder, static.url, static.source_path)
-        count += 1
-    for region_id in site.regions:
+        if static.key.split("/", 1)[0] in site.chosen:
+            copy_file(folder, static.url, static.source_path)
+            count += 1
+    for region_id in site.chosen:
         write_text(folder, f"{region_id}/news/feed.xml", feeds.atom_feed(site, linker, region_id))
         pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
         pages += [(s.url, None) for s in site.sections.values()
                   if s.region == region_id and s.index is None and "/" in s.key]
         write_text(folder, f"{region_id}/sitemap.xml", feeds.sitemap(linker, pages))
         count += 2
-    write_text(folder, "sitemap.xml", feeds.sitemap_index(linker, list(site.regions)))
+    write_text(folder, "sitemap.xml", feeds.sitemap_index(linker, list(site.chosen)))
     write_text(folder, "robots.txt", feeds.robots(linker))
     return count + 2
 

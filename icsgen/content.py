@@ -119,6 +119,7 @@ class Site:
     pages: MappingProxyType  # key -> Page
     sections: MappingProxyType  # key -> Section
     statics: MappingProxyType  # key -> StaticFile
+    chosen: tuple[str, ...]  # the regions this run writes (all unless --region)
     by_url: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -152,15 +153,21 @@ def _is_news(section_key: str) -> bool:
 
 
 def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Problems) -> Site:
-    """Read every page and data file of the chosen regions into one read-only `Site`."""
+    """Read every page and data file into one read-only `Site`.
+
+    Regions left out with `--region` are still read, so links to them resolve (they become
+    absolute addresses), but their problems are not this run's business and are dropped.
+    """
     today = options.today or dt.date.today()
     content = root / CONTENT_DIR
-    chosen = [r for r in config.regions if not options.regions or r.id in options.regions]
+    chosen = tuple(r.id for r in config.regions if not options.regions or r.id in options.regions)
+    everyone = problems
     shared = _read_tree(content / SHARED, content / SHARED, problems)
     pages: dict[str, Page] = {}
     regions: dict[str, Region] = {}
     statics_by_region: dict[str, list[StaticFile]] = {}
-    for rc in chosen:
+    for rc in config.regions:
+        problems = everyone if rc.id in chosen else Problems(root)
         region_dir = content / rc.id
         if not region_dir.is_dir():
             problems.add(config.path, rc.line, f"region '{rc.id}' has no folder content/{rc.id}/",
@@ -196,6 +203,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         if f"{rc.id}/index.md" not in pages and region_dir.is_dir():
             problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
                          "create index.md with a title")
+    problems = everyone
     sections = _sections(pages, regions)
     by_url: dict[str, str] = {}
     for page in pages.values():
@@ -213,6 +221,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         pages=MappingProxyType(dict(sorted(pages.items()))),
         sections=MappingProxyType(sections),
         statics=MappingProxyType(all_statics),
+        chosen=chosen,
         by_url=MappingProxyType(by_url),
         today=today,
     )

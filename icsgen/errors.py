@@ -47,7 +47,7 @@ class Problems:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._items: dict[Problem, None] = {}
+        self._items: dict[tuple[str, int, str, str], Problem] = {}  # one per place and message
 
     def add(
         self,
@@ -57,11 +57,14 @@ class Problems:
         hint: str = "",
         level: str = ERROR,
     ) -> None:
-        self._items[Problem(self.display(path), line or 0, message, hint, level)] = None
+        self._keep(Problem(self.display(path), line or 0, message, hint, level))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
-            self._items[problem] = None
+            self._keep(problem)
+
+    def _keep(self, problem: Problem) -> None:
+        self._items.setdefault((problem.path, problem.line, problem.message, problem.level), problem)
 
     def display(self, path: Path | str) -> str:
         """The path as an editor would type it: relative to the project root, with slashes."""
@@ -80,7 +83,7 @@ class Problems:
         return [p for p in self if p.level == WARNING]
 
     def __iter__(self) -> Iterator[Problem]:
-        return iter(sorted(self._items))
+        return iter(sorted(self._items.values()))
 
     def __len__(self) -> int:
         return len(self._items)

@@ -8,6 +8,8 @@ preview server can re-run just the jobs a change affects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import re
 import traceback
 from dataclasses import dataclass, field, replace
@@ -35,6 +37,7 @@ DEFAULT_TEMPLATES = {
     "hub": "hub.html",
     "404": "404.html",
 }
+NOT_PAGE_TEMPLATES = {"base", "hub", "404"}
 ID_ATTR = re.compile(r'\sid="([^"]+)"')
 
 
@@ -89,7 +92,7 @@ class Renderer:
 
     def __init__(self, site: Site, chains: dict[str | None, ThemeChain]) -> None:
         self.site = site
-        self.linker = Linker(site.config)
+        self.linker = Linker(site.config, site.chosen)
         self.chains = chains
         self.assets: dict[str | None, dict[str, Asset]] = {k: collect_assets(c) for k, c in chains.items()}
         self.envs = {k: self._environment(c) for k, c in chains.items()}
@@ -153,7 +156,8 @@ class Renderer:
             "region": region_view,
             "data": data_view,
             "page": view,
-            "url": lambda target: scope.link(target if isinstance(target, str) else target._page.url),
+            "url": lambda target: scope.link(self._checked(target)),
+            "exists": lambda target: self._site_path(target) in self.known_urls,
             "asset": lambda logical: scope.link(self.asset_url(job.region, logical)),
         }
         if job.region:
@@ -176,19 +180,48 @@ class Renderer:
             out.problems.append((Path(exc.filename or name), exc.lineno, f"template error: {exc.message}", ""))
         except Exception as exc:  # a template failed while rendering: point at its line
             path, line = _template_position(exc, self.chains[job.region])
-            out.problems.append((path or Path(name), line,
-                                 f"template error while rendering {page.source_path.name}: {_describe(exc)}", ""))
+            out.problems.append((path or Path(name), line, f"template error: {_describe(exc)}",
+                                 f"first seen on {page.key}"))
         finally:
             env.deps = None
         out.anchors = frozenset(ID_ATTR.findall(out.html))
         out.deps = deps.frozen()
         return out
 
+    @functools.cached_property
+    def known_urls(self) -> frozenset[str]:
+        """Every site path this build writes or links to elsewhere, for checking theme links."""
+        site = self.site
+        urls = {"", "404.html", "robots.txt", "sitemap.xml"}
+        urls.update(p.url for p in site.pages.values())
+        urls.update(s.url for s in site.sections.values())
+        urls.update(s.url for s in site.statics.values())
+        for region in site.regions:
+            urls.update((f"{region}/news/feed.xml", f"{region}/sitemap.xml", f"{region}/404.html"))
+        for key, section in site.sections.items():
+            pages = math.ceil(len(section.pages) / site.config.news_per_page)
+            urls.update(f"{section.url}page/{n}/" for n in range(2, pages + 1) if key.endswith("/news"))
+        return frozenset(urls)
+
+    @staticmethod
+    def _site_path(target: Any) -> str:
+        return target if isinstance(target, str) else target._page.url
+
+    def _checked(self, target: Any) -> str:
+        """A template's link target, refused when the build writes nothing there."""
+        path = self._site_path(target)
+        if path.partition("#")[0] not in self.known_urls:
+            raise jinja2.TemplateRuntimeError(
+                f"url('{path}') links to a page this build does not write; "
+                "test it first with {% if exists('" + path + "') %}"
+            )
+        return path
+
     def template_names(self, region: str | None) -> list[str]:
         names = set()
         for folder in self.chains[region].template_dirs:
             names.update(p.stem for p in folder.glob("*.html"))
-        return sorted(names)
+        return sorted(names - NOT_PAGE_TEMPLATES)
 
     def _render_body(self, page: Page, body: str, site: SiteView, region: RegionView | None,
                      data: Any, out: Output) -> str | None:

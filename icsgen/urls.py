@@ -17,9 +17,11 @@ from .config import SiteConfig
 
 
 class Linker:
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, written: tuple[str, ...] | None = None) -> None:
         self.config = config
         self._own_domain = {r.id: r.base_url for r in config.regions if r.base_url}
+        # regions not written by this run (--region) are reached by their public address
+        self._elsewhere = {r.id for r in config.regions if written is not None and r.id not in written}
 
     def region_of(self, url: str) -> str:
         first = url.split("/", 1)[0]
@@ -38,7 +40,7 @@ class Linker:
         suffix = hash_ + fragment
         from_region, to_region = self.region_of(from_url), self.region_of(to_path)
         if from_region != to_region and (
-            from_region in self._own_domain or to_region in self._own_domain
+            from_region in self._own_domain or to_region in self._own_domain or to_region in self._elsewhere
         ):
             return self.absolute(to_path) + suffix
         base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)

@@ -75,6 +75,8 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.index >= len(text.rstrip()):
+            mark = exc.context_mark  # ran off the end (an unclosed bracket): point where it opened
         line = (mark.line + 1 if mark else 1) + first_line - 1
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:

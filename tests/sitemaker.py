@@ -63,11 +63,10 @@ def write_site(root: Path, files: dict[str, str], config: str | None = BASIC_CON
     return root
 
 
-def basic_site(root: Path, **changes: str | None) -> Path:
-    """The basic two-region site; `changes` maps a path (with / written as __) to new text or None."""
+def basic_site(root: Path, changes: dict[str, str | None] | None = None) -> Path:
+    """The basic two-region site; `changes` maps a path to new text, or to None to leave it out."""
     files = dict(BASIC_PAGES)
-    for key, text in changes.items():
-        rel = key.replace("__", "/")
+    for rel, text in (changes or {}).items():
         if text is None:
             files.pop(rel, None)
         else:
