@@ -559,7 +559,7 @@ This post is a draft. It will not be published until you remove the line 'draft:
 - name: General enquiries
   email: enquiries@{region_id}.example.org
   hours: Monday to Friday, 9am to 5pm
-  description: Questions about health and care partners in {name} and how we work.
+  description: {scalar(f"Questions about health and care partners in {name} and how we work.")}
 """,
     }
 
