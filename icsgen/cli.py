@@ -222,5 +222,71 @@ def new_news_command(region_id: str, title: str, date, root: Path) -> None:  # t
     _scaffold(new_news, root, region_id, title, date.date() if date else None)
 
 
+@main.command("serve")
+@ROOT_OPTION
+@REGION_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on (0.0.0.0 shows the preview to your network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port; if it is in use, the next free one is taken (and said).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in your web browser.")
+@click.option("--no-drafts", is_flag=True, help="Leave out drafts and news dated after today.")
+@click.option("--poll", is_flag=True,
+              help="Look for changes by polling (for Docker, WSL and network drives).")
+@click.pass_context
+def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host: str, port: int,
+                  open_browser: bool, no_drafts: bool, poll: bool) -> None:
+    """Preview the site while you edit: pages refresh themselves a moment after you save.
+
+    Drafts and future news are shown unless --no-drafts. The preview is built into a folder of its
+    own (never build/), which is removed when you stop with Ctrl-C. Mistakes are shown over the
+    page as file:line: message, and the last good pages stay served until they are fixed.
+    """
+    import signal
+    import threading
+    import webbrowser
+
+    from .preview import Session
+
+    def said(result, paths) -> None:  # type: ignore[no-untyped-def]
+        names = ", ".join(sorted({p.name for p in paths})[:3]) + (", ..." if len(paths) > 3 else "")
+        if result.problems:
+            report_problems([], f"Changed {names}; not updated")
+            for line in result.problems:
+                click.echo(line, err=True)
+        else:
+            click.echo(f"Changed {names}: {len(result.rendered)} pages updated in {result.seconds:.2f} s")
+
+    drafts = not no_drafts
+    options = BuildOptions(regions=regions, drafts=drafts, future=drafts)
+    try:
+        session = Session(root.resolve(), options, host, port, poll, on_rebuild=said)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception:
+        _unexpected(ctx)
+    for line in session.first.problems:
+        click.echo(line, err=True)
+    if session.first.problems:
+        click.secho("The first build failed: fix the problems above; the page will show them too.",
+                    fg="red", err=True)
+    assert session.server is not None
+    if session.server.port != port and port:
+        click.secho(f"Port {port} is in use, so the preview uses port {session.server.port}.", fg="yellow")
+    session.start()
+    click.echo(f"Serving the preview at {session.url} (press Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(session.url)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a plain `kill` stops it cleanly too
+    try:
+        while not stop.wait(3600):
+            pass
+    except KeyboardInterrupt:
+        click.echo("Stopping the preview.")
+    finally:
+        session.close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
