@@ -288,5 +288,37 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
         session.close()
 
 
+# -- icsgen check (icsgen/check.py does the work) --------------------------------------------------
+
+
+@main.command("check")
+@ROOT_OPTION
+@REGION_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: one 'file:line: level: message' a line; json: for tools.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
+@click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
+@click.option("--future", is_flag=True, help="Include news dated after today.")
+@click.pass_context
+def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], output_format: str, strict: bool,
+                  drafts: bool, future: bool) -> None:
+    """Find mistakes in the content without building: writes nothing.
+
+    Errors are what 'icsgen build' stops on (front matter, broken links and #anchors, images
+    without alt text, templates). Warnings come from the NHS content style guide: headings,
+    link text, abbreviations, long sentences and paragraphs, reading level, review dates and
+    news summaries. Exit status 1 if there are errors (or, with --strict, warnings).
+    """
+    from .check import CheckOptions, check
+
+    try:
+        report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future))
+    except Exception:
+        _unexpected(ctx)
+    click.echo(report.json() if output_format == "json" else report.text())
+    if report.errors or (strict and report.warnings):
+        ctx.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

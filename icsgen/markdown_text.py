@@ -1,0 +1,186 @@
+"""The prose of a page's Markdown source, block by block, with the file line of every part.
+
+The style checks (`icsgen.style`) need what a reader reads, sentence by sentence, and where it is in
+the file an editor edits. Python-Markdown keeps no line numbers, so this is a small line-based
+reader of the Markdown icsgen accepts: headings (ATX and setext), paragraphs, list items, block
+quotes, tables, admonitions (`!!! inset`, whose indented body is prose), fenced code (skipped), HTML
+blocks (skipped) and `{{ }}` / `{% %}` region variables (a variable reads as one word).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
+SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+DEFINITION = re.compile(r"^\s{0,3}:\s+(.*)$")
+QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
+ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+")
+REFERENCE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(\S+)")
+ABBR_DEFINITION = re.compile(r"^\s{0,3}\*\[[^\]]+\]:")
+HTML_BLOCK = re.compile(r"^\s{0,3}<(?:[a-zA-Z][\w-]*|/[a-zA-Z]|!--)")
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+ATTR_LIST = re.compile(r"\s*\{:?\s*[#.][^}]*\}")
+VARIABLE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+# inline Markdown
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
+LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\]]*)\]")
+AUTOLINK = re.compile(r"<((?:https?|mailto|tel):[^>\s]+|[^>\s@]+@[^>\s]+)>")
+CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+EMPHASIS = re.compile(r"\*{1,3}|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9])|~~|==")
+ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str  # the link text, Markdown removed
+    url: str
+    line: int
+    autolink: bool = False
+
+
+@dataclass
+class Block:
+    """One block of prose. `kind`: heading, paragraph, item, quote or table (one row)."""
+
+    kind: str
+    line: int  # file line of the block's first line
+    source: str = ""  # Markdown as written, lines joined with '\n'
+    level: int = 0  # headings: 1 to 6
+    text: str = ""  # plain text: what a reader reads; has the same line breaks as `source`
+    links: list[Link] = field(default_factory=list)
+
+    def line_at(self, offset: int, text: str | None = None) -> int:
+        """The file line of character `offset` of `text` (default: the block's plain text)."""
+        return self.line + (self.text if text is None else text).count("\n", 0, offset)
+
+
+def blocks(body: str, first_line: int) -> list[Block]:
+    """The prose blocks of a Markdown body whose first line is file line `first_line`."""
+    body = VARIABLE.sub(lambda m: ("Variable" if m.group(0).startswith("{{") else "") + "\n" * m.group(0).count("\n"),
+                        body)
+    lines = body.split("\n")
+    references = {m.group(1).lower(): m.group(2) for m in map(REFERENCE.match, lines) if m}
+    out: list[Block] = []
+    current: Block | None = None
+    fence = ""
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None and current.source.strip():
+            out.append(current)
+        current = None
+
+    def start(kind: str, number: int, text: str, level: int = 0) -> None:
+        nonlocal current
+        flush()
+        current = Block(kind, number, text, level)
+
+    for index, raw in enumerate(lines):
+        number = first_line + index
+        line = raw.rstrip()
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        fenced = FENCE.match(line.lstrip())
+        if fenced:
+            flush()
+            fence = fenced.group(1)
+            continue
+        stripped = line.strip()
+        if not stripped or ADMONITION.match(line) or REFERENCE.match(line) or ABBR_DEFINITION.match(line):
+            flush()
+            continue
+        if HTML_BLOCK.match(stripped) and not AUTOLINK.match(stripped):
+            flush()
+            continue
+        setext = SETEXT.match(line)
+        if setext and current is not None and current.kind == "paragraph" and "\n" not in current.source:
+            current.kind, current.level = "heading", 1 if setext.group(1)[0] == "=" else 2
+            flush()
+            continue
+        if RULE.match(line):
+            flush()
+            continue
+        atx = ATX.match(line)
+        if atx:
+            start("heading", number, ATTR_LIST.sub("", atx.group(2) or ""), len(atx.group(1)))
+            flush()
+            continue
+        if "|" in stripped and (stripped.startswith("|") or _next_is_separator(lines, index)):
+            flush()
+            if not TABLE_SEPARATOR.match(stripped):
+                for cell in stripped.strip("|").split("|"):
+                    out.append(Block("table", number, cell.strip()))
+            continue
+        item = ITEM.match(line) or DEFINITION.match(line)
+        if item:
+            start("item", number, item.group(1))
+            continue
+        quote = QUOTE.match(line)
+        if quote:
+            if current is None or current.kind != "quote":
+                start("quote", number, quote.group(1))
+            else:
+                current.source += "\n" + quote.group(1)
+            continue
+        if current is None:
+            start("paragraph", number, stripped)
+        else:
+            current.source += "\n" + stripped
+    flush()
+    for block in out:
+        _inline(block, references)
+    return out
+
+
+def _next_is_separator(lines: list[str], index: int) -> bool:
+    return index + 1 < len(lines) and "-" in lines[index + 1] and bool(TABLE_SEPARATOR.match(lines[index + 1]))
+
+
+def _inline(block: Block, references: dict[str, str]) -> None:
+    """Fill in `block.text` and `block.links`, keeping line breaks so offsets map to lines."""
+    source = ATTR_LIST.sub("", block.source)
+
+    def keep_lines(match: re.Match[str], text: str) -> str:
+        return text + "\n" * (match.group(0).count("\n") - text.count("\n"))
+
+    source = CODE.sub(lambda m: keep_lines(m, "code"), source)
+    source = IMAGE.sub(lambda m: keep_lines(m, ""), source)
+
+    def link(match: re.Match[str]) -> str:
+        return link_with(match, match.group(2))
+
+    def ref_link(match: re.Match[str]) -> str:
+        key = (match.group(2) or match.group(1)).lower()
+        if key not in references:
+            return match.group(0)
+        return link_with(match, references[key])
+
+    def link_with(match: re.Match[str], url: str) -> str:
+        text = _plain(match.group(1))
+        block.links.append(Link(" ".join(text.split()), url, block.line_at(match.start(), source)))
+        return keep_lines(match, text)
+
+    def autolink(match: re.Match[str]) -> str:
+        block.links.append(Link(match.group(1), match.group(1), block.line_at(match.start(), source), True))
+        return "link"
+
+    source = LINK.sub(link, source)
+    source = REF_LINK.sub(ref_link, source)
+    source = AUTOLINK.sub(autolink, source)
+    block.text = _plain(source)
+
+
+def _plain(text: str) -> str:
+    text = TAG.sub("", text)
+    text = EMPHASIS.sub("", text)
+    return ESCAPE.sub(r"\1", text)
