@@ -22,6 +22,7 @@ from .content import LoadOptions, Page, Site, load_site
 from .errors import BuildFailed, Problem, Problems, nearest
 from .output import UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
 from .render import Job, Output, Renderer, special_page, synthetic_page
+from .rules import check_required
 from .themes import ThemeChain, theme_chain
 from .views import nav_target
 
@@ -79,6 +80,7 @@ def load(root: Path, options: BuildOptions) -> Loaded:
         chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,
                                         config.path, region.config.line)
     _check_navigation(site, problems)
+    check_required(site, problems)  # a region's check.required fields
     return Loaded(site, chains, problems)
 
 
