@@ -1,0 +1,129 @@
+"""The command line as an editor meets it: help that reads well, --version, and errors in one line."""
+
+from __future__ import annotations
+
+import errno
+import inspect
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from icsgen import __version__
+from icsgen.cli import main
+from tests.sitemaker import basic_site, run
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    found: list[tuple[tuple[str, ...], click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append(((*prefix, name), command))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+    return found
+
+
+COMMANDS = _commands(main)
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"], prog_name="icsgen")
+    assert result.exit_code == 0
+    assert result.output == f"icsgen, version {__version__}\n"
+
+
+def test_main_help_lists_every_command_in_full() -> None:
+    result = CliRunner().invoke(main, ["--help"], prog_name="icsgen")
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: icsgen [OPTIONS] COMMAND [ARGS]...")
+    assert "--verbose" in result.output and "--version" in result.output
+    assert "icsgen new --help" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_command_list_shows_each_summary_whole(name: str) -> None:
+    """`icsgen --help` cuts a command's first sentence at about 45 characters with '...'."""
+    result = CliRunner().invoke(main, ["--help"], prog_name="icsgen")
+    line = next(line for line in result.output.splitlines() if line.startswith(f"  {name} "))
+    assert not line.rstrip().endswith("..."), (
+        f"the summary of '{name}' is cut short in 'icsgen --help': {line.strip()!r}; "
+        "shorten the first sentence of its help or give the command a short_help"
+    )
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_explains_itself(path: tuple[str, ...], command: click.Command) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"], prog_name="icsgen")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: icsgen {' '.join(path)} ")
+    assert command.help and command.help.strip(), "the command needs a description"
+    first = inspect.cleandoc(command.help).splitlines()[0]
+    assert first.endswith("."), f"the first line should be a sentence: {first!r}"
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert param.help, f"option {param.opts[0]} of 'icsgen {' '.join(path)}' has no help text"
+    if isinstance(command, click.Group):
+        for name in command.commands:
+            assert f"  {name} " in result.output
+
+
+def test_editor_mistakes_are_file_and_line_messages_without_a_traceback(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {"content/alpha/about/index.md": "---\ntitle: About\ntitel: x\n---\n"})
+    result = run(root, "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "content/alpha/about/index.md:3: unknown key 'titel' in front matter" in result.output
+    assert "Traceback" not in result.output
+
+
+def _explode(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("something icsgen did not expect")
+
+
+def _line_of_raise() -> int:
+    return _explode.__code__.co_firstlineno + 1
+
+
+def test_an_unexpected_error_is_one_line_naming_file_and_line(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = basic_site(tmp_path / "site")
+    monkeypatch.setattr("icsgen.build.load_config", _explode)
+    result = run(root, "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"icsgen: unexpected error at tests/test_cli.py:{_line_of_raise()}: RuntimeError: something icsgen did "
+        "not expect (run icsgen --verbose ... for the full traceback)\n"
+    )
+
+
+def test_verbose_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = basic_site(tmp_path / "site")
+    monkeypatch.setattr("icsgen.build.load_config", _explode)
+    result = run(root, "--verbose", "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output.startswith("Traceback (most recent call last):")
+    assert f'test_cli.py", line {_line_of_raise()}, in _explode' in result.output
+    assert result.output.rstrip().endswith("RuntimeError: something icsgen did not expect")
+
+
+def test_unexpected_errors_in_any_command_are_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The group catches them, so commands other than build (here: new) behave the same way."""
+    root = basic_site(tmp_path / "site")
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "content/gamma/index.md")
+
+    monkeypatch.setattr("icsgen.scaffold.new_region", denied)
+    result = run(root, "new", "region", "gamma", "--name", "Gamma")
+    assert result.exit_code == 2
+    assert result.output.startswith("icsgen: unexpected error at content/gamma/index.md: PermissionError: ")
+    assert len(result.output.splitlines()) == 1
+    verbose = run(root, "--verbose", "new", "region", "gamma", "--name", "Gamma")
+    assert "Traceback (most recent call last):" in verbose.output
+
+
+def test_usage_mistakes_point_to_help(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["biuld"], prog_name="icsgen")
+    assert result.exit_code == 2
+    assert "No such command 'biuld'" in result.output
+    assert "Try 'icsgen -h' for help." in result.output or "Try 'icsgen --help' for help." in result.output
