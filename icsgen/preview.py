@@ -37,7 +37,7 @@ from .build import (
     render_all,
 )
 from .config import CONFIG_FILE
-from .content import CONTENT_DIR, Page, Site, resolve_link
+from .content import CONTENT_DIR, Page, Site
 from .errors import BuildFailed, Problem, Problems
 from .output import MARKER, copy_file, discard, staging_dir, swap_in
 from .render import Job, Output, Renderer
@@ -46,32 +46,6 @@ from .views import excerpt, nav_target
 
 FULL_REBUILD_SHARE = 0.5  # re-render in workers, into a fresh folder, when this much changed
 FULL_REBUILD_MIN = 200
-
-
-class _TrackingRenderer(Renderer):
-    """A renderer that also records the pages a body links to and the theme files a page uses.
-
-    Both end up in `Output.deps` (as `links` and `assets`), so they survive worker processes.
-    """
-
-    _links: set[str]
-    _assets: set[str]
-
-    def render(self, job: Job) -> Output:
-        self._links, self._assets = set(), set()
-        out = super().render(job)
-        out.deps = {**out.deps, "links": tuple(sorted(self._links)),
-                    "assets": tuple(sorted(self._assets))}
-        return out
-
-    def _resolve(self, page: Page, target: str):  # type: ignore[no-untyped-def]
-        written, _ = resolve_link(self.site, page.key, target)
-        self._links.add(written)
-        return super()._resolve(page, target)
-
-    def asset_url(self, region: str | None, logical: str) -> str:
-        self._assets.add(_asset_key(region, logical))
-        return super().asset_url(region, logical)
 
 
 def _asset_key(region: str | None, logical: str) -> str:
@@ -96,7 +70,7 @@ class _State:
     """The last good build."""
 
     loaded: Loaded
-    renderer: _TrackingRenderer
+    renderer: Renderer
     jobs: dict[str, Job]  # url -> job
     deps: dict[str, dict[str, tuple[str, ...]]]  # url -> what it read
     anchors: dict[str, frozenset[str]]  # url -> ids on the page
@@ -172,7 +146,7 @@ class Preview:
 
     def _full(self) -> Rebuilt:
         loaded = self._load()
-        renderer = _TrackingRenderer(loaded.site, loaded.chains)
+        renderer = Renderer(loaded.site, loaded.chains)
         jobs = plan(loaded.site)
         staging = staging_dir(self.folder)
         state = _State(loaded, renderer, {j.url: j for j in jobs}, {}, {}, {})
@@ -203,12 +177,9 @@ class Preview:
         if new_site.config != old_site.config or _chain_names(loaded) != _chain_names(old.loaded):
             return self._full()
         theme_touched = any(self._is_theme_file(p, loaded) for p in changed)
-        renderer = old.renderer
-        if theme_touched:
-            renderer = _TrackingRenderer(new_site, loaded.chains)
-        else:
-            renderer.site = new_site
-            renderer.chains = loaded.chains
+        renderer = Renderer(new_site, loaded.chains)
+        if not theme_touched:
+            renderer.envs = old.renderer.envs  # keep the compiled templates
         jobs = {j.url: j for j in plan(new_site)}
         affected = self._affected(old, loaded, renderer, jobs, changed)
         if len(affected) >= FULL_REBUILD_MIN and len(affected) >= FULL_REBUILD_SHARE * len(jobs):
@@ -226,8 +197,6 @@ class Preview:
             html[url] = out.html
         self._check_links(state, problems)
         if problems.errors:
-            if renderer is old.renderer:
-                renderer.site, renderer.chains = old_site, old.loaded.chains
             raise BuildFailed(problems.errors)
         # Everything rendered: now write.
         for url, text in html.items():
@@ -243,7 +212,7 @@ class Preview:
         return Rebuilt(rendered=sorted(affected), removed=removed, stylesheets=stylesheets,
                        reload=not only_css)
 
-    def _affected(self, old: _State, loaded: Loaded, renderer: _TrackingRenderer,
+    def _affected(self, old: _State, loaded: Loaded, renderer: Renderer,
                   jobs: dict[str, Job], changed: set[Path]) -> set[str]:
         """The outputs to re-render: see the module's docstring."""
         new_site, old_site = loaded.site, old.loaded.site
@@ -255,12 +224,15 @@ class Preview:
                 pages.add(key)
         sections = {key for key in old_site.sections.keys() | new_site.sections.keys()
                     if _section_sig(old_site, key) != _section_sig(new_site, key)}
-        links = pages | {s + "/" for s in sections}
+        urls = {"content:" + key for key in pages} | {"content:" + key + "/" for key in sections}
+        for site in (old_site, new_site):
+            urls.update(site.pages[key].url for key in pages if key in site.pages)
+            urls.update(site.sections[key].url for key in sections if key in site.sections)
         data = {f"{rid}/{name}" for rid in new_site.regions
                 for name in old_site.regions[rid].data.keys() | new_site.regions[rid].data.keys()
                 if old_site.regions[rid].data.get(name) != new_site.regions[rid].data.get(name)}
         templates = self._template_names(changed, loaded)
-        assets = {key for key in _assets(renderer).keys() | _assets(old.renderer).keys()
+        assets = {key.split(":", 1)[1] for key in _assets(renderer).keys() | _assets(old.renderer).keys()
                   if _assets(renderer).get(key) != _assets(old.renderer).get(key)}
         nav_regions = {rid for rid in new_site.regions
                        if _nav(old_site, rid) != _nav(new_site, rid)}
@@ -268,7 +240,7 @@ class Preview:
             if url not in jobs:
                 continue
             if (pages.intersection(deps.get("pages", ())) or sections.intersection(deps.get("sections", ()))
-                    or links.intersection(deps.get("links", ())) or data.intersection(deps.get("data", ()))
+                    or urls.intersection(deps.get("urls", ())) or data.intersection(deps.get("data", ()))
                     or templates.intersection(deps.get("templates", ()))
                     or assets.intersection(deps.get("assets", ()))
                     or (jobs[url].region in nav_regions)):

@@ -266,6 +266,7 @@ def _event(name: str, data: dict[str, Any]) -> bytes:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many tabs opening at once (the default, 5, drops connections)
     live: LiveServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
