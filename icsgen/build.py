@@ -8,6 +8,7 @@ loaded site and a job, so jobs run in worker processes when there are many.
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import math
 import multiprocessing
 import os
@@ -17,10 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import feeds
+from .cache import BuildCache, Signer, site_fingerprint
 from .config import SiteConfig, load_config
 from .content import LoadOptions, Page, Site, load_site
 from .errors import BuildFailed, Problem, Problems, nearest
-from .output import UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
+from .frontmatter import FrontMatterMemo
+from .markdown import LinkRef
+from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
 from .render import Job, Output, Renderer, special_page, synthetic_page
 from .rules import check_required
 from .themes import ThemeChain, theme_chain
@@ -37,6 +41,8 @@ class BuildOptions:
     future: bool = False
     jobs: int = 0  # 0: one per core
     today: dt.date | None = None
+    cache: bool = True  # False: --no-cache, render everything and leave the cache alone
+    memo: FrontMatterMemo | None = None
 
 
 @dataclass
@@ -44,6 +50,7 @@ class BuildReport:
     out: Path
     pages_by_region: dict[str, int] = field(default_factory=dict)
     files: int = 0
+    rendered: int = 0  # pages rendered this time (the rest were unchanged)
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
     deps: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -51,7 +58,9 @@ class BuildReport:
     def summary(self) -> str:
         parts = ", ".join(f"{r} {n}" for r, n in self.pages_by_region.items())
         total = sum(self.pages_by_region.values())
-        return f"Built {total} pages ({parts}) into {self.out} in {self.seconds:.2f} s"
+        jobs = total + len(self.pages_by_region) + 2  # with the 404 pages and the hub
+        fresh = "" if self.rendered >= jobs else f"; {self.rendered} re-rendered, the rest unchanged"
+        return f"Built {total} pages ({parts}) into {self.out} in {self.seconds:.2f} s{fresh}"
 
 
 Progress = Callable[[int, int], None]
@@ -74,7 +83,7 @@ def load(root: Path, options: BuildOptions) -> Loaded:
         raise BuildFailed(problems.errors)
     _check_region_choice(config, options.regions, problems)
     site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
-                                               options.today), problems)
+                                               options.today, options.memo), problems)
     chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
     for region in (site.regions[r] for r in site.chosen):
         chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,
@@ -112,42 +121,140 @@ def plan(site: Site) -> list[Job]:
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the site: only what changed since the last build when the cache allows, else everything."""
     start = time.perf_counter()
     out = (options.out or root / "build").resolve()
     try:
         check_output_dir(out, root)
     except UnsafeOutput as exc:
         raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
-    loaded = load(root, options)
-    site, problems = loaded.site, loaded.problems
+    cache = BuildCache(root) if options.cache else None
+    memo = FrontMatterMemo(cache.load_front_matter()) if cache else None
+    loaded = load(root, replace(options, memo=memo))
+    site = loaded.site
     renderer = Renderer(site, loaded.chains)
     jobs = plan(site)
+    fingerprint = site_fingerprint(site, renderer, options)
+    signer = Signer(site, renderer, fingerprint)
+    previous = cache.load_outputs(fingerprint, out) if cache and (out / MARKER).is_file() else None
     staging = staging_dir(out)
     report = BuildReport(out)
     try:
-        anchors: dict[str, frozenset[str]] = {}
-        refs = []
-        for result in render_all(renderer, jobs, staging, options.jobs, progress):
-            for path, line, message, hint in result.problems:
-                problems.add(path, line, message, hint)
-            if not result.problems:  # a page that failed has no anchors worth checking against
-                anchors[result.job.page.key] = result.anchors
-            refs.extend((result.job.page, ref) for ref in result.refs)
-            report.deps[result.job.url] = result.deps
-        _check_anchors(site, anchors, refs, problems)
-        if problems.errors:
-            raise BuildFailed(problems.errors)
-        report.files = _write_the_rest(renderer, site, staging)
+        kept = _unchanged(jobs, previous, signer, out) if previous else {}
+        fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
+                                progress)
+        records = {**kept, **{url: r.record(signer.sign(r.job, r.deps)) for url, r in fresh.items()}}
+        _check_anchors_from_records(site, jobs, records, loaded.problems)
+        if loaded.problems.errors:
+            raise BuildFailed(loaded.problems.errors)
+        extras = _write_the_rest(renderer, site, staging)
+        if previous:
+            files = _apply_changes(staging, out, previous["files"], [j.output_path for j in jobs])
+        else:
+            files = _swap_everything(staging, out)
     except BaseException:
         discard(staging)
         raise
-    swap_in(staging, out)
+    if cache and memo:
+        for url, record in records.items():
+            record["stat"] = _stat(out / _output_path(url))
+        cache.save_outputs(fingerprint, out, records, files)
+        cache.save_front_matter(memo.entries, memo.used)
+    report.rendered = len(fresh)
+    report.deps = {url: record["deps"] for url, record in records.items()}
     for region in site.chosen:
         report.pages_by_region[region] = sum(1 for j in jobs if j.region == region and "404" not in j.url)
-    report.files += len(jobs)
-    report.warnings = problems.warnings
+    report.files = len(jobs) + extras
+    report.warnings = loaded.problems.warnings
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _unchanged(jobs: list[Job], previous: dict, signer: Signer, out: Path) -> dict[str, dict]:
+    """Outputs whose recorded inputs are all unchanged and whose file is still as written."""
+    kept = {}
+    for job in jobs:
+        record = previous["outputs"].get(job.url)
+        try:
+            if (record and record["sig"] == signer.sign(job, record["deps"])
+                    and record["stat"] == _stat(out / job.output_path)):
+                kept[job.url] = record
+        except (KeyError, TypeError, AttributeError):  # a damaged record: render that page again
+            continue
+    return kept
+
+
+def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options: BuildOptions,
+                    problems: Problems, progress: Progress | None) -> dict[str, Output]:
+    results = {}
+    for result in render_all(renderer, jobs, staging, options.jobs, progress):
+        for path, line, message, hint in result.problems:
+            problems.add(path, line, message, hint)
+        results[result.job.url] = result
+    return results
+
+
+def _check_anchors_from_records(site: Site, jobs: list[Job], records: dict[str, dict], problems: Problems) -> None:
+    anchors = {}
+    refs = []
+    for job in jobs:
+        record = records.get(job.url)
+        if record is None:
+            continue  # failed to render; its own problems are reported
+        anchors[job.page.key] = frozenset(record["anchors"])
+        refs.extend((job.page, LinkRef(*ref)) for ref in record["refs"])
+    _check_anchors(site, anchors, refs, problems)
+
+
+def _swap_everything(staging: Path, out: Path) -> list[str]:
+    files = _files_below(staging)
+    swap_in(staging, out)
+    return files
+
+
+def _apply_changes(staging: Path, out: Path, old_files: list[str], page_files: list[str]) -> list[str]:
+    """Move what changed into the live folder and delete what the site no longer has.
+
+    Runs only after every check passed, and each file is replaced in one step, so a reader of the
+    live folder sees either the old or the new version of a page, never half of one.
+    """
+    written = _files_below(staging)
+    for rel in written:
+        target = out / rel
+        if rel == MARKER or (target.is_file() and filecmp.cmp(staging / rel, target, shallow=False)):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / rel, target)
+    files = sorted(set(written) | set(page_files))
+    for rel in set(old_files) - set(files):
+        path = out / rel
+        if path.is_file() and path.resolve().is_relative_to(out):
+            path.unlink()
+            _remove_empty_parents(path.parent, out)
+    discard(staging)
+    return files
+
+
+def _files_below(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _stat(path: Path) -> list[int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return [-1, -1]
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _output_path(url: str) -> str:
+    return url if url.endswith(".html") else url + "index.html"
 
 
 # -- rendering, in this process or in workers -----------------------------------------------------

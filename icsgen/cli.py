@@ -68,10 +68,12 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @click.option("--future", is_flag=True, help="Include news dated after today.")
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
               help="Pages rendered at once; 0 means one per processor core.")
+@click.option("--no-cache", is_flag=True,
+              help="Render every page, ignoring what .icsgen-cache/ remembers from the last build.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @click.pass_context
 def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out: Path | None,
-                  drafts: bool, future: bool, jobs: int, quiet: bool) -> None:
+                  drafts: bool, future: bool, jobs: int, no_cache: bool, quiet: bool) -> None:
     """Build the site into build/ (or --out).
 
     The new site is made beside the old one and swapped in only if every page built, so a
@@ -85,7 +87,7 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
 
     try:
         report = build(root.resolve(), BuildOptions(out=out, regions=regions, drafts=drafts,
-                                                     future=future, jobs=jobs), progress)
+                                                     future=future, jobs=jobs, cache=not no_cache), progress)
     except BuildFailed as exc:
         report_problems(exc.problems, "Build failed; the previous site was left as it was")
         ctx.exit(1)

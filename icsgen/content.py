@@ -20,7 +20,7 @@ from typing import Any
 
 from .config import RegionConfig, SiteConfig, freeze
 from .errors import Problems
-from .frontmatter import FrontMatter, split_page
+from .frontmatter import FrontMatter, FrontMatterMemo, split_page
 from .yamlio import YamlError, load_yaml
 
 CONTENT_DIR = "content"
@@ -146,6 +146,7 @@ class LoadOptions:
     drafts: bool = False
     future: bool = False
     today: dt.date | None = None
+    memo: FrontMatterMemo | None = None  # parsed front matter from the last run, if any
 
 
 def _is_news(section_key: str) -> bool:
@@ -182,7 +183,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
                 url = f"{rc.id}/{url_rel + '/' if url_rel else ''}{name}"
                 statics.append(StaticFile(f"{rc.id}/{rel}", path, url))
                 continue
-            page = _read_page(rc, rel, path, problems)
+            page = _read_page(rc, rel, path, problems, options.memo)
             if page is None:
                 continue
             if page.meta.draft and not options.drafts:
@@ -253,7 +254,8 @@ def _read_tree(top: Path, base: Path, problems: Problems) -> dict[str, Path]:
     return found
 
 
-def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems) -> Page | None:
+def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems,
+               memo: FrontMatterMemo | None = None) -> Page | None:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -264,7 +266,7 @@ def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems) -> Pa
     except OSError as exc:
         problems.add(path, 0, f"cannot read: {exc.strerror}")
         return None
-    split = split_page(text, path, problems)
+    split = split_page(text, path, problems, memo)
     if split is None:
         return None
     meta = split.meta

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -64,7 +65,15 @@ class SplitPage:
     body_line: int  # the file line on which the body starts
 
 
-def split_page(text: str, path: Path, problems: Problems) -> SplitPage | None:
+class FrontMatterMemo:
+    """Parsed front matter by the hash of its text, so unchanged pages skip YAML on the next run."""
+
+    def __init__(self, entries: dict[str, Any] | None = None) -> None:
+        self.entries = entries or {}
+        self.used: set[str] = set()
+
+
+def split_page(text: str, path: Path, problems: Problems, memo: FrontMatterMemo | None = None) -> SplitPage | None:
     """Split and check a page; return None when the front matter is unusable (problems recorded)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
@@ -77,23 +86,37 @@ def split_page(text: str, path: Path, problems: Problems) -> SplitPage | None:
     if end is None:
         problems.add(path, 1, "front matter is not closed", "add a line '---' after the front matter")
         return None
+    yaml_text = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    key = hashlib.blake2b(yaml_text.encode(), digest_size=16).hexdigest()
+    if memo is not None and key in memo.entries:
+        memo.used.add(key)
+        cached = memo.entries[key]
+        return SplitPage(_front_matter(decode_value(cached["values"]), cached["lines"]), body, end + 2)
     try:
-        raw: Any = load_yaml("\n".join(lines[1:end]), first_line=2)
+        raw: Any = load_yaml(yaml_text, first_line=2)
     except YamlError as exc:
         problems.add(path, exc.line, exc.message)
         return None
     before = len(problems.errors)
     values = FRONT_MATTER.validate(raw, path, 1, problems)
-    if len(problems.errors) > before and not values.get("title"):
-        return None
-    line_map = dict(getattr(raw, "lines", {}) or {})
-    meta = FrontMatter(
+    if len(problems.errors) > before:
+        return None if not values.get("title") else SplitPage(_front_matter(values, {}), body, end + 2)
+    line_map = {str(k): v for k, v in (getattr(raw, "lines", {}) or {}).items()}
+    if memo is not None:
+        memo.entries[key] = {"values": encode_value(values), "lines": line_map}
+        memo.used.add(key)
+    return SplitPage(_front_matter(values, line_map), body, end + 2)
+
+
+def _front_matter(values: dict[str, Any], line_map: dict[str, int]) -> FrontMatter:
+    return FrontMatter(
         title=values["title"] or "",
         summary=values["summary"],
         date=values["date"],
         updated=values["updated"],
         author=values["author"],
-        tags=values["tags"],
+        tags=tuple(values["tags"]),
         draft=values["draft"],
         template=values["template"],
         weight=values["weight"],
@@ -105,4 +128,24 @@ def split_page(text: str, path: Path, problems: Problems) -> SplitPage | None:
         extra=freeze(values["extra"]),
         lines=MappingProxyType(line_map),
     )
-    return SplitPage(meta, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def encode_value(value: Any) -> Any:
+    """Front matter values as JSON: dates tagged so they come back as dates."""
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {"$map": [[k, encode_value(v)] for k, v in value.items()]}
+    if isinstance(value, list | tuple):
+        return [encode_value(v) for v in value]
+    return value
+
+
+def decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        return {k: decode_value(v) for k, v in value["$map"]}
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    return value

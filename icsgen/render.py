@@ -67,6 +67,11 @@ class Output:
     problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def record(self, signature: str) -> dict[str, Any]:
+        """What the build cache keeps of a successful render (JSON-friendly)."""
+        return {"sig": signature, "deps": {k: list(v) for k, v in self.deps.items()},
+                "anchors": sorted(self.anchors), "refs": [[r.target, r.fragment, r.line] for r in self.refs]}
+
 
 def date_long(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
@@ -113,8 +118,10 @@ class Renderer:
         env.filters["date_iso"] = date_iso
         return env
 
-    def asset_url(self, region: str | None, logical: str) -> str:
+    def asset_url(self, region: str | None, logical: str, deps: Deps | None = None) -> str:
         """The site path of a static theme file in the folder of `region` (or the hub's)."""
+        if deps is not None:
+            deps.assets.add(logical)
         asset = self.assets[region].get(logical)
         if asset is None:
             raise jinja2.TemplateRuntimeError(f"no static file '{logical}' in the theme")
@@ -140,7 +147,7 @@ class Renderer:
             if body is None:
                 return out
         links = PageLinks(
-            resolve=lambda target: self._resolve(page, target),
+            resolve=lambda target: self._resolve(page, target, deps),
             relative=scope.link,
             source=page.body,
             first_line=page.body_line,
@@ -156,9 +163,9 @@ class Renderer:
             "region": region_view,
             "data": data_view,
             "page": view,
-            "url": lambda target: scope.link(self._checked(target)),
-            "exists": lambda target: self._site_path(target) in self.known_urls,
-            "asset": lambda logical: scope.link(self.asset_url(job.region, logical)),
+            "url": lambda target: scope.link(self._checked(target, deps)),
+            "exists": lambda target: self._exists(target, deps),
+            "asset": lambda logical: scope.link(self.asset_url(job.region, logical, deps)),
         }
         if job.region:
             context["feed_url"] = scope.link(f"{job.region}/news/feed.xml")
@@ -207,10 +214,15 @@ class Renderer:
     def _site_path(target: Any) -> str:
         return target if isinstance(target, str) else target._page.url
 
-    def _checked(self, target: Any) -> str:
+    def _exists(self, target: Any, deps: Deps) -> bool:
+        path = self._site_path(target).partition("#")[0]
+        deps.urls.add(path)
+        return path in self.known_urls
+
+    def _checked(self, target: Any, deps: Deps) -> str:
         """A template's link target, refused when the build writes nothing there."""
         path = self._site_path(target)
-        if path.partition("#")[0] not in self.known_urls:
+        if not self._exists(path, deps):
             raise jinja2.TemplateRuntimeError(
                 f"url('{path}') links to a page this build does not write; "
                 "test it first with {% if exists('" + path + "') %}"
@@ -240,8 +252,11 @@ class Renderer:
                                  "region variables look like {{ region.name }} or {{ region.contact.email }}"))
         return None
 
-    def _resolve(self, page: Page, target: str) -> LinkTarget | str:
+    def _resolve(self, page: Page, target: str, deps: Deps) -> LinkTarget | str:
         written, found = resolve_link(self.site, page.key, target)
+        deps.urls.add("content:" + written)  # whether it exists, and what it is, may change
+        if isinstance(found, Page):
+            deps.pages.add(found.key)
         if found is None:
             if written.endswith(".md"):
                 return f"no page '{written}' (from content/)"

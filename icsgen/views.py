@@ -21,15 +21,25 @@ from .urls import Linker
 
 @dataclass
 class Deps:
-    """What one output read: page keys (their front matter), section keys (their members), data."""
+    """What one output read, so a later build can tell whether the output could have changed.
+
+    pages: keys of other pages whose text it used (titles, summaries, addresses);
+    sections: folders whose list of pages it used; data: "region/name" data files;
+    templates: template names; urls: site paths it linked to or asked about with exists();
+    assets: static theme files it linked to (their names carry a content hash).
+    """
 
     pages: set[str] = field(default_factory=set)
     sections: set[str] = field(default_factory=set)
-    data: set[str] = field(default_factory=set)  # "region/name"
+    data: set[str] = field(default_factory=set)
     templates: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    assets: set[str] = field(default_factory=set)
+
+    KINDS = ("pages", "sections", "data", "templates", "urls", "assets")
 
     def frozen(self) -> dict[str, tuple[str, ...]]:
-        return {k: tuple(sorted(getattr(self, k))) for k in ("pages", "sections", "data", "templates")}
+        return {k: tuple(sorted(getattr(self, k))) for k in self.KINDS}
 
 
 @dataclass
@@ -177,6 +187,8 @@ class PageView:
             if section is None:
                 continue
             self._scope.deps.sections.add(key)
+            if section.index:
+                self._scope.deps.pages.add(section.index.key)
             title = section.index.meta.nav_title or section.title if section.index else section.title
             crumbs.append({"title": title, "url": self._scope.link(section.url)})
         return crumbs
@@ -192,6 +204,8 @@ class SectionView:
 
     @property
     def title(self) -> str:
+        if self._section.index:
+            self._scope.deps.pages.add(self._section.index.key)
         return self._section.title
 
     @property

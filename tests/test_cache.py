@@ -1,0 +1,114 @@
+"""The build cache: after any change, a cached build writes exactly what a clean build writes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.sitemaker import basic_site, run, write_site
+from tests.test_build import tree_digest
+
+
+def rerendered(output: str) -> int | None:
+    found = re.search(r"; (\d+) re-rendered, the rest unchanged", output)
+    return int(found.group(1)) if found else None
+
+
+def clean_build(root: Path, tmp_path: Path) -> dict[str, str]:
+    out = tmp_path / "clean"
+    result = run(root, "build", "--no-cache", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return tree_digest(out)
+
+
+def edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
+    path = root / rel
+    path.write_text(change(path.read_text()))
+
+
+def rename_partners(root: Path) -> None:
+    (root / "content/alpha/about/partners.md").rename(root / "content/alpha/about/our-partners.md")
+    edit(root, "content/alpha/index.md", lambda t: t.replace("about/partners.md", "about/our-partners.md"))
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit a page's body": lambda root: edit(root, "content/alpha/about/partners.md", lambda t: t + "\nMore.\n"),
+    "edit a title shown in listings": lambda root: edit(
+        root, "content/alpha/news/2024-01-10-first.md", lambda t: t.replace("First post", "Opening post")),
+    "add a news post": lambda root: write_site(root, {
+        "content/alpha/news/2024-03-01-third.md": "---\ntitle: Third post\ndate: 2024-03-01\n---\nNew.\n"},
+        config=None, theme=False),
+    "delete a page": lambda root: (root / "content/alpha/news/2024-01-10-first.md").unlink(),
+    "rename a page": lambda root: rename_partners(root),
+    "edit a template": lambda root: edit(root, "themes/nhs/templates/news-article.html",
+                                         lambda t: t.replace("{% block content %}", "{% block content %}<p>NEW</p>")),
+    "edit a stylesheet": lambda root: edit(root, "themes/nhs/static/css/nhs.css", lambda t: t + "\n.x{color:red}\n"),
+    "edit a data file": lambda root: edit(root, "content/alpha/data/partners.yaml",
+                                          lambda t: t.replace("Alpha Hospital", "Alpha General Hospital")),
+    "edit a setting": lambda root: edit(root, "regions.yaml", lambda t: t.replace("Beta Partnership", "Beta ICP")),
+    "edit a shared page": lambda root: edit(root, "content/_shared/accessibility.md", lambda t: t + "\nUpdated.\n"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_cached_build_after_a_change_equals_a_clean_build(tmp_path: Path, change: str) -> None:
+    root = basic_site(tmp_path / "site")
+    first = run(root, "build")
+    assert first.exit_code == 0, first.output
+    CHANGES[change](root)
+    second = run(root, "build")
+    assert second.exit_code == 0, second.output
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_no_change_rerenders_nothing_and_one_edit_rerenders_little(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert rerendered(run(root, "build").output) is None  # the first build renders everything
+    assert rerendered(run(root, "build").output) == 0
+    edit(root, "content/alpha/about/partners.md", lambda t: t + "\nMore.\n")
+    count = rerendered(run(root, "build").output)
+    assert count is not None and 1 <= count <= 3
+
+
+def test_a_file_changed_by_hand_in_build_is_put_right(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    page = root / "build/alpha/about/index.html"
+    page.write_text("tampered")
+    (root / "build/beta/index.html").unlink()
+    assert run(root, "build").exit_code == 0
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"format": 1}', '{"format": 99, "outputs": {}}', "garbage-records"])
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    outputs = root / ".icsgen-cache/outputs.json"
+    if damage == "garbage-records":
+        data = json.loads(outputs.read_text())
+        for record in data["outputs"].values():
+            record["deps"] = "nonsense"
+            record["sig"] = 42
+        outputs.write_text(json.dumps(data))
+    else:
+        outputs.write_text(damage)
+    (root / ".icsgen-cache/frontmatter.json").write_text("{{{")
+    edit(root, "content/alpha/index.md", lambda t: t.replace("Welcome to Alpha", "Hello from Alpha"))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_a_failed_incremental_build_leaves_the_last_good_site(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    before = tree_digest(root / "build")
+    edit(root, "content/alpha/about/partners.md", lambda t: t + "\n[broken](nowhere.md)\n")
+    edit(root, "content/alpha/about/index.md", lambda t: t + "\nA good change.\n")
+    assert run(root, "build").exit_code == 1
+    assert tree_digest(root / "build") == before
