@@ -67,11 +67,11 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
 
 
 @contextmanager
-def serving(root: Path, port: int = 0, **options: object) -> Iterator[Running]:
+def serving(root: Path, port: int = 0, poll: bool = False) -> Iterator[Running]:
     """Serve `root` as `icsgen serve` does (drafts and future posts included); stop afterwards."""
-    build_options = BuildOptions(drafts=True, future=True, jobs=1, **options)  # type: ignore[arg-type]
+    build_options = BuildOptions(drafts=True, future=True, jobs=1)
     running: Running
-    session = Session(root, build_options, port=port, next_free=False,
+    session = Session(root, build_options, port=port, poll=poll, next_free=False,
                       on_rebuild=lambda result, paths: running.record(result, paths))
     running = Running(session, root)
     session.start()
