@@ -318,7 +318,7 @@ def new_region(root: Path, region_id: str, name: str, short_name: str = "", owne
         files=made,
         changed=[config_path],
         notes=[
-            "The news post in news/ is a draft. Remove 'draft: true' to publish it.",
+            "The news post in news/ is a draft: 'icsgen serve' shows it; remove 'draft: true' to publish it.",
             f"Check the new region's settings at the end of {CONFIG_FILE}.",
         ],
     )
@@ -375,8 +375,8 @@ def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None
     if not (folder / NEWS / "index.md").exists() and not (folder / NEWS).exists():
         files[folder / NEWS / "index.md"] = NEWS_INDEX
     made = _write_new(files)
-    notes = ["It is a draft: it is left out of the published site until you remove 'draft: true'.",
-             "See drafts while you work with: icsgen serve --drafts"]
+    notes = ["It is a draft: 'icsgen serve' shows it, but 'icsgen build' leaves it out until you remove "
+             "'draft: true'."]
     if date > dt.date.today():
         notes.append(f"It is dated {date.isoformat()}, so it appears on that day's build (or with --future).")
     return Created(files=made, notes=notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import inspect
+import re
 from pathlib import Path
 
 import click
@@ -127,3 +128,31 @@ def test_usage_mistakes_point_to_help(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "No such command 'biuld'" in result.output
     assert "Try 'icsgen -h' for help." in result.output or "Try 'icsgen --help' for help." in result.output
+
+
+# -- the README and the guide describe what the code does --------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent
+
+
+def test_readme_names_every_command_and_the_two_fresh_machine_commands() -> None:
+    readme = (DOCS / "README.md").read_text(encoding="utf-8")
+    assert "bash scripts/setup.sh && icsgen build" in readme
+    assert "bash scripts/test.sh" in readme
+    assert (DOCS / "scripts/setup.sh").is_file() and (DOCS / "scripts/test.sh").is_file()
+    for path, _ in COMMANDS:
+        assert f"`icsgen {' '.join(path)}" in readme, path
+
+
+def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> None:
+    from markdown.extensions.toc import slugify
+
+    from icsgen.frontmatter import FRONT_MATTER
+
+    guide = (DOCS / "docs/guide.md").read_text(encoding="utf-8")
+    for spec in FRONT_MATTER.fields:
+        assert f"\n| `{spec.name}` | `{spec.name}:" in guide, spec.name
+    headings = {slugify(line.lstrip("#").strip(), "-") for line in guide.splitlines() if line.startswith("#")}
+    targets = set(re.findall(r"\]\(#([^)]+)\)", guide))
+    assert targets - headings == set()
+    assert "click here" not in guide.replace("Never write \"click here\"", "").replace("'click here'", "")

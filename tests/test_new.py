@@ -81,12 +81,12 @@ def test_new_region_passes_icsgen_check(tmp_path: Path) -> None:
         pytest.skip("icsgen check does not exist yet")
     root = sample_copy(tmp_path / "site")
     assert run(root, "new", "region", "west-yorkshire", "--name", "West Yorkshire").exit_code == 0
-    result = run(root, "check")
+    result = run(root, "check", "--drafts")
     mentions = [line for line in result.output.splitlines() if "west-yorkshire" in line]
     assert mentions == [], result.output
     basic = basic_site(tmp_path / "basic")
     assert run(basic, "new", "region", "gamma", "--name", "Gamma").exit_code == 0
-    checked = run(basic, "check")
+    checked = run(basic, "check", "--drafts")
     assert [line for line in checked.output.splitlines() if "gamma" in line] == [], checked.output
 
 
