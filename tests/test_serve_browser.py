@@ -1,0 +1,104 @@
+"""The preview in real Chromium: saved edits appear in the open tab without anyone touching it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.serve_support import Running, serving, wait_until
+from tests.sitemaker import basic_site
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+OVERLAY = "#icsgen-overlay"
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Running]:
+    root = basic_site(tmp_path / "site")
+    with serving(root) as running:
+        yield running
+
+
+def open_page(page: Page, live: Running, path: str) -> None:
+    """Open `path`, mark the window (a reload would lose the mark), and wait for the event stream."""
+    clients = live.session.server.clients  # type: ignore[union-attr]
+    page.goto(live.url + path)
+    page.evaluate("window.__marker = 'still here'")
+    wait_until(lambda: live.session.server.clients > clients,  # type: ignore[union-attr]
+               what="the page to connect to the event stream")
+
+
+def not_reloaded(page: Page) -> bool:
+    return page.evaluate("window.__marker") == "still here"
+
+
+def test_edit_appears_in_the_same_tab(page: Page, live: Running) -> None:
+    open_page(page, live, "alpha/about/")
+    source = live.root / "content/alpha/about/index.md"
+    source.write_text("---\ntitle: About us\n---\n## Who we are\n\nWe are Alpha, freshly edited.\n")
+    page.locator("main").get_by_text("freshly edited").wait_for()
+    assert not_reloaded(page)
+
+
+def test_broken_yaml_shows_an_overlay_until_fixed(page: Page, live: Running) -> None:
+    open_page(page, live, "alpha/about/")
+    source = live.root / "content/alpha/about/index.md"
+    source.write_text("---\ntitle: [About us\n---\nBroken.\n")
+    overlay = page.locator(OVERLAY)
+    overlay.wait_for()
+    assert "content/alpha/about/index.md:2: " in overlay.inner_text()
+    status = live.get("/alpha/about/")  # the server is alive and still serves the last good page
+    assert status[0] == 200 and b"We are Alpha." in status[2]
+    source.write_text("---\ntitle: About us\n---\nMended and updated.\n")
+    page.get_by_text("Mended and updated.").wait_for()
+    assert page.locator(OVERLAY).count() == 0
+    assert not_reloaded(page)
+
+
+def test_stylesheet_edit_applies_without_navigation(page: Page, live: Running) -> None:
+    navigations: list[str] = []
+    open_page(page, live, "alpha/about/")
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    css = live.root / "themes/nhs/static/css/nhs.css"
+    css.write_text(css.read_text() + "\nbody { background-color: rgb(1, 2, 3) !important; }\n")
+    page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'")
+    assert navigations == []
+    assert not_reloaded(page)
+    assert page.locator('link[rel="stylesheet"]').count() == 1
+
+
+def test_news_listing_follows_added_and_deleted_posts(page: Page, live: Running) -> None:
+    open_page(page, live, "alpha/news/")
+    post = live.root / "content/alpha/news/2024-03-01-third.md"
+    post.write_text("---\ntitle: Third post arrives\ndate: 2024-03-01\nsummary: The third.\n---\nHi.\n")
+    page.locator("main").get_by_text("Third post arrives").wait_for()
+    assert live.get("/alpha/news/third/")[0] == 200
+    post.unlink()
+    page.locator("main").get_by_text("Third post arrives").wait_for(state="detached")
+    assert page.locator("main").get_by_text("Second post").count() == 1
+    assert live.get("/alpha/news/third/")[0] == 404
+    assert not_reloaded(page)
+
+
+def test_tabs_reconnect_after_the_server_restarts(page: Page, tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    second = page.context.new_page()
+    with serving(root) as first:
+        port = first.session.server.port  # type: ignore[union-attr]
+        open_page(page, first, "alpha/")
+        open_page(second, first, "beta/")
+    # the server is gone; an edit is made meanwhile; the server comes back on the same port
+    (root / "content/beta/index.md").write_text("---\ntitle: Welcome to Beta\n---\nBack again.\n")
+    with serving(root, port=port) as again:
+        second.get_by_text("Back again.").first.wait_for()
+        wait_until(lambda: again.session.server.clients >= 2,  # type: ignore[union-attr]
+                   what="both tabs to reconnect")
+        (root / "content/alpha/index.md").write_text("---\ntitle: Welcome to Alpha\n---\nAlpha anew.\n")
+        page.get_by_text("Alpha anew.").first.wait_for()
