@@ -84,6 +84,9 @@ def test_new_region_passes_icsgen_check(tmp_path: Path) -> None:
     result = run(root, "check", "--drafts")
     mentions = [line for line in result.output.splitlines() if "west-yorkshire" in line]
     assert mentions == [], result.output
+    strict = run(root, "check", "--region", "west-yorkshire", "--drafts", "--strict")
+    assert strict.exit_code == 0, strict.output
+    assert "0 errors, 0 warnings" in strict.output
     basic = basic_site(tmp_path / "basic")
     assert run(basic, "new", "region", "gamma", "--name", "Gamma").exit_code == 0
     checked = run(basic, "check", "--drafts")
