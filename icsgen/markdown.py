@@ -12,6 +12,7 @@ jobs on the element tree in one walk:
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -20,14 +21,16 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import AMP_SUBSTITUTE, slugify, unique
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 
 from .errors import nearest
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 COMPONENTS = ("inset", "warning", "important", "details", "expander")
 # ids the theme uses itself; a heading with the same text gets a suffix instead
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 RESERVED_IDS = frozenset({"top", "maincontent", "contents", "header", "footer", "navigation"})
 
 
@@ -83,6 +86,7 @@ class _PageProcessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.links: PageLinks | None = None
+        self.toc: list[dict[str, Any]] = []
 
     def run(self, root: ET.Element) -> None:
         assert self.links is not None
@@ -95,10 +99,8 @@ class _PageProcessor(Treeprocessor):
                     child.set("class", (child.get("class", "") + " nhsuk-table").strip())
                     wrapper.append(child)
                     parent[index] = wrapper
+        self._heading_ids(root)
         for element in root.iter():
-            ident = element.get("id")
-            if ident and element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                element.set("id", _anchor(ident))
             if element.tag == "a" and element.get("href") is not None:
                 self._link(element, "href")
             elif element.tag == "img":
@@ -109,6 +111,31 @@ class _PageProcessor(Treeprocessor):
                         "describe what it shows: ![A map of the region](map.png)",
                     ))
                 self._link(element, "src")
+
+    def _heading_ids(self, root: ET.Element) -> None:
+        """Give every heading an id from its text (`## Our aims` -> `our-aims`) and list h2/h3.
+
+        Does the job of Python-Markdown's toc extension without rendering each heading and a
+        contents list to HTML, which cost more than the rest of the page processing.
+        """
+        used = {e.get("id") for e in root.iter() if e.get("id")} | set(RESERVED_IDS)
+        counters: dict[str, int] = {}
+        self.toc = []
+        for element in root.iter():
+            if element.tag not in HEADINGS:
+                continue
+            name = _placeholder.sub("", "".join(element.itertext())).strip()
+            name = name.replace(AMP_SUBSTITUTE, "&")
+            ident = element.get("id")
+            if not ident:
+                ident = slugify(html.unescape(name), "-") or "section"
+                ident = unique(f"{ident}-section" if ident in RESERVED_IDS else ident, used, counters)
+            element.set("id", ident)
+            level = int(element.tag[1])
+            if level == 2:
+                self.toc.append({"id": ident, "title": name, "children": []})
+            elif level == 3 and self.toc:
+                self.toc[-1]["children"].append({"id": ident, "title": name, "children": ()})
 
     def _link(self, element: ET.Element, attr: str) -> None:
         links = self.links
@@ -179,7 +206,8 @@ class _PageProcessor(Treeprocessor):
 class _IcsgenExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         self.processor = _PageProcessor(md)
-        md.treeprocessors.register(self.processor, "icsgen", 1)  # after toc (5) and attr_list (8)
+        md.treeprocessors.register(self.processor, "icsgen", 1)  # after inline (20) and attr_list (8)
+        md.treeprocessors.deregister("prettify")  # newlines between elements: a cost, no use
 
 
 class MarkdownConverter:
@@ -190,10 +218,8 @@ class MarkdownConverter:
         self._md = markdown.Markdown(
             extensions=[
                 "tables", "attr_list", "admonition", "def_list", "fenced_code", "abbr",
-                "sane_lists", "md_in_html",
-                "toc", self._ext,
+                "sane_lists", "md_in_html", self._ext,
             ],
-            extension_configs={"toc": {"slugify": toc_slugify, "toc_depth": "2-6"}},
             output_format="html",
         )
 
@@ -204,31 +230,5 @@ class MarkdownConverter:
             html = self._md.convert(text)
         finally:
             self._ext.processor.links = None
-        tokens = getattr(self._md, "toc_tokens", [])
-        toc = tuple(
-            {
-                "id": _anchor(t["id"]),
-                "title": t["name"],
-                "children": tuple(
-                    {"id": _anchor(c["id"]), "title": c["name"], "children": ()}
-                    for c in t["children"] if c["level"] == 3
-                ),
-            }
-            for t in _flatten_to_level(tokens, 2)
-        )
+        toc = tuple({**entry, "children": tuple(entry["children"])} for entry in self._ext.processor.toc)
         return Converted(html, toc, len(toc))
-
-
-def _anchor(ident: str) -> str:
-    return f"{ident}-section" if ident in RESERVED_IDS else ident
-
-
-def _flatten_to_level(tokens: list[dict[str, Any]], level: int) -> list[dict[str, Any]]:
-    """toc tokens nest by level; an h2 may sit under an (unexpected) h1 in the body."""
-    out: list[dict[str, Any]] = []
-    for token in tokens:
-        if token["level"] == level:
-            out.append(token)
-        elif token["level"] < level:
-            out.extend(_flatten_to_level(token["children"], level))
-    return out

@@ -249,7 +249,7 @@ class Renderer:
                          if f.filename == "<template>"), 1)
             out.problems.append((page.source_path, page.body_line + (line or 1) - 1,
                                  f"error in a {{{{ }}}} variable: {_describe(exc)}",
-                                 "region variables look like {{ region.name }} or {{ region.contact.email }}"))
+                                 "they look like {{ region.name }} or {{ region.contact.email }}"))
         return None
 
     def _resolve(self, page: Page, target: str, deps: Deps) -> LinkTarget | str:
@@ -305,7 +305,7 @@ class Paginator:
 class _AbsoluteScope(RenderScope):
     def link(self, to_url: str) -> str:
         path, hash_, fragment = to_url.partition("#")
-        if not path:
+        if not path and fragment:
             return hash_ + fragment
         return self.linker.absolute(path) + hash_ + fragment
 
@@ -319,9 +319,16 @@ def _template_position(exc: BaseException, chain: ThemeChain) -> tuple[Path | No
     return None, 1
 
 
+_VIEW_NAMES = {"PageView": "page", "RegionView": "region", "SiteView": "site", "DataView": "data",
+               "SectionView": "section"}
+_VIEW_OBJECT = re.compile(r"'icsgen\.views\.(\w+) object'")
+
+
 def _describe(exc: BaseException) -> str:
+    """The error in an editor's terms: `'region' has no attribute 'nam'`, not internal class names."""
     if isinstance(exc, jinja2.UndefinedError):
-        return f"{exc.message} (a misspelt variable, or a value missing from the data?)"
+        message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES.get(m.group(1), m.group(1))}'", exc.message or "")
+        return f"{message}: a misspelt name, or a value missing from the data?"
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -11,6 +11,7 @@ are absolute addresses.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 from .config import SiteConfig
@@ -44,9 +45,7 @@ class Linker:
         ):
             return self.absolute(to_path) + suffix
         base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-        base = base.rstrip("/") or "."
-        target = to_path.rstrip("/") or "."
-        rel = posixpath.relpath(target, base)
+        rel = _relative(to_path.rstrip("/"), base.rstrip("/"))
         if to_path.endswith("/") or to_path == "":
             if self.config.pretty_links:
                 rel = "./" if rel == "." else rel + "/"
@@ -55,3 +54,17 @@ class Linker:
         if to_path == from_url and suffix:
             return suffix
         return rel + suffix
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, base: str) -> str:
+    """posixpath.relpath for site paths, without its call to os.getcwd() (a hot path: every link)."""
+    target_parts = target.split("/") if target else []
+    base_parts = base.split("/") if base else []
+    common = 0
+    for a, b in zip(target_parts, base_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base_parts) - common) + target_parts[common:]
+    return "/".join(parts) or "."

@@ -164,11 +164,7 @@ class PageView:
     @property
     def section(self) -> SectionView | None:
         section = self._scope.site.sections.get(self._page.section)
-        if section is None or self._page.kind == "home":
-            return None
-        if section.index is not None and section.index.key == self._page.key:
-            return SectionView(section, self._scope)  # a section's own page shows itself
-        return SectionView(section, self._scope)
+        return SectionView(section, self._scope) if section is not None else None
 
     @property
     def breadcrumbs(self) -> list[dict[str, str]]:

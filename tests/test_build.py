@@ -130,7 +130,7 @@ def test_template_errors_name_the_template_file_and_line(tmp_path: Path) -> None
     result = run(root, "build")
     assert result.exit_code == 1
     assert "content/alpha/odd.md:3: unknown template 'nonesuch' (available: " in result.output
-    assert "content/beta/_theme/templates/home.html:3: template error: 'icsgen.views.PageView object' has no " \
+    assert "content/beta/_theme/templates/home.html:3: template error: 'page' has no " \
         "attribute 'no_such_thing'" in result.output
     assert "(first seen on beta/index.md)" in result.output
 
