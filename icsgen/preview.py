@@ -17,7 +17,6 @@ returned, in the same `path:line: message` form the command line prints, for the
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
@@ -91,6 +90,7 @@ class Preview:
         self.last: Rebuilt | None = None
         self._state: _State | None = None
         self._pending: set[Path] = set()  # changes not yet in a good build
+        self._written: dict[str, str] = {}  # feeds and sitemaps as last written
         self._lock = threading.Lock()
 
     # -- the public steps ------------------------------------------------------------------------
@@ -163,6 +163,7 @@ class Preview:
             discard(staging)
             raise
         swap_in(staging, self.folder)
+        self._written.clear()
         self._state = state
         return Rebuilt(rendered=list(state.jobs), full=True, reload=True)
 
@@ -200,7 +201,7 @@ class Preview:
             raise BuildFailed(problems.errors)
         # Everything rendered: now write.
         for url, text in html.items():
-            _write_atomic(self.folder / jobs[url].output_path, text)
+            _write(self.folder / jobs[url].output_path, text)
         removed = [u for u in old.jobs if u not in jobs]
         for url in removed:
             _remove(self.folder, old.jobs[url].output_path)
@@ -312,17 +313,22 @@ class Preview:
             if key not in new.statics and static.url not in {s.url for s in new.statics.values()}:
                 _remove(self.folder, static.url)
 
-    @staticmethod
-    def _write_feeds(folder: Path, site: Site, renderer: Renderer) -> None:
+    def _write_feeds(self, folder: Path, site: Site, renderer: Renderer) -> None:
+        """Feeds and sitemaps: cheap to make, so made every time, but written only when changed."""
         linker = renderer.linker
+        files: dict[str, str] = {}
         for region_id in site.chosen:
-            _write_atomic(folder / region_id / "news" / "feed.xml", feeds.atom_feed(site, linker, region_id))
+            files[f"{region_id}/news/feed.xml"] = feeds.atom_feed(site, linker, region_id)
             pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
             pages += [(s.url, None) for s in site.sections.values()
                       if s.region == region_id and s.index is None and "/" in s.key]
-            _write_atomic(folder / region_id / "sitemap.xml", feeds.sitemap(linker, pages))
-        _write_atomic(folder / "sitemap.xml", feeds.sitemap_index(linker, list(site.chosen)))
-        _write_atomic(folder / "robots.txt", feeds.robots(linker))
+            files[f"{region_id}/sitemap.xml"] = feeds.sitemap(linker, pages)
+        files["sitemap.xml"] = feeds.sitemap_index(linker, list(site.chosen))
+        files["robots.txt"] = feeds.robots(linker)
+        for rel, text in files.items():
+            if self._written.get(rel) != text:
+                _write(folder / rel, text)
+                self._written[rel] = text
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -383,17 +389,10 @@ def _is_css(path: Path) -> bool:
     return path.suffix == ".css"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a file so a reader sees the old or the new one, never half of either."""
+def _write(path: Path, text: str) -> None:
+    """Write in place: page requests wait while a rebuild runs, and in-place is the fastest write."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path.write_text(text, encoding="utf-8")
 
 
 def _remove(folder: Path, rel: str) -> None:
