@@ -89,6 +89,10 @@ else
     run "pip install -e .[test]" "$PY" -m pip install "${pip_opts[@]}" -e ".[test]"
     "$PY" scripts/python_deps_ok.py "$ROOT" -v || { say "pip: install did not satisfy pyproject.toml" >&2; exit 1; }
 fi
+# pyenv makes a shim for a new command only when told to: without it `icsgen` is not on PATH.
+if command -v pyenv >/dev/null 2>&1; then
+    pyenv rehash 2>/dev/null || true
+fi
 
 # --- 3. npm tools (vnu.jar, axe-core) --------------------------------------------------------
 STAMP=tools/node_modules/.icsgen-lock.sha256
