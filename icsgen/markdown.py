@@ -141,6 +141,8 @@ class _PageProcessor(Treeprocessor):
         links = self.links
         assert links is not None
         href = element.get(attr, "")
+        if AMP_SUBSTITUTE in href:  # an email autolink <a@b.example> arrives as encoded entities
+            href = html.unescape(href.replace(AMP_SUBSTITUTE, "&"))
         if not href:
             links.problems.append((links.first_line, f"a link with an empty {attr}", ""))
             return

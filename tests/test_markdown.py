@@ -67,3 +67,9 @@ def test_missing_page_and_missing_alt_text_are_problems_with_lines() -> None:
 def test_external_links_are_left_alone() -> None:
     html = convert("[NHS 111](https://111.nhs.uk/) [mail](mailto:a@b.example) [call](tel:111)")[0].html
     assert 'href="https://111.nhs.uk/"' in html and 'href="mailto:a@b.example"' in html and 'href="tel:111"' in html
+
+
+def test_email_autolinks_are_external() -> None:
+    converted, links = convert("Email <hello@alpha.example.org> today.\n")
+    assert links.problems == [] and links.refs == []
+    assert "<a href=" in converted.html
