@@ -224,7 +224,7 @@ def new_news_command(region_id: str, title: str, date, root: Path) -> None:  # t
     _scaffold(new_news, root, region_id, title, date.date() if date else None)
 
 
-@main.command("serve")
+@main.command("serve", short_help="Preview the site while you edit, updating as you save.")
 @ROOT_OPTION
 @REGION_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -252,12 +252,14 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
 
     def said(result, paths) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted({p.name for p in paths})[:3]) + (", ..." if len(paths) > 3 else "")
-        if result.problems:
-            report_problems([], f"Changed {names}; not updated")
-            for line in result.problems:
-                click.echo(line, err=True)
-        else:
-            click.echo(f"Changed {names}: {len(result.rendered)} pages updated in {result.seconds:.2f} s")
+        if not result.problems:
+            click.echo(f"Saw {names}: {len(result.rendered)} pages updated in {result.seconds:.2f} s")
+            return
+        for line in result.problems:
+            click.echo(line, err=True)
+        noun = "problem" if len(result.problems) == 1 else "problems"
+        click.secho(f"Saw {names}: {len(result.problems)} {noun} to fix; the preview shows the last good "
+                    "pages until then.", fg="red", err=True)
 
     drafts = not no_drafts
     options = BuildOptions(regions=regions, drafts=drafts, future=drafts)
