@@ -269,21 +269,22 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
         raise click.ClickException(str(exc)) from None
     except Exception:
         _unexpected(ctx)
-    for line in session.first.problems:
-        click.echo(line, err=True)
-    if session.first.problems:
-        click.secho("The first build failed: fix the problems above; the page will show them too.",
-                    fg="red", err=True)
-    assert session.server is not None
-    if session.server.port != port and port:
-        click.secho(f"Port {port} is in use, so the preview uses port {session.server.port}.", fg="yellow")
-    session.start()
-    click.echo(f"Serving the preview at {session.url} (press Ctrl-C to stop)")
-    if open_browser:
-        webbrowser.open(session.url)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a plain `kill` stops it cleanly too
     try:
+        for line in session.first.problems:
+            click.echo(line, err=True)
+        if session.first.problems:
+            click.secho("The first build failed: fix the problems above; the page will show them too.",
+                        fg="red", err=True)
+        assert session.server is not None
+        if session.server.port != port and port:
+            click.secho(f"Port {port} is in use, so the preview uses port {session.server.port}.",
+                        fg="yellow")
+        session.start()
+        click.echo(f"Serving the preview at {session.url} (press Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(session.url)
         while not stop.wait(3600):
             pass
     except KeyboardInterrupt:
