@@ -169,8 +169,14 @@ class Preview:
             raise
         swap_in(staging, self.folder)
         self._written.clear()
-        self._state = state
-        return Rebuilt(rendered=list(state.jobs), full=True, reload=True)
+        previous, self._state = self._state, state
+        stylesheets: dict[str, str] = {}
+        if previous is not None and self._pending and all(_is_css(p) for p in self._pending):
+            before, after = _assets(previous.renderer), _assets(renderer)
+            stylesheets = {before[k][1]: after[k][1] for k in before.keys() & after.keys()
+                           if before[k][1] != after[k][1] and after[k][1].endswith(".css")}
+        return Rebuilt(rendered=list(state.jobs), full=True, stylesheets=stylesheets,
+                       reload=not stylesheets)
 
     # -- just what changed -------------------------------------------------------------------------
 

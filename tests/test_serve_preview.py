@@ -140,3 +140,16 @@ def test_stylesheet_change_renames_it_without_asking_for_a_reload(preview: Previ
     old, new = f"alpha/assets/css/{before[0]}", result.stylesheets[f"alpha/assets/css/{before[0]}"]
     assert old != new and (preview.folder / new).is_file() and not (preview.folder / old).exists()
     assert new.rsplit("/", 1)[1] in html(preview, "alpha/about")
+
+
+def test_large_changes_rebuild_whole_and_a_stylesheet_still_swaps(preview: Preview,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import icsgen.preview
+
+    monkeypatch.setattr(icsgen.preview, "FULL_REBUILD_MIN", 1)
+    css = preview.root / "themes/nhs/static/css/nhs.css"
+    css.write_text(css.read_text() + "\nbody { color: blue; }\n")
+    result = preview.rebuild([css])
+    assert result.full and not result.reload
+    assert all(old != new and new.endswith(".css") for old, new in result.stylesheets.items())
+    assert any((preview.folder / new).is_file() for new in result.stylesheets.values())
