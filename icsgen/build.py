@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import feeds
-from .cache import BuildCache, Signer, site_fingerprint
+from .cache import BuildCache, InputStates, code_fingerprint, input_files, site_fingerprint
 from .config import SiteConfig, load_config
 from .content import LoadOptions, Page, Site, load_site
 from .errors import BuildFailed, Problem, Problems, nearest
@@ -30,6 +30,7 @@ from .rules import check_required
 from .themes import ThemeChain, theme_chain
 from .views import nav_target
 
+RACY_NS = 2_000_000_000  # input files newer than this are not trusted to the no-change test
 PARALLEL_THRESHOLD = 60  # below this many pages, starting workers costs more than it saves
 
 
@@ -53,7 +54,7 @@ class BuildReport:
     rendered: int = 0  # pages rendered this time (the rest were unchanged)
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
-    deps: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    deps: dict[str, list[str]] = field(default_factory=dict)  # url -> the input keys it read
 
     def summary(self) -> str:
         parts = ", ".join(f"{r} {n}" for r, n in self.pages_by_region.items())
@@ -129,25 +130,31 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     except UnsafeOutput as exc:
         raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
     cache = BuildCache(root) if options.cache else None
+    quick = _options_key(options)
+    inputs = input_files(root) if cache else {}
+    if cache and (out / MARKER).is_file():
+        summary = cache.unchanged_since(quick, out, inputs)
+        if summary is not None:  # not one file read by the build, nor one it wrote, has changed
+            return _report(out, summary, 0, [], start)
     memo = FrontMatterMemo(cache.load_front_matter()) if cache else None
     loaded = load(root, replace(options, memo=memo))
     site = loaded.site
     renderer = Renderer(site, loaded.chains)
     jobs = plan(site)
     fingerprint = site_fingerprint(site, renderer, options)
-    signer = Signer(site, renderer, fingerprint)
+    states = InputStates(site, renderer, jobs)
     previous = cache.load_outputs(fingerprint, out) if cache and (out / MARKER).is_file() else None
     staging = staging_dir(out)
-    report = BuildReport(out)
     try:
-        kept = _unchanged(jobs, previous, signer, out) if previous else {}
+        kept = _unchanged(jobs, previous, states, out) if previous else {}
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
-        records = {**kept, **{url: r.record(signer.sign(r.job, r.deps)) for url, r in fresh.items()}}
+        records = {**kept, **{url: r.record(InputStates.keys(r.job, r.deps)) for url, r in fresh.items()}}
         _check_anchors_from_records(site, jobs, records, loaded.problems)
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
         extras = _write_the_rest(renderer, site, staging)
+        fresh_files = set(_files_below(staging))
         if previous:
             files = _apply_changes(staging, out, previous["files"], [j.output_path for j in jobs])
         else:
@@ -155,31 +162,50 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     except BaseException:
         discard(staging)
         raise
+    pages_by_region = {region: sum(1 for j in jobs if j.region == region and "404" not in j.url)
+                       for region in site.chosen}
+    summary = {"pages_by_region": pages_by_region, "files": len(jobs) + extras}
     if cache and memo:
-        for url, record in records.items():
-            record["stat"] = _stat(out / _output_path(url))
-        cache.save_outputs(fingerprint, out, records, files)
+        output_stats = _output_stats(out, files, previous, fresh_files)
+        if max((mtime for _, mtime in inputs.values()), default=0) > time.time_ns() - RACY_NS:
+            inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
+        cache.save_outputs(fingerprint, out, records, files, states,
+                           {"fingerprint_inputs": quick, "inputs": inputs, "output_stats": output_stats,
+                            "summary": summary})
         cache.save_front_matter(memo.entries, memo.used)
-    report.rendered = len(fresh)
-    report.deps = {url: record["deps"] for url, record in records.items()}
-    for region in site.chosen:
-        report.pages_by_region[region] = sum(1 for j in jobs if j.region == region and "404" not in j.url)
-    report.files = len(jobs) + extras
-    report.warnings = loaded.problems.warnings
+    report = _report(out, summary, len(fresh), loaded.problems.warnings, start)
+    report.deps = {url: record["keys"] for url, record in records.items()}
+    return report
+
+
+def _options_key(options: BuildOptions) -> str:
+    today = options.today or dt.date.today()  # a scheduled post goes live when the date comes
+    return repr((code_fingerprint(), options.drafts, options.future, sorted(options.regions), today.isoformat()))
+
+
+def _report(out: Path, summary: dict, rendered: int, warnings: list, start: float) -> BuildReport:
+    report = BuildReport(out, pages_by_region=dict(summary["pages_by_region"]), files=summary["files"],
+                         rendered=rendered, warnings=warnings)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _unchanged(jobs: list[Job], previous: dict, signer: Signer, out: Path) -> dict[str, dict]:
-    """Outputs whose recorded inputs are all unchanged and whose file is still as written."""
+def _unchanged(jobs: list[Job], previous: dict, states: InputStates, out: Path) -> dict[str, dict]:
+    """Outputs none of whose inputs changed and whose file is still as written."""
+    keys, old_states = previous["keys"], previous["states"]
+    changed = [states.state(key) != old for key, old in zip(keys, old_states, strict=True)]
+    output_stats = previous.get("output_stats", {})
+    folder = str(out) + os.sep
     kept = {}
     for job in jobs:
         record = previous["outputs"].get(job.url)
         try:
-            if (record and record["sig"] == signer.sign(job, record["deps"])
-                    and record["stat"] == _stat(out / job.output_path)):
-                kept[job.url] = record
-        except (KeyError, TypeError, AttributeError):  # a damaged record: render that page again
+            deps = record["deps"] if record else None
+            if (deps and deps[0] < len(keys) and keys[deps[0]] == f"j:{job.url}"
+                    and not any(changed[i] for i in deps)
+                    and output_stats.get(job.output_path) == _stat(folder + job.output_path)):
+                kept[job.url] = {k: v for k, v in record.items() if k != "deps"} | {"keys": [keys[i] for i in deps]}
+        except (KeyError, TypeError, IndexError):  # a damaged record: render that page again
             continue
     return kept
 
@@ -245,16 +271,19 @@ def _remove_empty_parents(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: Path | str) -> list[int]:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return [-1, -1]
     return [info.st_size, info.st_mtime_ns]
 
 
-def _output_path(url: str) -> str:
-    return url if url.endswith(".html") else url + "index.html"
+def _output_stats(out: Path, files: list[str], previous: dict | None, written: set[str]) -> dict[str, list[int]]:
+    """Size and time of every output file; files this run did not touch keep their recorded stat."""
+    old = previous.get("output_stats", {}) if previous else {}
+    folder = str(out) + os.sep
+    return {rel: old[rel] if rel in old and rel not in written else _stat(folder + rel) for rel in files}
 
 
 # -- rendering, in this process or in workers -----------------------------------------------------

@@ -51,8 +51,14 @@ class BuildCache:
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
+        self._loaded: dict[str, dict[str, Any] | None] = {}
 
     def _read(self, name: str) -> dict[str, Any] | None:
+        if name not in self._loaded:  # each file is parsed once per run
+            self._loaded[name] = self._parse(name)
+        return self._loaded[name]
+
+    def _parse(self, name: str) -> dict[str, Any] | None:
         try:
             data = json.loads((self.folder / name).read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
@@ -66,7 +72,7 @@ class BuildCache:
         (self.folder / ".gitignore").write_text("*\n")  # never committed, whatever the project ignores
         data = {"format": FORMAT, "code": code_fingerprint(), **data}
         temporary = self.folder / f".{name}.{os.getpid()}"
-        temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, self.folder / name)
 
     # -- parsed front matter, shared by every kind of run -------------------------------------
@@ -77,22 +83,53 @@ class BuildCache:
         return memo if isinstance(memo, dict) else {}
 
     def save_front_matter(self, memo: dict[str, Any], used: set[str]) -> None:
-        self._write("frontmatter.json", {"entries": {k: v for k, v in memo.items() if k in used}})
+        kept = {k: v for k, v in memo.items() if k in used}
+        previous = self._read("frontmatter.json")
+        if previous and previous.get("entries", {}).keys() == kept.keys():
+            return  # nothing new learnt: skip encoding thousands of entries again
+        self._write("frontmatter.json", {"entries": kept})
 
     # -- outputs of the last successful build ------------------------------------------------
 
     def load_outputs(self, fingerprint: str, out: Path) -> dict[str, Any] | None:
+        """The last build's records, or None when it was for other settings or is damaged."""
         data = self._read("outputs.json")
         if not data or data.get("fingerprint") != fingerprint or data.get("out") != str(out):
             return None
-        outputs, files = data.get("outputs"), data.get("files")
-        if not isinstance(outputs, dict) or not isinstance(files, list):
+        outputs, files, keys, states = (data.get(k) for k in ("outputs", "files", "keys", "states"))
+        if not (isinstance(outputs, dict) and isinstance(files, list) and isinstance(keys, list)
+                and isinstance(states, list) and len(keys) == len(states)):
             return None
         return data
 
-    def save_outputs(self, fingerprint: str, out: Path, outputs: dict[str, Any], files: list[str]) -> None:
-        self._write("outputs.json", {"fingerprint": fingerprint, "out": str(out), "outputs": outputs,
-                                     "files": sorted(files)})
+    def save_outputs(self, fingerprint: str, out: Path, outputs: dict[str, Any], files: list[str],
+                     states: InputStates, extra: dict[str, Any]) -> None:
+        """Records with their input keys numbered (one table of keys and states for all outputs)."""
+        numbers: dict[str, int] = {}
+        stored = {}
+        for url, record in outputs.items():
+            deps = [numbers.setdefault(key, len(numbers)) for key in record["keys"]]
+            stored[url] = {k: v for k, v in record.items() if k != "keys"} | {"deps": deps}
+        keys = list(numbers)
+        self._write("outputs.json", {"fingerprint": fingerprint, "out": str(out), "outputs": stored,
+                                     "files": sorted(files), "keys": keys,
+                                     "states": [states.state(k) for k in keys], **extra})
+
+    def unchanged_since(self, fingerprint: str, out: Path, inputs: dict[str, list[int]]) -> dict[str, Any] | None:
+        """The last build's summary when no input file and no output file has changed since."""
+        data = self._read("outputs.json")
+        if (not data or data.get("fingerprint_inputs") != fingerprint or data.get("out") != str(out)
+                or not data.get("inputs") or data.get("inputs") != inputs):
+            return None
+        folder = str(out) + os.sep
+        for rel, stat in data.get("output_stats", {}).items():
+            try:
+                info = os.stat(folder + rel)
+            except OSError:
+                return None
+            if [info.st_size, info.st_mtime_ns] != stat:
+                return None
+        return data.get("summary")
 
 
 def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
@@ -109,60 +146,104 @@ def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
     return _hash(parts)
 
 
-class Signer:
-    """Computes an output's signature from the inputs it read, caching the digests it needs."""
+class InputStates:
+    """The current state of each input an output can read, each computed at most once per build.
 
-    def __init__(self, site: Site, renderer: Renderer, fingerprint: str) -> None:
+    An input is named by a key: `j:<url>` the job itself, `p:<page key>` a page's text and
+    address, `s:<section>` a folder's list of pages, `d:<region/name>` a data file,
+    `t:<region>:<template>` the file a template name resolves to, `u:<site path>` whether the
+    build writes it, `c:<content path>` what a Markdown link finds, `a:<region>:<file>` a static
+    file's hashed name. An output is unchanged when every key it read has the state it had.
+    """
+
+    def __init__(self, site: Site, renderer: Renderer, jobs: Iterable[Job]) -> None:
         self.site = site
         self.renderer = renderer
-        self.fingerprint = fingerprint
-        self._templates: dict[tuple[str | None, str], str] = {}
-        self._data: dict[str, str] = {}
+        self.jobs = {job.url: job for job in jobs}
+        self._states: dict[str, str] = {}
 
-    def sign(self, job: Job, deps: dict[str, Any]) -> str:
+    @staticmethod
+    def keys(job: Job, deps: dict[str, Iterable[str]]) -> list[str]:
+        region = job.region or ""
+        keys = [f"j:{job.url}"]
+        keys += [f"p:{k}" for k in deps.get("pages", ())]
+        keys += [f"s:{k}" for k in deps.get("sections", ())]
+        keys += [f"d:{k}" for k in deps.get("data", ())]
+        keys += [f"t:{region}:{k}" for k in deps.get("templates", ())]
+        keys += [f"c:{k[len('content:'):]}" if k.startswith("content:") else f"u:{k}" for k in deps.get("urls", ())]
+        keys += [f"a:{region}:{k}" for k in deps.get("assets", ())]
+        return keys
+
+    def state(self, key: str) -> str:
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = self._compute(key)
+        return found
+
+    def _compute(self, key: str) -> str:
+        kind, _, name = key.partition(":")
         site = self.site
-        parts = [self.fingerprint, job.url, job.page.key, job.page.digest, job.page.url,
-                 f"{job.number}/{job.total}", job.region or ""]
-        for key in deps.get("pages", ()):
-            page = site.pages.get(key)
-            parts.append(f"p:{key}:{page.digest + page.url if page else '-'}")
-        for key in deps.get("sections", ()):
-            section = site.sections.get(key)
-            parts.append(f"s:{key}:{','.join(section.pages) + '|' + section.title if section else '-'}")
-        for name in deps.get("data", ()):
-            parts.append(f"d:{name}:{self._data_digest(name)}")
-        for name in deps.get("templates", ()):
-            parts.append(f"t:{name}:{self._template_digest(job.region, name)}")
-        for url in deps.get("urls", ()):
-            parts.append(f"u:{url}:{self._url_state(url)}")
-        assets = self.renderer.assets.get(job.region, {})
-        for logical in deps.get("assets", ()):
-            asset = assets.get(logical)
-            parts.append(f"a:{logical}:{asset.output if asset else '-'}")
-        return _hash(parts)
-
-    def _url_state(self, url: str) -> str:
-        if url.startswith("content:"):
-            _, found = resolve_link(self.site, "", "/" + url[len("content:"):])
-            return f"{type(found).__name__}:{getattr(found, 'url', '')}" if found is not None else "-"
-        return "yes" if url in self.renderer.known_urls else "no"
-
-    def _data_digest(self, name: str) -> str:
-        if name not in self._data:
+        if kind == "j":
+            job = self.jobs.get(name)
+            if job is None:
+                return "-"
+            return f"{job.page.key}|{job.page.digest}|{job.page.url}|{job.number}/{job.total}|{job.region}"
+        if kind == "p":
+            page = site.pages.get(name)
+            return f"{page.digest}|{page.url}" if page else "-"
+        if kind == "s":
+            section = site.sections.get(name)
+            return f"{','.join(section.pages)}|{section.title}" if section else "-"
+        if kind == "d":
             region_id, _, stem = name.partition("/")
-            region = self.site.regions.get(region_id)
+            region = site.regions.get(region_id)
             path = region.data_files.get(stem) if region else None
-            self._data[name] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path else "-"
-        return self._data[name]
+            return _file_digest(path) if path else "-"
+        if kind == "t":
+            region_id, _, template = name.partition(":")
+            chain = self.renderer.chains.get(region_id or None)
+            for folder in chain.template_dirs if chain else ():
+                if (folder / template).is_file():
+                    return f"{folder}|{_file_digest(folder / template)}"
+            return "-"
+        if kind == "u":
+            return "yes" if name in self.renderer.known_urls else "no"
+        if kind == "c":
+            _, found = resolve_link(site, "", "/" + name)
+            return f"{type(found).__name__}|{getattr(found, 'url', '')}" if found is not None else "-"
+        if kind == "a":
+            region_id, _, logical = name.partition(":")
+            asset = self.renderer.assets.get(region_id or None, {}).get(logical)
+            return asset.output if asset else "-"
+        return "?"
 
-    def _template_digest(self, region: str | None, name: str) -> str:
-        key = (region, name)
-        if key not in self._templates:
-            digest = "-"
-            for folder in self.renderer.chains[region].template_dirs:
-                path = folder / name
-                if path.is_file():
-                    digest = f"{path}:{hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()}"
-                    break
-            self._templates[key] = digest
-        return self._templates[key]
+
+def _file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def input_files(root: Path) -> dict[str, list[int]]:
+    """Size and modification time of every file a build reads: the no-change test needs no parsing."""
+    found: dict[str, list[int]] = {}
+    config = root / "regions.yaml"
+    if config.is_file():
+        info = config.stat()
+        found["regions.yaml"] = [info.st_size, info.st_mtime_ns]
+    pending = [root / "content", root / "themes"]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                pending.append(Path(entry.path))
+                found[entry.path] = [-1, 0]  # a folder: an empty one added or removed matters too
+            else:
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                found[entry.path] = [info.st_size, info.st_mtime_ns]
+    return found

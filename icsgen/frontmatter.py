@@ -92,7 +92,7 @@ def split_page(text: str, path: Path, problems: Problems, memo: FrontMatterMemo 
     if memo is not None and key in memo.entries:
         memo.used.add(key)
         cached = memo.entries[key]
-        return SplitPage(_front_matter(decode_value(cached["values"]), cached["lines"]), body, end + 2)
+        return SplitPage(_front_matter(decode_values(cached["values"]), cached["lines"]), body, end + 2)
     try:
         raw: Any = load_yaml(yaml_text, first_line=2)
     except YamlError as exc:
@@ -104,7 +104,7 @@ def split_page(text: str, path: Path, problems: Problems, memo: FrontMatterMemo 
         return None if not values.get("title") else SplitPage(_front_matter(values, {}), body, end + 2)
     line_map = {str(k): v for k, v in (getattr(raw, "lines", {}) or {}).items()}
     if memo is not None:
-        memo.entries[key] = {"values": encode_value(values), "lines": line_map}
+        memo.entries[key] = {"values": encode_values(values), "lines": line_map}
         memo.used.add(key)
     return SplitPage(_front_matter(values, line_map), body, end + 2)
 
@@ -128,6 +128,29 @@ def _front_matter(values: dict[str, Any], line_map: dict[str, int]) -> FrontMatt
         extra=freeze(values["extra"]),
         lines=MappingProxyType(line_map),
     )
+
+
+DATE_FIELDS = ("date", "updated", "reviewed", "review_due")
+
+
+def encode_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Checked front matter as JSON: dates as text, `extra` tagged so its values come back as they were."""
+    out = dict(values)
+    for name in DATE_FIELDS:
+        if out.get(name) is not None:
+            out[name] = out[name].isoformat()
+    out["tags"] = list(out["tags"])
+    out["extra"] = encode_value(out["extra"])
+    return out
+
+
+def decode_values(stored: dict[str, Any]) -> dict[str, Any]:
+    values = dict(stored)
+    for name in DATE_FIELDS:
+        if values.get(name) is not None:
+            values[name] = dt.date.fromisoformat(values[name])
+    values["extra"] = decode_value(values["extra"])
+    return values
 
 
 def encode_value(value: Any) -> Any:

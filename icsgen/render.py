@@ -67,10 +67,10 @@ class Output:
     problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def record(self, signature: str) -> dict[str, Any]:
-        """What the build cache keeps of a successful render (JSON-friendly)."""
-        return {"sig": signature, "deps": {k: list(v) for k, v in self.deps.items()},
-                "anchors": sorted(self.anchors), "refs": [[r.target, r.fragment, r.line] for r in self.refs]}
+    def record(self, keys: list[str]) -> dict[str, Any]:
+        """What the build cache keeps of a successful render (JSON-friendly): what it read, and its links."""
+        return {"keys": keys, "anchors": sorted(self.anchors),
+                "refs": [[r.target, r.fragment, r.line] for r in self.refs]}
 
 
 def date_long(value: dt.date | None) -> str:
