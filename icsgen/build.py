@@ -20,7 +20,7 @@ from pathlib import Path
 from . import feeds
 from .cache import BuildCache, InputStates, code_fingerprint, input_files, site_fingerprint
 from .config import SiteConfig, load_config
-from .content import LoadOptions, Page, Site, load_site
+from .content import LoadOptions, Page, PageCache, Site, load_site
 from .errors import BuildFailed, Problem, Problems, nearest
 from .frontmatter import FrontMatterMemo
 from .markdown import LinkRef
@@ -44,6 +44,7 @@ class BuildOptions:
     today: dt.date | None = None
     cache: bool = True  # False: --no-cache, render everything and leave the cache alone
     memo: FrontMatterMemo | None = None
+    pages: PageCache | None = None  # kept between loads by a long-running process (serve)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def load(root: Path, options: BuildOptions) -> Loaded:
         raise BuildFailed(problems.errors)
     _check_region_choice(config, options.regions, problems)
     site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
-                                               options.today, options.memo), problems)
+                                               options.today, options.memo, options.pages), problems)
     chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
     for region in (site.regions[r] for r in site.chosen):
         chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,

@@ -150,6 +150,40 @@ class LoadOptions:
     future: bool = False
     today: dt.date | None = None
     memo: FrontMatterMemo | None = None  # parsed front matter from the last run, if any
+    pages: PageCache | None = None  # pages kept from the last load of a long-running process
+
+
+class PageCache:
+    """Pages by file identity (size, change time, inode), kept between loads by `icsgen serve`.
+
+    Reading and splitting ten thousand files is most of what a load costs, and a save changes one
+    file. A page that reported a problem is never kept, so its problems are reported every time.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple, Page] = {}
+        self._seen: set[tuple] = set()
+
+    def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
+             memo: FrontMatterMemo | None) -> Page | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return _read_page(rc, rel, path, problems, memo)
+        key = (rc.id, rel, str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+        self._seen.add(key)
+        page = self._pages.get(key)
+        if page is None:
+            before = len(problems)
+            page = _read_page(rc, rel, path, problems, memo)
+            if page is not None and len(problems) == before:
+                self._pages[key] = page
+        return page
+
+    def forget_unseen(self) -> None:
+        """Drop pages whose files were not read in the last load (deleted, renamed or changed)."""
+        self._pages = {k: v for k, v in self._pages.items() if k in self._seen}
+        self._seen = set()
 
 
 def _is_news(section_key: str) -> bool:
@@ -186,7 +220,10 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
                 url = f"{rc.id}/{url_rel + '/' if url_rel else ''}{name}"
                 statics.append(StaticFile(f"{rc.id}/{rel}", path, url))
                 continue
-            page = _read_page(rc, rel, path, problems, options.memo)
+            if options.pages is not None:
+                page = options.pages.read(rc, rel, path, problems, options.memo)
+            else:
+                page = _read_page(rc, rel, path, problems, options.memo)
             if page is None:
                 continue
             if page.meta.draft and not options.drafts:
@@ -208,6 +245,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
                          "create index.md with a title")
     problems = everyone
+    if options.pages is not None:
+        options.pages.forget_unseen()
     sections = _sections(pages, regions)
     by_url: dict[str, str] = {}
     for page in pages.values():

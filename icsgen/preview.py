@@ -21,12 +21,11 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import content, feeds
+from . import feeds
 from .build import (
     BuildOptions,
     Loaded,
@@ -37,7 +36,7 @@ from .build import (
     render_all,
 )
 from .config import CONFIG_FILE
-from .content import CONTENT_DIR, Page, Site
+from .content import CONTENT_DIR, Page, PageCache, Site
 from .errors import BuildFailed, Problem, Problems
 from .frontmatter import FrontMatterMemo
 from .output import MARKER, copy_file, discard, staging_dir, swap_in
@@ -94,7 +93,7 @@ class Preview:
         self._pending: set[Path] = set()  # changes not yet in a good build
         self._written: dict[str, str] = {}  # feeds and sitemaps as last written
         self._memo = FrontMatterMemo()  # parsed front matter, by its text
-        self._pages: dict[tuple, Page] = {}  # pages read, by file, size and time of change
+        self._pages = PageCache()  # pages read, by file, size and time of change
         self._lock = threading.Lock()
 
     # -- the public steps ------------------------------------------------------------------------
@@ -141,8 +140,7 @@ class Preview:
         return result
 
     def _load(self) -> Loaded:
-        with _cached_pages(self._pages):
-            loaded = load(self.root, replace(self.options, memo=self._memo))
+        loaded = load(self.root, replace(self.options, memo=self._memo, pages=self._pages))
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
         return loaded
@@ -340,49 +338,6 @@ class Preview:
             if self._written.get(rel) != text:
                 _write(folder / rel, text)
                 self._written[rel] = text
-
-
-# -- reading only the pages that changed ----------------------------------------------------------
-
-_reading = threading.Lock()
-
-
-@contextmanager
-def _cached_pages(cache: dict[tuple, Page]) -> Iterator[None]:
-    """While loading, re-read a page only if its file changed (by size and time of change).
-
-    Reading and parsing front matter is most of the time a load takes, and a save changes one file.
-    A page that reported any problem is never cached, so its problems are reported every time.
-    (This wraps `content._read_page` for the duration of one load; a hook in `load_site` would be
-    tidier.)
-    """
-    original = content._read_page
-    seen: set[tuple] = set()
-
-    def read(rc, rel: str, path: Path, problems: Problems, *rest):  # type: ignore[no-untyped-def]
-        try:
-            stat = path.stat()
-        except OSError:
-            return original(rc, rel, path, problems, *rest)
-        key = (rc.id, rel, str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        seen.add(key)
-        page = cache.get(key)
-        if page is not None:
-            return page
-        before = len(problems)
-        page = original(rc, rel, path, problems, *rest)
-        if page is not None and len(problems) == before:
-            cache[key] = page
-        return page
-
-    with _reading:
-        content._read_page = read
-        try:
-            yield
-        finally:
-            content._read_page = original
-    for key in [k for k in cache if k not in seen]:
-        del cache[key]
 
 
 # -- helpers ------------------------------------------------------------------------------------------
