@@ -100,7 +100,9 @@ class Renderer:
         self.linker = Linker(site.config, site.chosen)
         self.chains = chains
         self.assets: dict[str | None, dict[str, Asset]] = {k: collect_assets(c) for k, c in chains.items()}
-        self.envs = {k: self._environment(c) for k, c in chains.items()}
+        shared: dict[tuple[Path, ...], _TrackingEnvironment] = {}  # regions without overrides share one
+        self.envs = {k: shared.get(c.template_dirs) or shared.setdefault(c.template_dirs, self._environment(c))
+                     for k, c in chains.items()}
         self.markdown = MarkdownConverter()
         self.body_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                              keep_trailing_newline=True)
