@@ -1,0 +1,439 @@
+"""Time icsgen (and, with --peers, Hugo, Jekyll, Eleventy, Pelican and MkDocs) on synthetic sites.
+
+    python3 bench/run.py --pages 1000 [--pages 10000] [--repeat 3] [--peers] [--out bench/results/X.md]
+
+For each N the site is generated once (bench/generate.py) and kept under bench/sites/ for later runs.
+Each repeat then times, in this order, each in a fresh child process:
+
+1. icsgen cold build: no `.icsgen-cache/`, no `build/`, and `--no-cache` if this icsgen has it;
+2. icsgen first build: no `.icsgen-cache/`, no `build/`, cache allowed (the build that fills it);
+3. no-change rebuild;
+4. one-page-edit rebuild: a sentence appended to one ordinary page;
+5. one-template-edit rebuild: a comment added to `page.html` in the site's own copy of the theme;
+6. with --peers: each installed peer's cold build of the same pages (its output folder removed first).
+
+The edits are undone after each repeat. The report gives medians (and min-max), pages per second,
+peak memory, the peers' cold-build times divided by icsgen's, and serve's save-to-browser latency
+when bench/serve_latency.py exists. Timings on a shared machine are noisy: compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from generate import build_site, write_icsgen  # noqa: E402
+from peers import PEERS, Peer, write_peers  # noqa: E402
+
+TEMPLATE = "themes/nhs/templates/page.html"  # the template edited by the template-edit rebuild
+TIMEOUT = 1800  # seconds for one build before it counts as failed
+
+
+# -- running one build ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float  # largest single process (wait4's ru_maxrss: the build and its reaped children)
+    peak_pss_mb: float  # the whole process tree's proportional set size, sampled every 100 ms
+    ok: bool
+    output: str = ""
+
+
+def _tree_pss_kb(root: int) -> int:
+    """Proportional set size of `root` and all its descendants (shared pages counted once, in shares)."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            for task in os.scandir(f"/proc/{pid}/task"):
+                with open(f"{task.path}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
+    """Run one build in a fresh child; time it and measure its memory."""
+    peak = [0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    reader = threading.Thread(target=lambda: setattr(proc, "captured", proc.stdout.read()), daemon=True)
+    reader.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        done.set()
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(10)
+    sampler.join(1)
+    output = getattr(proc, "captured", b"").decode("utf-8", "replace")
+    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode == 0, output)
+
+
+# -- the sites -----------------------------------------------------------------------------------
+
+
+def generator_stamp(seed: int) -> str:
+    """What the generated site depends on: the generators, the theme, the seed."""
+    digest = hashlib.sha256(f"{seed}".encode())
+    for path in sorted([BENCH / "generate.py", BENCH / "peers.py", *(REPO / "themes").rglob("*")]):
+        if path.is_file():
+            digest.update(path.relative_to(REPO).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def prepare(pages: int, seed: int, peers: bool) -> tuple[Path, int, str]:
+    """The generated site for N pages (reused when the generators and theme are unchanged)."""
+    top = BENCH / "sites" / f"n{pages}-s{seed}"
+    stamp_file = top / "stamp"
+    want = generator_stamp(seed)
+    have = stamp_file.read_text().strip() if stamp_file.exists() else ""
+    site_dir = top / "site"
+    info_file = top / "info"
+    if have == want + "+peers" or (have == want and not peers):
+        rendered, words = info_file.read_text().split()
+        return site_dir, int(rendered), words
+    print(f"generating a site of {pages} pages under {top} ...", flush=True)
+    if top.exists():
+        shutil.rmtree(top)
+    top.mkdir(parents=True)
+    site = build_site(pages, seed)
+    write_icsgen(site, site_dir)
+    if peers:
+        write_peers(site, top, "site")
+    words = str(sum(p.words for p in site.pages) // len(site.pages))
+    info_file.write_text(f"{site.rendered_count()} {words}\n")
+    stamp_file.write_text(want + ("+peers" if peers else "") + "\n")
+    return site_dir, site.rendered_count(), words
+
+
+def edit_target(site_dir: Path) -> Path:
+    """An ordinary page (not news, not an index) in the middle of the first region's services."""
+    candidates = sorted(p for p in (site_dir / "content").rglob("*.md")
+                        if "/news/" not in p.as_posix() and p.name != "index.md" and "_shared" not in p.parts
+                        and p.parent.name != "data" and p.parent != site_dir / "content" / p.parts[-2])
+    return candidates[len(candidates) // 2]
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    label: str
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def good(self) -> list[Run]:
+        return [r for r in self.runs if r.ok]
+
+    def median(self) -> float | None:
+        return statistics.median(r.seconds for r in self.good) if self.good else None
+
+    def spread(self) -> str:
+        if not self.good:
+            return "failed"
+        secs = [r.seconds for r in self.good]
+        return f"{min(secs):.2f}-{max(secs):.2f}" if len(secs) > 1 else "-"
+
+    def max_rss(self) -> float:
+        return max((r.max_rss_mb for r in self.good), default=0.0)
+
+    def peak_pss(self) -> float:
+        return max((r.peak_pss_mb for r in self.good), default=0.0)
+
+
+def icsgen_command(site_dir: Path, jobs: int, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "icsgen.cli", "build", "--root", str(site_dir), "--quiet", "--jobs", str(jobs),
+            *extra]
+
+
+def has_no_cache_flag() -> bool:
+    out = subprocess.run([sys.executable, "-m", "icsgen.cli", "build", "--help"], capture_output=True, text=True,
+                         cwd=SNAPSHOT, env=icsgen_env()).stdout
+    return "--no-cache" in out
+
+
+SNAPSHOT = BENCH / "sites" / "icsgen-snapshot"
+
+
+def snapshot_icsgen(worktree: bool) -> str:
+    """Copy icsgen/ aside (as committed at HEAD, or as it is in the work tree) and time that copy.
+
+    Others edit the same tree while the benchmark runs: a half-saved change could break a build, and
+    the cache trusts nothing built by another version of icsgen's source, so any edit to icsgen/
+    during the run would turn every rebuild into a full build.
+    """
+    if SNAPSHOT.exists():
+        shutil.rmtree(SNAPSHOT)
+    SNAPSHOT.mkdir(parents=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=REPO).stdout.strip()
+    if worktree:
+        shutil.copytree(REPO / "icsgen", SNAPSHOT / "icsgen", ignore=shutil.ignore_patterns("__pycache__"))
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "icsgen"], capture_output=True, text=True,
+                               cwd=REPO).stdout.strip()
+        state = f"{commit}{' plus the uncommitted changes in icsgen/' if dirty else ''} (work tree)"
+    else:
+        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", "icsgen"], capture_output=True,
+                                 cwd=REPO, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(SNAPSHOT)], input=archive, check=True)
+        state = f"{commit} (as committed)"
+    check = subprocess.run([sys.executable, "-m", "icsgen.cli", "--version"], capture_output=True, text=True,
+                           cwd=SNAPSHOT.parent, env=icsgen_env())
+    if check.returncode != 0:
+        raise SystemExit(f"the copy of icsgen does not run:\n{check.stderr.strip()[-2000:]}")
+    return state
+
+
+def icsgen_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SNAPSHOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def clean(site_dir: Path) -> None:
+    for name in (".icsgen-cache", "build"):
+        if (site_dir / name).exists():
+            shutil.rmtree(site_dir / name)
+
+
+def measure(pages: int, args: argparse.Namespace) -> dict:
+    site_dir, rendered, words = prepare(pages, args.seed, args.peers)
+    env = icsgen_env()
+    no_cache = has_no_cache_flag()
+    series = {key: Series(label) for key, label in [
+        ("cold", "cold build" + (" (`--no-cache`, no `.icsgen-cache/`)" if no_cache else " (no `.icsgen-cache/`)")),
+        ("first", "first build, filling an empty cache"),
+        ("nochange", "no-change rebuild"),
+        ("onepage", "one-page-edit rebuild"),
+        ("template", f"one-template-edit rebuild (`{Path(TEMPLATE).name}`)"),
+    ]}
+    if not no_cache:
+        del series["first"]
+    peers: dict[str, Series] = {}
+    skipped: dict[str, str] = {}
+    if args.peers:
+        for peer in PEERS:
+            if args.peer and peer.name not in args.peer:
+                continue
+            if peer.executable() is None:
+                skipped[peer.name] = "not installed (see `bash bench/install_peers.sh`)"
+            else:
+                peers[peer.name] = Series(peer.name)
+    page = edit_target(site_dir)
+    template = site_dir / TEMPLATE
+    page_text, template_text = page.read_text(encoding="utf-8"), template.read_text(encoding="utf-8")
+    failures: list[str] = []
+
+    def icsgen(key: str, *extra: str) -> None:
+        run = run_timed(icsgen_command(site_dir, args.jobs, *extra), site_dir, env)  # not REPO: -m looks in cwd
+        series[key].runs.append(run)
+        status = f"{run.seconds:7.2f} s  {run.peak_pss_mb:6.0f} MB" if run.ok else "FAILED"
+        print(f"  icsgen {key:9} {status}", flush=True)
+        if not run.ok:
+            failures.append(f"icsgen {key}: {run.output.strip()[-2000:]}")
+
+    for r in range(1, args.repeat + 1):
+        print(f"N={pages}: repeat {r} of {args.repeat}", flush=True)
+        try:
+            clean(site_dir)
+            icsgen("cold", *(["--no-cache"] if no_cache else []))
+            if no_cache:
+                clean(site_dir)
+                icsgen("first")
+            icsgen("nochange")
+            page.write_text(page_text + f"\nThis sentence was added by the benchmark (repeat {r}).\n", encoding="utf-8")
+            icsgen("onepage")
+            template.write_text(template_text + f"\n{{# edited by the benchmark (repeat {r}) #}}\n", encoding="utf-8")
+            icsgen("template")
+        finally:
+            page.write_text(page_text, encoding="utf-8")
+            template.write_text(template_text, encoding="utf-8")
+        for peer_name, peer_series in peers.items():
+            peer = next(p for p in PEERS if p.name == peer_name)
+            run = run_peer(peer, site_dir.parent / f"site-{peer.name}")
+            peer_series.runs.append(run)
+            print(f"  {peer.name:16} {run.seconds:7.2f} s  {run.peak_pss_mb:6.0f} MB" if run.ok else
+                  f"  {peer.name:16} FAILED", flush=True)
+            if not run.ok:
+                failures.append(f"{peer.name}: {run.output.strip()[-2000:]}")
+    html_files = sum(1 for _ in (site_dir / "build").rglob("*.html")) if (site_dir / "build").exists() else 0
+    serve = serve_latency(site_dir) if not args.no_serve else None
+    return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": peers,
+            "skipped": skipped, "html_files": html_files, "serve": serve, "edited": page.relative_to(site_dir),
+            "failures": failures, "site": site_dir}
+
+
+def run_peer(peer: Peer, folder: Path) -> Run:
+    out = folder / peer.output
+    if out.exists():
+        shutil.rmtree(out)
+    for cache in (".jekyll-cache", ".cache", "resources", "__pycache__"):
+        if (folder / cache).exists():
+            shutil.rmtree(folder / cache)
+    return run_timed(list(peer.command), folder)
+
+
+def serve_latency(site_dir: Path) -> dict | None:
+    """Run bench/serve_latency.py (written alongside) if it exists; pick out its median and worst."""
+    script = BENCH / "serve_latency.py"
+    if not script.exists():
+        return None
+    print("  serve latency (bench/serve_latency.py) ...", flush=True)
+    try:
+        proc = subprocess.run([sys.executable, str(script), "--site", str(site_dir)], capture_output=True, text=True,
+                              cwd=REPO, env=icsgen_env(), timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"ok": False, "text": "timed out"}
+    text = (proc.stdout + proc.stderr).strip()
+    found = {}
+    for key in ("median", "worst"):
+        match = re.search(rf"{key}\D{{0,20}}?([\d.]+)\s*(ms|s)\b", text, re.IGNORECASE)
+        if match:
+            value = float(match.group(1)) * (1000 if match.group(2) == "s" else 1)
+            found[key] = value
+    return {"ok": proc.returncode == 0, "text": text, **found}
+
+
+# -- reporting ----------------------------------------------------------------------------------------
+
+
+def fmt(seconds: float | None) -> str:
+    return "failed" if seconds is None else f"{seconds:.2f}"
+
+
+def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, load: tuple) -> str:
+    lines = [
+        f"# icsgen benchmark, {started:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- icsgen {args.icsgen_state}, copied aside at the start so that edits to the work tree during the "
+        "run don't count; "
+        f"`--jobs {args.jobs}` ({'one per core' if args.jobs == 0 else 'workers'}), "
+        f"Python {platform.python_version()}",
+        f"- machine: {os.cpu_count()} cores, load average {load[0]:.1f} at the start and "
+        f"{os.getloadavg()[0]:.1f} at the end (shared and noisy: compare figures within this run only)",
+        f"- {args.repeat} repeat(s); times are medians in seconds (min-max in brackets); memory is the largest "
+        "single process's peak RSS and the peak PSS of the whole process tree (workers included)",
+        f"- command: `python3 bench/run.py {' '.join(sys.argv[1:])}`",
+    ]
+    if args.peers:
+        chosen = [p for p in PEERS if p.executable() and (not args.peer or p.name in args.peer)]
+        versions = [f"{p.name} {p.version()}" for p in chosen]
+        lines.append(f"- peers: {'; '.join(versions) or 'none installed'}")
+    for res in results:
+        n = res["rendered"]
+        lines += ["", f"## N = {n} pages", "",
+                  f"{n} Markdown pages (about {res['words']} words each, 5 regions, ~30% news); icsgen writes "
+                  f"{res['html_files']} HTML files (with section pages, news listings and 404 pages). "
+                  f"One-page edit: `{res['edited']}`.", "",
+                  "| icsgen | median s | (min-max) | pages/s | peak RSS, largest process | peak PSS, all processes |",
+                  "| --- | ---: | --- | ---: | ---: | ---: |"]
+        for s in res["series"].values():
+            med = s.median()
+            rate = f"{n / med:.0f}" if med else "-"
+            lines.append(f"| {s.label} | {fmt(med)} | {s.spread()} | {rate} | {s.max_rss():.0f} MB | "
+                         f"{s.peak_pss():.0f} MB |")
+        serve = res["serve"]
+        if serve is None and not args.no_serve:
+            lines.append("| serve save-to-browser latency | not measured: bench/serve_latency.py is not there yet | "
+                         "| | | |")
+        elif serve is not None:
+            if "median" in serve:
+                lines.append(f"| serve save-to-browser latency | {serve['median']:.0f} ms | worst "
+                             f"{serve.get('worst', float('nan')):.0f} ms | | | |")
+            lines += ["", "serve_latency.py said:", "", "```", serve["text"][-3000:], "```"]
+        cold = res["series"]["cold"].median()
+        if res["peers"] or res["skipped"]:
+            lines += ["", "Cold builds of the same pages (peer / icsgen > 1 means icsgen is faster):", "",
+                      "| generator | median s | (min-max) | pages/s | peak RSS, largest process | "
+                      "peak PSS, all processes | peer / icsgen cold |",
+                      "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
+            icsgen_cold = res["series"]["cold"]
+            rows = [("icsgen", icsgen_cold), *res["peers"].items()]
+            rows.sort(key=lambda row: row[1].median() or float("inf"))
+            for name, s in rows:
+                med = s.median()
+                ratio = f"{med / cold:.2f}" if med and cold else "-"
+                rate = f"{n / med:.0f}" if med else "-"
+                bold = "**" if name == "icsgen" else ""
+                lines.append(f"| {bold}{name}{bold} | {fmt(med)} | {s.spread()} | {rate} | {s.max_rss():.0f} MB | "
+                             f"{s.peak_pss():.0f} MB | {ratio} |")
+            for name, why in res["skipped"].items():
+                lines.append(f"| {name} | skipped: {why} | | | | | |")
+            hugo = res["peers"].get("hugo")
+            edit = res["series"]["onepage"].median()
+            if hugo and hugo.median() and edit:
+                lines += ["", f"One-page-edit rebuild of icsgen vs a full build by Hugo: {edit:.2f} s vs "
+                          f"{hugo.median():.2f} s (Hugo / icsgen = {hugo.median() / edit:.2f})."]
+        if res["failures"]:
+            lines += ["", "Failures:", "", "```", *res["failures"], "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, action="append", help="site size (repeat for several); default 1000")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
+    parser.add_argument("--peers", action="store_true", help="also time the installed peers' cold builds")
+    parser.add_argument("--peer", action="append", choices=[p.name for p in PEERS],
+                        help="time only this peer (repeat for several); implies --peers")
+    parser.add_argument("--jobs", type=int, default=0, help="icsgen build --jobs (0: one per core)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--worktree", action="store_true",
+                        help="time icsgen/ as it is in the work tree, uncommitted changes included (default: HEAD)")
+    parser.add_argument("--no-serve", action="store_true", help="skip bench/serve_latency.py")
+    parser.add_argument("--out", type=Path, help="Markdown file for the report (default: bench/results/DATE-TIME.md)")
+    args = parser.parse_args(argv)
+    args.pages = args.pages or [1000]
+    args.peers = args.peers or bool(args.peer)
+    started = dt.datetime.now(dt.UTC)
+    args.icsgen_state = snapshot_icsgen(args.worktree)
+    load = os.getloadavg()
+    results = [measure(n, args) for n in args.pages]
+    text = report(results, args, started, load)
+    out = args.out or BENCH / "results" / f"{started:%Y-%m-%d-%H%M}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    print(f"written to {out}")
+    return 1 if any(r["failures"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
