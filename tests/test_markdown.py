@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks
 
 
@@ -73,3 +75,26 @@ def test_email_autolinks_are_external() -> None:
     converted, links = convert("Email <hello@alpha.example.org> today.\n")
     assert links.problems == [] and links.refs == []
     assert "<a href=" in converted.html
+
+
+def test_the_quick_inline_processor_gives_the_same_html_as_python_markdowns() -> None:
+    """icsgen skips inline patterns whose trigger characters are absent; the output must not change."""
+    from markdown.treeprocessors import InlineProcessor
+
+    samples = [
+        "a *b* _c_ **d** __e__ `f` \\* <http://x.y> <a@b.example> &amp; &copy; line  \nbreak ![i](p.png) [r][1] [s]"
+        "\n\n[1]: http://z.example\n[s]: http://q.example\n",
+        "snake_case_name and 2*3*4 x_y ***strong em*** ___both___ * not * _ not _",
+        "<span>hi</span> &#169; `code *not em*` \\`escaped\\` [link *em*](https://n.example)",
+        "!!! inset\n    Some *inset* text with [a link](https://n.example).\n\n"
+        "| a | *b* |\n|---|---|\n| `c` | d_e_f |\n",
+    ]
+    samples += [p.read_text() for p in sorted((Path(__file__).parent.parent / "content").rglob("*.md"))]
+    standard = MarkdownConverter()
+    standard._md.treeprocessors.register(InlineProcessor(standard._md), "inline", 20)
+    quick = MarkdownConverter()
+    for text in samples:
+        def links(text: str = text) -> PageLinks:
+            return PageLinks(resolve=lambda t: LinkTarget("x/"), relative=lambda u: u, source=text, first_line=1)
+
+        assert quick.convert(text, links()).html == standard.convert(text, links()).html, text[:60]
