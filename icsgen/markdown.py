@@ -225,10 +225,11 @@ class _QuickInline(InlineProcessor):
             return data
         triggers = self._triggers()
         patterns = self.inlinePatterns
+        count = len(triggers)
         start = 0
-        while patternIndex < len(patterns):
+        while patternIndex < count:
             needed = triggers[patternIndex]
-            if needed and not any(t in data for t in needed):
+            if needed is not None and not (needed[0] in data or (len(needed) > 1 and needed[1] in data)):
                 patternIndex += 1
                 start = 0  # as after a pattern that did not match
                 continue

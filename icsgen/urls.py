@@ -21,12 +21,13 @@ class Linker:
     def __init__(self, config: SiteConfig, written: tuple[str, ...] | None = None) -> None:
         self.config = config
         self._own_domain = {r.id: r.base_url for r in config.regions if r.base_url}
+        self._ids = frozenset(r.id for r in config.regions)
         # regions not written by this run (--region) are reached by their public address
         self._elsewhere = {r.id for r in config.regions if written is not None and r.id not in written}
 
     def region_of(self, url: str) -> str:
         first = url.split("/", 1)[0]
-        return first if "/" in url and self.config.region(first) else ""
+        return first if "/" in url and first in self._ids else ""
 
     def absolute(self, url: str) -> str:
         """The public address of a site path, on the region's own domain where it has one."""
