@@ -42,19 +42,32 @@ def staging_dir(out: Path) -> Path:
     return staging
 
 
-def write_text(folder: Path, rel: str, text: str) -> None:
-    path = folder / rel
-    if not path.resolve().is_relative_to(folder.resolve()):  # never outside the output folder
+def _inside(folder: Path, rel: str) -> str:
+    """The file's path, refusing any `rel` that could leave the output folder.
+
+    Checked on the text (no `..`, not absolute, no backslashes): the output folder is made fresh by
+    icsgen and holds no links, and resolving every path cost more than writing the file.
+    """
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in parts):
         raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    return os.path.join(folder, rel)
+
+
+def write_text(folder: Path, rel: str, text: str) -> None:
+    path = _inside(folder, rel)
+    try:
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - retried below
+    except FileNotFoundError:  # its folder is new: make it (cheaper than checking every time)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115
+    with handle:
+        handle.write(text)
 
 
 def copy_file(folder: Path, rel: str, source: Path) -> None:
-    path = folder / rel
-    if not path.resolve().is_relative_to(folder.resolve()):
-        raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = _inside(folder, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     shutil.copyfile(source, path)
 
 
