@@ -20,7 +20,7 @@ from pathlib import Path
 from . import feeds
 from .cache import BuildCache, InputStates, code_fingerprint, input_files, site_fingerprint
 from .config import SiteConfig, load_config
-from .content import LoadOptions, Page, PageCache, Site, load_site
+from .content import LoadOptions, Page, PageCache, Site, load_site, update_site
 from .errors import BuildFailed, Problem, Problems, nearest
 from .frontmatter import FrontMatterMemo
 from .markdown import LinkRef
@@ -93,6 +93,18 @@ def load(root: Path, options: BuildOptions) -> Loaded:
     _check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
     return Loaded(site, chains, problems)
+
+
+def reload(previous: Loaded, options: BuildOptions, changed: set[Path]) -> Loaded | None:
+    """`previous` with only the changed pages read again; None when a full `load` is needed."""
+    problems = Problems(previous.site.root)
+    site = update_site(previous.site, changed, LoadOptions(options.regions, options.drafts, options.future,
+                                                           options.today, options.memo, options.pages), problems)
+    if site is None:
+        return None
+    _check_navigation(site, problems)
+    check_required(site, problems)
+    return Loaded(site, previous.chains, problems)
 
 
 def plan(site: Site) -> list[Job]:

@@ -244,18 +244,73 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         if f"{rc.id}/index.md" not in pages and region_dir.is_dir():
             problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
                          "create index.md with a title")
-    problems = everyone
     if options.pages is not None:
         options.pages.forget_unseen()
+    all_statics = {s.key: s for statics in statics_by_region.values() for s in statics}
+    return _assemble(root, config, regions, pages, all_statics, chosen, today, everyone)
+
+
+def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: Problems) -> Site | None:
+    """The site with just the changed page files read again, or None when a full load is needed.
+
+    For `icsgen serve`: a save changes one page, and walking ten thousand files to find that out
+    costs more than the rest of a rebuild. Anything but a page (settings, data, themes, images,
+    folders) asks for a full load.
+    """
+    content = site.root.resolve() / CONTENT_DIR
+    affected: set[tuple[str, str]] = set()
+    for path in changed:
+        try:
+            parts = path.resolve().relative_to(content).parts
+        except ValueError:
+            return None
+        if any(is_ignored(part) for part in parts):
+            continue
+        if path.suffix != ".md" or len(parts) < 2 or path.is_dir():
+            return None
+        top, rel = parts[0], "/".join(parts[1:])
+        if top == SHARED:
+            affected.update((region_id, rel) for region_id in site.regions)
+        elif top in site.regions and parts[1] not in (DATA, THEME_OVERRIDES):
+            affected.add((top, rel))
+        else:
+            return None
+    pages = dict(site.pages)
+    regions = dict(site.regions)
+    for region_id, rel in sorted(affected):
+        key = f"{region_id}/{rel}"
+        pages.pop(key, None)
+        own, shared = site.content_dir / region_id / rel, site.content_dir / SHARED / rel
+        source = own if own.is_file() else shared if shared.is_file() else None
+        if source is None:
+            continue
+        rc = regions[region_id].config
+        sink = problems if region_id in site.chosen else Problems(site.root)
+        page = (options.pages.read(rc, rel, source, sink, options.memo) if options.pages is not None
+                else _read_page(rc, rel, source, sink, options.memo))
+        if page is None or (page.meta.draft and not options.drafts) or (
+                page.meta.date and page.meta.date > site.today and not options.future):
+            continue
+        pages[key] = page
+    for region_id in {r for r, _ in affected}:
+        regions[region_id] = replace(regions[region_id], home=pages.get(f"{region_id}/index.md"))
+        if f"{region_id}/index.md" not in pages and region_id in site.chosen:
+            problems.add(content / region_id / "index.md", 0, f"region '{region_id}' has no home page",
+                         "create index.md with a title")
+    return _assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today, problems)
+
+
+def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages: dict[str, Page],
+              statics: dict[str, StaticFile], chosen: tuple[str, ...], today: dt.date, problems: Problems) -> Site:
+    """Sections from the pages, every address claimed once, and the read-only `Site`."""
     sections = _sections(pages, regions)
     by_url: dict[str, str] = {}
-    for page in pages.values():
-        _claim(by_url, page.url, page.key, page.source_path, problems)
+    for key in sorted(pages):  # in one order whatever order the pages were read in
+        _claim(by_url, pages[key].url, key, pages[key].source_path, problems)
     for section in sections.values():
         if section.index is None:
             _claim(by_url, section.url, section.key + "/", None, problems)
-    all_statics = {s.key: s for statics in statics_by_region.values() for s in statics}
-    for static in all_statics.values():
+    for static in statics.values():
         _claim(by_url, static.url, static.key, static.source_path, problems)
     return Site(
         root=root,
@@ -263,7 +318,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         regions=MappingProxyType(regions),
         pages=MappingProxyType(dict(sorted(pages.items()))),
         sections=MappingProxyType(sections),
-        statics=MappingProxyType(all_statics),
+        statics=MappingProxyType(statics),
         chosen=chosen,
         by_url=MappingProxyType(by_url),
         today=today,

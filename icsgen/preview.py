@@ -33,6 +33,7 @@ from .build import (
     _write_the_rest,
     load,
     plan,
+    reload,
     render_all,
 )
 from .config import CONFIG_FILE
@@ -181,9 +182,12 @@ class Preview:
     def _incremental(self) -> Rebuilt:
         old = self._state
         assert old is not None
-        loaded = self._load()
-        new_site, old_site = loaded.site, old.loaded.site
         changed = self._pending
+        options = replace(self.options, memo=self._memo, pages=self._pages)
+        loaded = reload(old.loaded, options, changed) or self._load()  # just the saved pages if it can
+        if loaded.problems.errors:
+            raise BuildFailed(loaded.problems.errors)
+        new_site, old_site = loaded.site, old.loaded.site
         if new_site.config != old_site.config or _chain_names(loaded) != _chain_names(old.loaded):
             return self._full()
         theme_touched = any(self._is_theme_file(p, loaded) for p in changed)
@@ -230,6 +234,8 @@ class Preview:
         pages: set[str] = set()  # keys whose listing-visible details changed
         for key in old_site.pages.keys() | new_site.pages.keys():
             before, after = old_site.pages.get(key), new_site.pages.get(key)
+            if before is after:  # not read again: the same object
+                continue
             if before is None or after is None or _listed(before) != _listed(after):
                 pages.add(key)
         sections = {key for key in old_site.sections.keys() | new_site.sections.keys()
@@ -326,7 +332,10 @@ class Preview:
         """Feeds and sitemaps: cheap to make, so made every time, but written only when changed."""
         linker = renderer.linker
         files: dict[str, str] = {}
+        previous = self._state.loaded.site if self._state is not None else None
         for region_id in site.chosen:
+            if previous is not None and _same_pages(previous, site, region_id) and self._written:
+                continue  # no page of this region was read again: its feed and sitemap stand
             files[f"{region_id}/news/feed.xml"] = feeds.atom_feed(site, linker, region_id)
             pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
             pages += [(s.url, None) for s in site.sections.values()
@@ -341,6 +350,14 @@ class Preview:
 
 
 # -- helpers ------------------------------------------------------------------------------------------
+
+
+def _same_pages(old: Site, new: Site, region_id: str) -> bool:
+    """Whether a region's pages are the very objects of the last build (so nothing about them changed)."""
+    prefix = region_id + "/"
+    new_keys = [k for k in new.pages if k.startswith(prefix)]
+    return (len(new_keys) == sum(1 for k in old.pages if k.startswith(prefix))
+            and all(old.pages.get(k) is new.pages[k] for k in new_keys))
 
 
 def _add_render_problems(problems: Problems, out: Output) -> None:
