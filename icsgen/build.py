@@ -166,7 +166,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         _check_anchors_from_records(site, jobs, records, loaded.problems)
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
-        extras = _write_the_rest(renderer, site, staging)
+        extras = write_the_rest(renderer, site, staging)
         fresh_files = set(_files_below(staging))
         if previous:
             files = _apply_changes(staging, out, previous["files"], [j.output_path for j in jobs])
@@ -242,7 +242,7 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], records: dict[str, 
             continue  # failed to render; its own problems are reported
         anchors[job.page.key] = frozenset(record["anchors"])
         refs.extend((job.page, LinkRef(*ref)) for ref in record["refs"])
-    _check_anchors(site, anchors, refs, problems)
+    check_anchors(site, anchors, refs, problems)
 
 
 def _swap_everything(staging: Path, out: Path) -> list[str]:
@@ -366,7 +366,7 @@ def _check_navigation(site: Site, problems: Problems) -> None:
                              f"region '{region.id}'", "give a path inside the region, e.g. about/index.md")
 
 
-def _check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, problems: Problems) -> None:
+def check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, problems: Problems) -> None:
     for page, ref in refs:
         target_anchors = anchors.get(ref.target)
         if target_anchors is None or ref.fragment in target_anchors:
@@ -379,7 +379,7 @@ def _check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, p
 # -- everything that is not a rendered page -----------------------------------------------------
 
 
-def _write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
+def write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
     linker = renderer.linker
     count = 0
     for region_key, assets in renderer.assets.items():

@@ -13,10 +13,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, _check_anchors, load, plan
+from .build import BuildOptions, check_anchors, load, plan
 from .errors import ERROR, WARNING, BuildFailed, Problem, Problems
 from .render import Renderer
-from .rules import check_required
 from .style import style_warnings
 
 
@@ -71,7 +70,6 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
     except BuildFailed as exc:  # regions.yaml unusable: nothing else can be checked
         return CheckReport(list(exc.problems), 0)
     site, problems = loaded.site, loaded.problems
-    check_required(site, problems)  # also run by load(); problems are kept once
     jobs = plan(site)
     render_problems(Renderer(site, loaded.chains), jobs, problems)
     chosen = getattr(site, "chosen", tuple(site.regions))
@@ -96,7 +94,7 @@ def render_problems(renderer: Renderer, jobs: list, problems: Problems) -> None:
         if not result.problems:  # as the build: a page that failed has no anchors worth checking against
             anchors[job.page.key] = result.anchors
         refs.extend((job.page, ref) for ref in result.refs)
-    _check_anchors(renderer.site, anchors, refs, problems)
+    check_anchors(renderer.site, anchors, refs, problems)
 
 
 def _count(n: int, noun: str) -> str:

@@ -29,12 +29,12 @@ from . import feeds
 from .build import (
     BuildOptions,
     Loaded,
-    _check_anchors,
-    _write_the_rest,
+    check_anchors,
     load,
     plan,
     reload,
     render_all,
+    write_the_rest,
 )
 from .config import CONFIG_FILE
 from .content import CONTENT_DIR, Page, PageCache, Site
@@ -162,7 +162,7 @@ class Preview:
             self._check_links(state, problems)
             if problems.errors:
                 raise BuildFailed(problems.errors)
-            _write_the_rest(renderer, loaded.site, staging)
+            write_the_rest(renderer, loaded.site, staging)
         except BaseException:
             discard(staging)
             raise
@@ -297,7 +297,7 @@ class Preview:
             if url in state.anchors:
                 anchors[job.page.key] = state.anchors[url]
         refs = [r for url in state.jobs for r in state.refs.get(url, ())]
-        _check_anchors(state.loaded.site, anchors, refs, problems)
+        check_anchors(state.loaded.site, anchors, refs, problems)
 
     def _write_assets(self, folder: Path, renderer: Renderer, old: Renderer | None) -> dict[str, str]:
         """Copy the theme files that are new or changed, remove replaced ones; return CSS renames."""
