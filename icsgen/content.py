@@ -297,13 +297,26 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
         if f"{region_id}/index.md" not in pages and region_id in site.chosen:
             problems.add(content / region_id / "index.md", 0, f"region '{region_id}' has no home page",
                          "create index.md with a title")
-    return _assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today, problems)
+    sections = None
+    if pages.keys() == site.pages.keys() and all(
+            pages[f"{r}/{rel}"].section == site.pages[f"{r}/{rel}"].section for r, rel in affected
+            if f"{r}/{rel}" in pages):
+        sections = dict(site.sections)  # the same pages in the same folders: only index pages to swap
+        for region_id, rel in affected:
+            page = pages.get(f"{region_id}/{rel}")
+            if page is not None and rel.endswith("index.md") and page.section in sections:
+                section = sections[page.section]
+                sections[page.section] = replace(section, index=page, title=_section_title(
+                    section.key, page, regions[region_id].config.name))
+    return _assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today, problems,
+                     sections)
 
 
 def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages: dict[str, Page],
-              statics: dict[str, StaticFile], chosen: tuple[str, ...], today: dt.date, problems: Problems) -> Site:
+              statics: dict[str, StaticFile], chosen: tuple[str, ...], today: dt.date, problems: Problems,
+              sections: dict[str, Section] | None = None) -> Site:
     """Sections from the pages, every address claimed once, and the read-only `Site`."""
-    sections = _sections(pages, regions)
+    sections = MappingProxyType(sections) if sections is not None else _sections(pages, regions)
     by_url: dict[str, str] = {}
     for key in sorted(pages):  # in one order whatever order the pages were read in
         _claim(by_url, pages[key].url, key, pages[key].source_path, problems)
@@ -460,7 +473,6 @@ def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProx
         region_id, _, folder = key.partition("/")
         index = pages.get(f"{key}/index.md")
         folder_url = "/".join(slugify(p) for p in folder.split("/")) if folder else ""
-        title = index.title if index else (folder.rsplit("/", 1)[-1].replace("-", " ").capitalize())
         sections[key] = Section(
             key=key,
             region=region_id,
@@ -468,9 +480,16 @@ def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProx
             index=index,
             pages=tuple(sorted(members[key])),
             sections=tuple(sorted(children.get(key, ()))),
-            title=title or regions[region_id].config.name,
+            title=_section_title(key, index, regions[region_id].config.name),
         )
     return MappingProxyType(sections)
+
+
+def _section_title(key: str, index: Page | None, region_name: str) -> str:
+    """The folder's own page's title, else its name made readable (`our-services` -> 'Our services')."""
+    folder = key.partition("/")[2]
+    title = index.title if index else folder.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+    return title or region_name
 
 
 def resolve_link(site: Site, from_key: str, target: str) -> tuple[str, Page | Section | StaticFile | None]:

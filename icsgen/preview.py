@@ -239,7 +239,8 @@ class Preview:
             if before is None or after is None or _listed(before) != _listed(after):
                 pages.add(key)
         sections = {key for key in old_site.sections.keys() | new_site.sections.keys()
-                    if _section_sig(old_site, key) != _section_sig(new_site, key)}
+                    if old_site.sections.get(key) is not new_site.sections.get(key)
+                    and _section_sig(old_site, key) != _section_sig(new_site, key)}
         urls = {"content:" + key for key in pages} | {"content:" + key + "/" for key in sections}
         for site in (old_site, new_site):
             urls.update(site.pages[key].url for key in pages if key in site.pages)

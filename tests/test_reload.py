@@ -48,6 +48,9 @@ CHANGES: dict[str, Callable[[Path], list[Path]]] = {
     "a page gets a duplicate address": lambda r: [write(r, "content/alpha/about/partners-page.md",
                                                         "---\ntitle: P\nslug: partners\n---\nx\n")],
     "delete the home page": lambda r: [remove(r, "content/beta/index.md")],
+    "retitle a folder's own page": lambda r: [write(r, "content/alpha/about/index.md",
+                                                    "---\ntitle: Who we are\n---\nx\n")],
+    "move a page's folder page away": lambda r: [remove(r, "content/alpha/about/index.md")],
 }
 
 
