@@ -96,7 +96,12 @@ class _PageProcessor(Treeprocessor):
                 if child.tag == "div" and "admonition" in child.get("class", "").split():
                     parent[index] = self._component(child)
                 elif child.tag == "table":
-                    wrapper = ET.Element("div", {"class": "nhsuk-table-responsive"})
+                    # A wide table scrolls inside its wrapper; a keyboard user can only scroll what
+                    # can take focus, and a focusable region needs a name.
+                    headers = ["".join(th.itertext()).strip() for th in child.iter("th")][:4]
+                    label = f"Table: {', '.join(h for h in headers if h)}" if any(headers) else "Table"
+                    wrapper = ET.Element("div", {"class": "nhsuk-table-responsive", "role": "region",
+                                                 "tabindex": "0", "aria-label": label})
                     child.set("class", (child.get("class", "") + " nhsuk-table").strip())
                     wrapper.append(child)
                     parent[index] = wrapper

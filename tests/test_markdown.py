@@ -40,7 +40,8 @@ def test_unknown_component_is_reported_with_line_and_hint() -> None:
 
 def test_tables_are_wrapped_for_small_screens() -> None:
     html = convert("| Month | Step |\n|---|---|\n| July | Launch |\n")[0].html
-    assert '<div class="nhsuk-table-responsive"><table class="nhsuk-table">' in html
+    assert '<div aria-label="Table: Month, Step" class="nhsuk-table-responsive" role="region" tabindex="0">' \
+        '<table class="nhsuk-table">' in html
     assert "<th>Month</th>" in html
 
 
