@@ -17,6 +17,7 @@ returned, in the same `path:line: message` form the command line prints, for the
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import threading
@@ -76,6 +77,36 @@ class _State:
     deps: dict[str, dict[str, tuple[str, ...]]]  # url -> what it read
     anchors: dict[str, frozenset[str]]  # url -> ids on the page
     refs: dict[str, list]  # url -> [(page, LinkRef)]
+    users: DepIndex = field(default_factory=lambda: DepIndex())  # what read each input: deps inverted
+
+
+class DepIndex:
+    """Which outputs read each input (`("pages", key)` -> urls): the inverse of the outputs' deps.
+
+    Finding the outputs a save affects is then a few look-ups instead of a pass over every output.
+    Updated in place only once a rebuild has succeeded, so it always matches the last good build.
+    """
+
+    def __init__(self) -> None:
+        self._users: dict[tuple[str, str], set[str]] = {}
+
+    def add(self, url: str, deps: dict[str, tuple[str, ...]]) -> None:
+        for kind, items in deps.items():
+            for item in items:
+                self._users.setdefault((kind, item), set()).add(url)
+
+    def remove(self, url: str, deps: dict[str, tuple[str, ...]] | None) -> None:
+        for kind, items in (deps or {}).items():
+            for item in items:
+                users = self._users.get((kind, item))
+                if users is not None:
+                    users.discard(url)
+
+    def users(self, kind: str, items: set[str]) -> set[str]:
+        found: set[str] = set()
+        for item in items:
+            found |= self._users.get((kind, item), set())
+        return found
 
 
 class Preview:
@@ -167,6 +198,12 @@ class Preview:
             discard(staging)
             raise
         swap_in(staging, self.folder)
+        for url, deps in state.deps.items():
+            state.users.add(url, deps)
+        # The loaded site is tens of thousands of long-lived objects; left to the garbage collector,
+        # each of its full passes would add a pause to some later save. Freeze what exists now.
+        gc.collect()
+        gc.freeze()
         self._written.clear()
         previous, self._state = self._state, state
         stylesheets: dict[str, str] = {}
@@ -201,7 +238,8 @@ class Preview:
         state = _State(loaded, renderer, jobs,
                        {u: d for u, d in old.deps.items() if u in jobs},
                        {u: a for u, a in old.anchors.items() if u in jobs},
-                       {u: r for u, r in old.refs.items() if u in jobs})
+                       {u: r for u, r in old.refs.items() if u in jobs},
+                       old.users)  # shared, and changed below only once this rebuild has succeeded
         problems = loaded.problems
         html: dict[str, str] = {}
         for url in sorted(affected):
@@ -221,6 +259,10 @@ class Preview:
         stylesheets = self._write_assets(self.folder, renderer, old.renderer)
         self._sync_statics(old_site, new_site, changed)
         self._write_feeds(self.folder, new_site, renderer)
+        for url in list(html) + removed:
+            state.users.remove(url, old.deps.get(url))
+        for url in html:
+            state.users.add(url, state.deps[url])
         self._state = state
         only_css = bool(stylesheets) and not removed and all(_is_css(p) for p in changed)
         return Rebuilt(rendered=sorted(affected), removed=removed, stylesheets=stylesheets,
@@ -253,15 +295,13 @@ class Preview:
                   if _assets(renderer).get(key) != _assets(old.renderer).get(key)}
         nav_regions = {rid for rid in new_site.regions
                        if _nav(old_site, rid) != _nav(new_site, rid)}
-        for url, deps in old.deps.items():
-            if url not in jobs:
-                continue
-            if (pages.intersection(deps.get("pages", ())) or sections.intersection(deps.get("sections", ()))
-                    or urls.intersection(deps.get("urls", ())) or data.intersection(deps.get("data", ()))
-                    or templates.intersection(deps.get("templates", ()))
-                    or assets.intersection(deps.get("assets", ()))
-                    or (jobs[url].region in nav_regions)):
-                affected.add(url)
+        index = old.users
+        readers = (index.users("pages", pages) | index.users("sections", sections) | index.users("urls", urls)
+                   | index.users("data", data) | index.users("templates", templates)
+                   | index.users("assets", assets))
+        affected.update(url for url in readers if url in jobs)
+        if nav_regions:
+            affected.update(url for url, job in jobs.items() if job.region in nav_regions)
         return affected
 
     def _is_theme_file(self, path: Path, loaded: Loaded) -> bool:
