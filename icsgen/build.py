@@ -55,13 +55,12 @@ class BuildReport:
     rendered: int = 0  # pages rendered this time (the rest were unchanged)
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
-    deps: dict[str, list[str]] = field(default_factory=dict)  # url -> the input keys it read
+    jobs: int = 0  # HTML files the site has
 
     def summary(self) -> str:
         parts = ", ".join(f"{r} {n}" for r, n in self.pages_by_region.items())
         total = sum(self.pages_by_region.values())
-        jobs = total + len(self.pages_by_region) + 2  # with the 404 pages and the hub
-        fresh = "" if self.rendered >= jobs else f"; {self.rendered} re-rendered, the rest unchanged"
+        fresh = "" if self.rendered >= self.jobs else f"; {self.rendered} re-rendered, the rest unchanged"
         return f"Built {total} pages ({parts}) into {self.out} in {self.seconds:.2f} s{fresh}"
 
 
@@ -177,7 +176,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         raise
     pages_by_region = {region: sum(1 for j in jobs if j.region == region and "404" not in j.url)
                        for region in site.chosen}
-    summary = {"pages_by_region": pages_by_region, "files": len(jobs) + extras}
+    summary = {"pages_by_region": pages_by_region, "files": len(jobs) + extras, "jobs": len(jobs)}
     if cache and memo:
         output_stats = _output_stats(out, files, previous, fresh_files)
         if max((mtime for _, mtime in inputs.values()), default=0) > time.time_ns() - RACY_NS:
@@ -186,9 +185,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
                            {"fingerprint_inputs": quick, "inputs": inputs, "output_stats": output_stats,
                             "summary": summary})
         cache.save_front_matter(memo.entries, memo.used)
-    report = _report(out, summary, len(fresh), loaded.problems.warnings, start)
-    report.deps = {url: record["keys"] for url, record in records.items()}
-    return report
+    return _report(out, summary, len(fresh), loaded.problems.warnings, start)
 
 
 def _options_key(options: BuildOptions) -> str:
@@ -198,7 +195,7 @@ def _options_key(options: BuildOptions) -> str:
 
 def _report(out: Path, summary: dict, rendered: int, warnings: list, start: float) -> BuildReport:
     report = BuildReport(out, pages_by_region=dict(summary["pages_by_region"]), files=summary["files"],
-                         rendered=rendered, warnings=warnings)
+                         rendered=rendered, warnings=warnings, jobs=summary.get("jobs", 0))
     report.seconds = time.perf_counter() - start
     return report
 
