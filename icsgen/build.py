@@ -177,7 +177,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     pages_by_region = {region: sum(1 for j in jobs if j.region == region and "404" not in j.url)
                        for region in site.chosen}
     summary = {"pages_by_region": pages_by_region, "files": len(jobs) + extras, "jobs": len(jobs)}
-    if cache and memo:
+    if cache is not None and memo is not None:
         output_stats = _output_stats(out, files, previous, fresh_files)
         if max((mtime for _, mtime in inputs.values()), default=0) > time.time_ns() - RACY_NS:
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
