@@ -76,8 +76,9 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
                   drafts: bool, future: bool, jobs: int, no_cache: bool, quiet: bool) -> None:
     """Build the site into build/ (or --out).
 
-    The new site is made beside the old one and swapped in only if every page built, so a
-    mistake never costs you the last good site. Problems are listed as file:line: message.
+    Every page is rendered and every link checked before build/ is touched, so a mistake never
+    costs you the last good site. Problems are listed as file:line: message. After the first
+    build, only pages whose text, template, data or links changed are rendered again.
     """
     show_progress = not quiet and sys.stderr.isatty()
 
