@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -65,6 +66,9 @@ class SplitPage:
     body_line: int  # the file line on which the body starts
 
 
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
 class FrontMatterMemo:
     """Parsed front matter by the hash of its text, so unchanged pages skip YAML on the next run."""
 
@@ -75,19 +79,22 @@ class FrontMatterMemo:
 
 def split_page(text: str, path: Path, problems: Problems, memo: FrontMatterMemo | None = None) -> SplitPage | None:
     """Split and check a page; return None when the front matter is unusable (problems recorded)."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    first_line, _, rest = text.partition("\n")
+    if first_line.strip() != "---":
         problems.add(
             path, 1, "no front matter", "start the file with a line '---', then 'title: ...', then '---'"
         )
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
+    closing = _CLOSING.search(rest)  # found without splitting the whole page into lines
+    if closing is None:
         problems.add(path, 1, "front matter is not closed", "add a line '---' after the front matter")
         return None
-    yaml_text = "\n".join(lines[1:end])
-    body = "\n".join(lines[end + 1 :])
+    yaml_text = rest[: max(closing.start() - 1, 0)]
+    body = rest[closing.end() + 1 :]
+    end = rest.count("\n", 0, closing.start()) + 1  # the closing line's index, counting from 0
     key = hashlib.blake2b(yaml_text.encode(), digest_size=16).hexdigest()
     if memo is not None and key in memo.entries:
         memo.used.add(key)
