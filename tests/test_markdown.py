@@ -99,3 +99,26 @@ def test_the_quick_inline_processor_gives_the_same_html_as_python_markdowns() ->
             return PageLinks(resolve=lambda t: LinkTarget("x/"), relative=lambda u: u, source=text, first_line=1)
 
         assert quick.convert(text, links()).html == standard.convert(text, links()).html, text[:60]
+
+
+def test_leaving_out_unused_extensions_does_not_change_the_html() -> None:
+    """A page gets only the optional extensions whose syntax it could contain; output must not change."""
+    from icsgen.markdown import OPTIONAL
+
+    samples = [
+        "Term\n: Definition\n", "Term\n   : indented definition\n", "*[ICS]: Integrated Care System\n\nThe ICS.",
+        "```\ncode | pipe\n```\n", "~~~\nx = 1\n~~~\n", '<div markdown="1">*em*</div>\n',
+        "<div>\n*not em*\n</div>\n\npara", "<p>raw</p>\n\n<!-- comment -->\n\ntext <b>bold</b>",
+        "a | b\n--|--\n1 | 2\n", "plain text only\n\n- list\n- items\n", "Time: 10:30\n\n: not a term\n",
+    ]
+    samples += [p.read_text() for p in sorted((Path(__file__).parent.parent / "content").rglob("*.md"))]
+    converter = MarkdownConverter()
+    full, extension = converter._variant(tuple(OPTIONAL))
+    for text in samples:
+        def links(text: str = text) -> PageLinks:
+            return PageLinks(resolve=lambda t: LinkTarget("x/"), relative=lambda u: u, source=text, first_line=1)
+
+        full.reset()
+        extension.processor.links = links()
+        expected = full.convert(text)
+        assert converter.convert(text, links()).html == expected, text[:60]
