@@ -1,13 +1,13 @@
 """The Markdown setup and icsgen's own processing of the converted page.
 
-One `Markdown` instance per process is reused (`reset()` between pages): building one costs far
-more than converting a typical page. After conversion a tree processor, running last, does three
-jobs on the element tree in one walk:
+`Markdown` instances are reused (`reset()` between pages): building one costs far more than
+converting a typical page. After conversion a tree processor, running last, does three jobs:
 
-* turns admonitions (`!!! inset`, `!!! warning`, `!!! details`) into NHS design system components;
+* turns admonitions (`!!! inset`, `!!! warning`, `!!! details`) into NHS design system components,
+  and wraps tables so they scroll on small screens;
+* gives headings their ids and lists the h2/h3 headings for the contents list;
 * rewrites links to `.md` files and content files into relative links to their output, and records
-  each link (with its line in the source) so missing pages and `#anchors` become build errors;
-* records the page's anchors (every `id`) for other pages' links to check against.
+  each link (with its line in the source) so missing pages and `#anchors` become build errors.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from .errors import nearest
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 COMPONENTS = ("inset", "warning", "important", "details", "expander")
-# ids the theme uses itself; a heading with the same text gets a suffix instead
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# ids the theme uses itself; a heading with the same text gets a suffix instead
 RESERVED_IDS = frozenset({"top", "maincontent", "contents", "header", "footer", "navigation"})
 
 
