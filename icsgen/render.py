@@ -339,7 +339,7 @@ def synthetic_page(site: Site, section_key: str, kind: str) -> Page:
     section = site.sections[section_key]
     folder = site.content_dir / section_key
     meta = FrontMatter(
-        title=section.title if kind != "news-list" or section.title != "News" else "News",
+        title=section.title,
         summary="", date=None, updated=None, author="", tags=(), draft=False, template=None,
         weight=0, nav_title="", reviewed=None, review_due=None, toc=None, slug=None,
         extra=_EMPTY, lines=_EMPTY,
