@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 MARKER = ".icsgen-build"
@@ -73,7 +74,8 @@ def copy_file(folder: Path, rel: str, source: Path) -> None:
 
 def swap_in(staging: Path, out: Path) -> None:
     """Replace `out` by `staging` with two renames, so the old site stays whole until the last moment."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    # unique even within one process: the last replaced site may still be being deleted
+    old = out.parent / f".{out.name}.old-{os.getpid()}-{time.time_ns()}"
     if out.exists():
         out.rename(old)
     staging.rename(out)

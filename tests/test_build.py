@@ -269,3 +269,12 @@ def test_editor_temp_files_are_ignored(tmp_path: Path) -> None:
     assert run(root, "build").exit_code == 0
     names = {p.name for p in (root / "build/alpha").iterdir()}
     assert not names & {".index.md.swp", "index.md~", "#index.md#", "4913"}
+
+
+def test_back_to_back_full_builds_each_replace_the_site(tmp_path: Path) -> None:
+    """The replaced site is deleted in the background; the next build must not trip over it."""
+    root = basic_site(tmp_path)
+    for _ in range(4):
+        result = run(root, "build", "--no-cache")
+        assert result.exit_code == 0, result.output
+    assert (root / "build/alpha/index.html").is_file()
