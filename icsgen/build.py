@@ -237,7 +237,8 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], records: dict[str, 
         record = records.get(job.url)
         if record is None:
             continue  # failed to render; its own problems are reported
-        anchors[job.page.key] = frozenset(record["anchors"])
+        if job.number == 1:  # a link to a news listing means its first page
+            anchors[job.page.key] = frozenset(record["anchors"])
         refs.extend((job.page, LinkRef(*ref)) for ref in record["refs"])
     check_anchors(site, anchors, refs, problems)
 

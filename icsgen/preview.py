@@ -247,13 +247,16 @@ class Preview:
             _add_render_problems(problems, out)
             self._remember(state, out)
             html[url] = out.html
-        self._check_links(state, problems)
+        removed = [u for u in old.jobs if u not in jobs]
+        if removed or any(state.anchors.get(u) != old.anchors.get(u) for u in html):
+            self._check_links(state, problems)  # anchors others link to may have gone: check every link
+        else:
+            self._check_links(state, problems, only=html.keys())
         if problems.errors:
             raise BuildFailed(problems.errors)
         # Everything rendered: now write.
         for url, text in html.items():
             _write(self.folder / jobs[url].output_path, text)
-        removed = [u for u in old.jobs if u not in jobs]
         for url in removed:
             _remove(self.folder, old.jobs[url].output_path)
         stylesheets = self._write_assets(self.folder, renderer, old.renderer)
@@ -332,13 +335,17 @@ class Preview:
         state.refs[url] = [(out.job.page, ref) for ref in out.refs]
 
     @staticmethod
-    def _check_links(state: _State, problems: Problems) -> None:
+    def _check_links(state: _State, problems: Problems, only: Iterable[str] | None = None) -> None:
+        """Check `#anchor` links: every one, or (`only`) those in the given outputs."""
+        site = state.loaded.site
+        urls = list(state.jobs) if only is None else list(only)
+        refs = [r for url in urls for r in state.refs.get(url, ())]
         anchors: dict[str, frozenset[str]] = {}
-        for url, job in state.jobs.items():
-            if url in state.anchors:
-                anchors[job.page.key] = state.anchors[url]
-        refs = [r for url in state.jobs for r in state.refs.get(url, ())]
-        check_anchors(state.loaded.site, anchors, refs, problems)
+        for key in {ref.target for _, ref in refs}:
+            page = site.pages.get(key)
+            if page is not None and page.url in state.anchors:
+                anchors[key] = state.anchors[page.url]
+        check_anchors(site, anchors, refs, problems)
 
     def _write_assets(self, folder: Path, renderer: Renderer, old: Renderer | None) -> dict[str, str]:
         """Copy the theme files that are new or changed, remove replaced ones; return CSS renames."""
@@ -374,8 +381,9 @@ class Preview:
         linker = renderer.linker
         files: dict[str, str] = {}
         previous = self._state.loaded.site if self._state is not None else None
+        touched = _regions_touched(previous, site) if previous is not None and self._written else None
         for region_id in site.chosen:
-            if previous is not None and _same_pages(previous, site, region_id) and self._written:
+            if touched is not None and region_id not in touched:
                 continue  # no page of this region was read again: its feed and sitemap stand
             files[f"{region_id}/news/feed.xml"] = feeds.atom_feed(site, linker, region_id)
             pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
@@ -393,12 +401,11 @@ class Preview:
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _same_pages(old: Site, new: Site, region_id: str) -> bool:
-    """Whether a region's pages are the very objects of the last build (so nothing about them changed)."""
-    prefix = region_id + "/"
-    new_keys = [k for k in new.pages if k.startswith(prefix)]
-    return (len(new_keys) == sum(1 for k in old.pages if k.startswith(prefix))
-            and all(old.pages.get(k) is new.pages[k] for k in new_keys))
+def _regions_touched(old: Site, new: Site) -> set[str]:
+    """Regions with a page added, removed or read again (an unchanged page is the very same object)."""
+    touched = {key.split("/", 1)[0] for key in old.pages.keys() ^ new.pages.keys()}
+    touched.update(key.split("/", 1)[0] for key, page in new.pages.items() if old.pages.get(key) is not page)
+    return touched
 
 
 def _add_render_problems(problems: Problems, out: Output) -> None:

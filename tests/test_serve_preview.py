@@ -153,3 +153,13 @@ def test_large_changes_rebuild_whole_and_a_stylesheet_still_swaps(preview: Previ
     assert result.full and not result.reload
     assert all(old != new and new.endswith(".css") for old, new in result.stylesheets.items())
     assert any((preview.folder / new).is_file() for new in result.stylesheets.values())
+
+
+def test_a_new_link_to_a_missing_anchor_is_caught(preview: Preview) -> None:
+    page = edit(preview.root / "content/alpha/index.md", "about/partners.md#nhs-trusts",
+                "about/partners.md#no-such-heading")
+    result = preview.rebuild([page])
+    assert any("content/alpha/index.md:5: no heading or anchor '#no-such-heading'" in p for p in result.problems), \
+        result.problems
+    edit(page, "#no-such-heading", "#nhs-trusts")
+    assert preview.rebuild([page]).problems == []
