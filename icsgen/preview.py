@@ -235,10 +235,12 @@ class Preview:
         affected = self._affected(old, loaded, renderer, jobs, changed)
         if len(affected) >= FULL_REBUILD_MIN and len(affected) >= FULL_REBUILD_SHARE * len(jobs):
             return self._full()
-        state = _State(loaded, renderer, jobs,
-                       {u: d for u, d in old.deps.items() if u in jobs},
-                       {u: a for u, a in old.anchors.items() if u in jobs},
-                       {u: r for u, r in old.refs.items() if u in jobs},
+        removed = [u for u in old.jobs if u not in jobs]
+        deps, anchors, refs = dict(old.deps), dict(old.anchors), dict(old.refs)  # copies: old stays whole
+        for url in removed:
+            for table in (deps, anchors, refs):
+                table.pop(url, None)
+        state = _State(loaded, renderer, jobs, deps, anchors, refs,
                        old.users)  # shared, and changed below only once this rebuild has succeeded
         problems = loaded.problems
         html: dict[str, str] = {}
@@ -247,7 +249,6 @@ class Preview:
             _add_render_problems(problems, out)
             self._remember(state, out)
             html[url] = out.html
-        removed = [u for u in old.jobs if u not in jobs]
         if removed or any(state.anchors.get(u) != old.anchors.get(u) for u in html):
             self._check_links(state, problems)  # anchors others link to may have gone: check every link
         else:
