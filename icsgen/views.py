@@ -263,7 +263,7 @@ class RegionView:
 
     @property
     def logo_text(self) -> str:
-        return self._config.logo_text or self._config.short_name or self._config.name
+        return self._config.logo_text or self._config.name  # the header names the region in full
 
     @property
     def home_url(self) -> str:
