@@ -151,7 +151,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     memo = FrontMatterMemo(cache.load_front_matter()) if cache else None
     loaded = load(root, replace(options, memo=memo))
     site = loaded.site
-    renderer = Renderer(site, loaded.chains)
+    converted = cache.converted_markdown() if cache else None
+    renderer = Renderer(site, loaded.chains, converted)
     jobs = plan(site)
     fingerprint = site_fingerprint(site, renderer, options)
     states = InputStates(site, renderer, jobs)

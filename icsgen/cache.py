@@ -22,6 +22,8 @@ from typing import Any
 
 from . import __version__
 from .content import Site, resolve_link
+from .mdcache import MarkdownCache
+from .output import remove_later
 from .render import Job, Renderer
 
 CACHE_DIR = ".icsgen-cache"
@@ -74,6 +76,23 @@ class BuildCache:
         temporary = self.folder / f".{name}.{os.getpid()}"
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, self.folder / name)
+
+    # -- converted Markdown, one small file a page -------------------------------------------
+
+    def converted_markdown(self) -> MarkdownCache:
+        """This icsgen's store of converted pages; stores left by other versions are removed."""
+        top = self.folder / "markdown"
+        current = code_fingerprint()[:16]
+        try:
+            top.mkdir(parents=True, exist_ok=True)
+            (self.folder / ".gitignore").write_text("*\n")  # never committed, whatever the project ignores
+        except OSError:
+            return MarkdownCache()  # a read-only project: keep converted pages in memory only
+        if top.is_dir():
+            for old in top.iterdir():
+                if old.name != current and old.is_dir():
+                    remove_later(old)
+        return MarkdownCache(top / current)
 
     # -- parsed front matter, shared by every kind of run -------------------------------------
 

@@ -37,6 +37,7 @@ from .build import (
     render_all,
     write_the_rest,
 )
+from .cache import BuildCache
 from .config import CONFIG_FILE
 from .content import CONTENT_DIR, Page, PageCache, Site
 from .errors import BuildFailed, Problem, Problems
@@ -126,6 +127,9 @@ class Preview:
         self._written: dict[str, str] = {}  # feeds and sitemaps as last written
         self._memo = FrontMatterMemo()  # parsed front matter, by its text
         self._pages = PageCache()  # pages read, by file, size and time of change
+        # converted bodies, shared with `icsgen build` and with worker processes: a theme edit
+        # redoes only the templates
+        self._converted = BuildCache(self.root).converted_markdown()
         self._lock = threading.Lock()
 
     # -- the public steps ------------------------------------------------------------------------
@@ -181,7 +185,7 @@ class Preview:
 
     def _full(self) -> Rebuilt:
         loaded = self._load()
-        renderer = Renderer(loaded.site, loaded.chains)
+        renderer = Renderer(loaded.site, loaded.chains, self._converted)
         jobs = plan(loaded.site)
         staging = staging_dir(self.folder)
         state = _State(loaded, renderer, {j.url: j for j in jobs}, {}, {}, {})
@@ -228,7 +232,7 @@ class Preview:
         if new_site.config != old_site.config or _chain_names(loaded) != _chain_names(old.loaded):
             return self._full()
         theme_touched = any(self._is_theme_file(p, loaded) for p in changed)
-        renderer = Renderer(new_site, loaded.chains)
+        renderer = Renderer(new_site, loaded.chains, self._converted)
         if not theme_touched:
             renderer.envs = old.renderer.envs  # keep the compiled templates
         jobs = {j.url: j for j in plan(new_site)}

@@ -22,7 +22,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .content import Page, Section, Site, StaticFile, resolve_link
 from .frontmatter import FrontMatter
-from .markdown import LinkRef, LinkTarget, MarkdownConverter, PageLinks
+from .markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
+from .mdcache import MarkdownCache, entry_key
 from .themes import Asset, ThemeChain, collect_assets
 from .urls import Linker
 from .views import DataView, Deps, PageView, RegionView, RenderScope, SiteView
@@ -95,8 +96,10 @@ class _TrackingEnvironment(jinja2.Environment):
 class Renderer:
     """Holds one Jinja environment per theme chain, the asset lists, and a Markdown converter."""
 
-    def __init__(self, site: Site, chains: dict[str | None, ThemeChain]) -> None:
+    def __init__(self, site: Site, chains: dict[str | None, ThemeChain],
+                 converted: MarkdownCache | None = None) -> None:
         self.site = site
+        self.converted = converted  # converted page bodies from earlier renders, if kept
         self.linker = Linker(site.config, site.chosen)
         self.chains = chains
         self.assets: dict[str | None, dict[str, Asset]] = {k: collect_assets(c) for k, c in chains.items()}
@@ -154,7 +157,7 @@ class Renderer:
             source=page.body,
             first_line=page.body_line,
         )
-        converted = self.markdown.convert(body, links) if job.number == 1 else None
+        converted = self._convert(page, body, links, deps) if job.number == 1 else None
         for line, message, hint in links.problems:
             out.problems.append((page.source_path, line, message, hint))
         out.refs = [r if r.target else replace(r, target=page.key) for r in links.refs]
@@ -196,6 +199,38 @@ class Renderer:
         out.anchors = frozenset(ID_ATTR.findall(out.html))
         out.deps = deps.frozen()
         return out
+
+    def _convert(self, page: Page, body: str, links: PageLinks, deps: Deps) -> Converted:
+        """Markdown to HTML, or the kept result when the page and all its links are as they were."""
+        if self.converted is None:
+            return self.markdown.convert(body, links)
+        key = entry_key(page.key, page.url, page.body_line, page.body, body)
+        entry = self.converted.get(key)
+        if entry is not None and all(self._resolve(page, path, deps) == LinkTarget(url, target)
+                                     for path, url, target in entry["links"]):
+            links.refs = [LinkRef(*ref) for ref in entry["refs"]]
+            toc = tuple({"id": t["id"], "title": t["title"], "children": tuple(t["children"])}
+                        for t in entry["toc"])
+            return Converted(entry["html"], toc, len(toc))
+        seen: list[tuple[str, LinkTarget | str]] = []
+        resolve = links.resolve
+
+        def recording(path: str) -> LinkTarget | str:
+            found = resolve(path)
+            seen.append((path, found))
+            return found
+
+        links.resolve = recording
+        converted = self.markdown.convert(body, links)
+        if not links.problems and all(isinstance(found, LinkTarget) for _, found in seen):
+            self.converted.put(key, {
+                "html": converted.html,
+                "toc": [{**t, "children": list(t["children"])} for t in converted.toc],
+                "refs": [[r.target, r.fragment, r.line] for r in links.refs],
+                "links": [[path, found.url, found.page_key] for path, found in seen
+                          if isinstance(found, LinkTarget)],
+            })
+        return converted
 
     @functools.cached_property
     def known_urls(self) -> frozenset[str]:

@@ -51,6 +51,12 @@ CHANGES: dict[str, Callable[[Path], None]] = {
                                           lambda t: t.replace("Alpha Hospital", "Alpha General Hospital")),
     "edit a setting": lambda root: edit(root, "regions.yaml", lambda t: t.replace("Beta Partnership", "Beta ICP")),
     "edit a shared page": lambda root: edit(root, "content/_shared/accessibility.md", lambda t: t + "\nUpdated.\n"),
+    "give a linked page a new address": lambda root: edit(
+        root, "content/alpha/about/partners.md",
+        lambda t: t.replace("weight: 2\n", "weight: 2\nslug: our-partners\n")),
+    "add a heading before a linked anchor": lambda root: edit(
+        root, "content/alpha/about/partners.md",
+        lambda t: t.replace("## NHS trusts", "## Overview\n\nx\n\n## NHS trusts")),
 }
 
 
@@ -112,3 +118,17 @@ def test_a_failed_incremental_build_leaves_the_last_good_site(tmp_path: Path) ->
     edit(root, "content/alpha/about/index.md", lambda t: t + "\nA good change.\n")
     assert run(root, "build").exit_code == 1
     assert tree_digest(root / "build") == before
+
+
+def test_damaged_converted_markdown_is_ignored(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    kept = list((root / ".icsgen-cache/markdown").rglob("*.json"))
+    assert kept, "converted pages are kept for the next build"
+    for path in kept:
+        path.write_text('{"html": 42}' if path.stat().st_size % 2 else "not json")
+    edit(root, "themes/nhs/templates/page.html",
+         lambda t: t.replace("{% block content %}", "{% block content %}<p>T</p>"))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
