@@ -231,17 +231,25 @@ def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options:
     return results
 
 
-def _check_anchors_from_records(site: Site, jobs: list[Job], records: dict[str, dict], problems: Problems) -> None:
+def check_rendered_links(site: Site, rendered: Iterable[tuple[Job, Iterable[str] | None, Iterable[LinkRef]]],
+                         problems: Problems) -> None:
+    """Check every `#anchor` link of the rendered pages: (job, its ids or None if it failed, its links).
+
+    Shared by build (from cache records) and check (from fresh renders), so both report the same.
+    """
     anchors = {}
     refs = []
-    for job in jobs:
-        record = records.get(job.url)
-        if record is None:
-            continue  # failed to render; its own problems are reported
-        if job.number == 1:  # a link to a news listing means its first page
-            anchors[job.page.key] = frozenset(record["anchors"])
-        refs.extend((job.page, LinkRef(*ref)) for ref in record["refs"])
+    for job, ids, links in rendered:
+        if ids is not None and job.number == 1:  # a link to a news listing means its first page
+            anchors[job.page.key] = frozenset(ids)
+        refs.extend((job.page, ref) for ref in links)
     check_anchors(site, anchors, refs, problems)
+
+
+def _check_anchors_from_records(site: Site, jobs: list[Job], records: dict[str, dict], problems: Problems) -> None:
+    rendered = ((job, record["anchors"], [LinkRef(*ref) for ref in record["refs"]])
+                for job in jobs if (record := records.get(job.url)) is not None)  # failed pages: none
+    check_rendered_links(site, rendered, problems)
 
 
 def _swap_everything(staging: Path, out: Path) -> list[str]:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, check_anchors, load, plan
+from .build import BuildOptions, check_rendered_links, load, plan
 from .errors import ERROR, WARNING, BuildFailed, Problem, Problems
 from .render import Renderer
 from .style import style_warnings
@@ -85,16 +85,14 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
 
 def render_problems(renderer: Renderer, jobs: list, problems: Problems) -> None:
     """Render each job in memory and record what the build would stop on: the build's own checks."""
-    anchors: dict[str, frozenset[str]] = {}
-    refs = []
+    rendered = []
     for job in jobs:
         result = renderer.render(job)
         for path, line, message, hint in result.problems:
             problems.add(path, line, message, hint)
-        if not result.problems:  # as the build: a page that failed has no anchors worth checking against
-            anchors[job.page.key] = result.anchors
-        refs.extend((job.page, ref) for ref in result.refs)
-    check_anchors(renderer.site, anchors, refs, problems)
+        # as the build: a page that failed offers no anchors to check against
+        rendered.append((job, None if result.problems else result.anchors, result.refs))
+    check_rendered_links(renderer.site, rendered, problems)
 
 
 def _count(n: int, noun: str) -> str:
