@@ -40,14 +40,8 @@ run() {
     exit "$rc"
 }
 
-# --- interpreter: an active virtualenv wins, then $PYTHON, then python3 on PATH ---------------
-if [[ -n "${PYTHON:-}" ]]; then
-    PY="$PYTHON"
-elif [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then
-    PY="$VIRTUAL_ENV/bin/python"
-else
-    PY="$(command -v python3)"
-fi
+# --- interpreter: $PYTHON, then an active virtualenv, then python3 on PATH ----------------------
+source "$(dirname "${BASH_SOURCE[0]}")/python.sh"
 
 # --- 1. system packages ----------------------------------------------------------------------
 FONT=/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf

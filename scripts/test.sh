@@ -9,14 +9,8 @@ cd "$ROOT"
 
 bash scripts/setup.sh
 
-# Same interpreter choice as scripts/setup.sh.
-if [[ -n "${PYTHON:-}" ]]; then
-    PY="$PYTHON"
-elif [[ -n "${VIRTUAL_ENV:-}" && -x "$VIRTUAL_ENV/bin/python" ]]; then
-    PY="$VIRTUAL_ENV/bin/python"
-else
-    PY="$(command -v python3)"
-fi
+# Same interpreter as scripts/setup.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/python.sh"
 
 echo "test: ruff check ."
 "$PY" -m ruff check .
