@@ -20,11 +20,12 @@ from pathlib import Path
 from . import feeds
 from .cache import BuildCache, InputStates, code_fingerprint, input_files, site_fingerprint
 from .config import SiteConfig, load_config
-from .content import LoadOptions, Page, PageCache, Site, load_site, update_site
+from .content import LoadOptions, Page, PageSource, Site, load_site, update_site
 from .errors import BuildFailed, Problem, Problems, nearest
 from .frontmatter import FrontMatterMemo
 from .markdown import LinkRef
 from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
+from .pagestore import PageStore
 from .render import Job, Output, Renderer, special_page, synthetic_page
 from .rules import check_required
 from .themes import ThemeChain, theme_chain
@@ -44,7 +45,7 @@ class BuildOptions:
     today: dt.date | None = None
     cache: bool = True  # False: --no-cache, render everything and leave the cache alone
     memo: FrontMatterMemo | None = None
-    pages: PageCache | None = None  # kept between loads by a long-running process (serve)
+    pages: PageSource | None = None  # pages kept between loads (serve's memory, build's store)
 
 
 @dataclass
@@ -148,8 +149,10 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         summary = cache.unchanged_since(quick, out, inputs)
         if summary is not None:  # not one file read by the build, nor one it wrote, has changed
             return _report(out, summary, 0, [], start)
-    memo = FrontMatterMemo(cache.load_front_matter()) if cache else None
-    loaded = load(root, replace(options, memo=memo))
+    store = PageStore(cache.folder / "pages.json", code_fingerprint()) if cache else None
+    loaded = load(root, replace(options, pages=store) if store else options)
+    if store is not None:
+        store.save()  # whatever happens next: the models of readable pages are right
     site = loaded.site
     converted = cache.converted_markdown() if cache else None
     renderer = Renderer(site, loaded.chains, converted)
@@ -178,14 +181,13 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     pages_by_region = {region: sum(1 for j in jobs if j.region == region and "404" not in j.url)
                        for region in site.chosen}
     summary = {"pages_by_region": pages_by_region, "files": len(jobs) + extras, "jobs": len(jobs)}
-    if cache is not None and memo is not None:
+    if cache is not None:
         output_stats = _output_stats(out, files, previous, fresh_files)
         if max((mtime for _, mtime in inputs.values()), default=0) > time.time_ns() - RACY_NS:
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
         cache.save_outputs(fingerprint, out, records, files, states,
                            {"fingerprint_inputs": quick, "inputs": inputs, "output_stats": output_stats,
                             "summary": summary})
-        cache.save_front_matter(memo.entries, memo.used)
     return _report(out, summary, len(fresh), loaded.problems.warnings, start)
 
 

@@ -94,20 +94,6 @@ class BuildCache:
                     remove_later(old)
         return MarkdownCache(top / current)
 
-    # -- parsed front matter, shared by every kind of run -------------------------------------
-
-    def load_front_matter(self) -> dict[str, Any]:
-        data = self._read("frontmatter.json")
-        memo = data.get("entries") if data else None
-        return memo if isinstance(memo, dict) else {}
-
-    def save_front_matter(self, memo: dict[str, Any], used: set[str]) -> None:
-        kept = {k: v for k, v in memo.items() if k in used}
-        previous = self._read("frontmatter.json")
-        if previous and previous.get("entries", {}).keys() == kept.keys():
-            return  # nothing new learnt: skip encoding thousands of entries again
-        self._write("frontmatter.json", {"entries": kept})
-
     # -- outputs of the last successful build ------------------------------------------------
 
     def load_outputs(self, fingerprint: str, out: Path) -> dict[str, Any] | None:

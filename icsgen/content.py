@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from .config import RegionConfig, SiteConfig, freeze
 from .errors import Problems
-from .frontmatter import FrontMatter, FrontMatterMemo, split_page
+from .frontmatter import FrontMatter, FrontMatterMemo, body_of, split_page
 from .yamlio import YamlError, load_yaml
 
 CONTENT_DIR = "content"
@@ -62,6 +62,21 @@ class Page:
     body: str
     body_line: int
     digest: str  # hash of the source file, for caches and change detection
+
+    def __getattr__(self, name: str) -> Any:
+        """Reached only for a missing attribute: the body of a page `PageStore` restored unread.
+
+        Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is
+        read from the file on first use rather than kept in the cache.
+        """
+        if name != "body":
+            raise AttributeError(name)
+        try:
+            body = body_of(self.source_path.read_text(encoding="utf-8"), self.body_line)
+        except (OSError, UnicodeDecodeError):
+            body = ""  # gone or damaged since the load: the next build sees the change and reports it
+        object.__setattr__(self, "body", body)
+        return body
 
     @property
     def title(self) -> str:
@@ -150,7 +165,16 @@ class LoadOptions:
     future: bool = False
     today: dt.date | None = None
     memo: FrontMatterMemo | None = None  # parsed front matter from the last run, if any
-    pages: PageCache | None = None  # pages kept from the last load of a long-running process
+    pages: PageSource | None = None  # pages kept from an earlier load (serve's memory, build's store)
+
+
+class PageSource(Protocol):
+    """Where `load_site` gets pages from when it may reuse earlier ones."""
+
+    def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
+             memo: FrontMatterMemo | None) -> Page | None: ...
+
+    def forget_unseen(self) -> None: ...
 
 
 class PageCache:

@@ -116,6 +116,15 @@ def split_page(text: str, path: Path, problems: Problems, memo: FrontMatterMemo 
     return SplitPage(_front_matter(values, line_map), body, end + 2)
 
 
+def body_of(text: str, body_line: int) -> str:
+    """The Markdown of a page file whose body starts on line `body_line`, as `split_page` gives it."""
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    parts = text.split("\n", body_line - 1)
+    return parts[-1] if len(parts) == body_line else ""
+
+
 def _front_matter(values: dict[str, Any], line_map: dict[str, int]) -> FrontMatter:
     return FrontMatter(
         title=values["title"] or "",

@@ -1,0 +1,132 @@
+"""Pages kept between builds, so an unchanged page file is neither read nor parsed again.
+
+At ten thousand pages, reading and splitting every file was most of a one-page rebuild. The store
+keeps each page's model (front matter, address, where its body starts) with the file's identity:
+size, modification and change times and inode. A file whose identity is unchanged is trusted
+without being opened; its Markdown is read only if something renders it (`Page.body` is read on
+first use). A file whose identity changed but whose bytes did not (a `git checkout`, a copy) is
+read and recognised by its hash, skipping YAML. Anything else is parsed as usual.
+
+Stored as plain JSON (never a format that can run code) under `.icsgen-cache/pages.json`; a
+damaged store, or one written by another version of icsgen, is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .config import RegionConfig, freeze
+from .content import Page, _read_page
+from .errors import Problems
+from .frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
+_DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
+
+
+class PageStore:
+    """Reads pages for `load_site` like `PageCache`, from the last build's models when it can."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self._old: dict[str, list] = self._open()
+        self._new: dict[str, list] = {}
+
+    def _open(self) -> dict[str, list]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != self.fingerprint:
+            return {}
+        pages = data.get("pages")
+        return pages if isinstance(pages, dict) else {}
+
+    def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
+             memo: FrontMatterMemo | None = None) -> Page | None:
+        name = f"{rc.id}/{rel}"
+        try:
+            info = os.stat(path)
+        except OSError:
+            return _read_page(rc, rel, path, problems, memo)
+        identity = [str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        record = self._old.get(name)
+        if record is not None:
+            try:
+                if record[0] == identity:
+                    page = _restore(name, rc.id, path, record)
+                    self._new[name] = record
+                    return page
+            except (TypeError, ValueError, IndexError, KeyError):
+                record = None  # a damaged record: read the file
+        before = len(problems)
+        page = _read_page(rc, rel, path, problems, memo)
+        if page is None or len(problems) != before:
+            return page  # a page with problems is read every time, so they are reported every time
+        if record is not None and record[1] == page.digest:
+            self._new[name] = [identity, *record[1:]]  # same bytes, new identity: keep the model
+        else:
+            self._new[name] = _record(page, identity)
+        return page
+
+    def forget_unseen(self) -> None:
+        """Nothing to do: `save` keeps only the pages read in this run."""
+
+    def save(self) -> None:
+        """Write the models of this run's pages, unless they are exactly what was read."""
+        racy = time.time_ns() - RACY_NS
+        for record in self._new.values():
+            if record[0][2] > racy:  # edited a moment ago: trust the bytes next time, not the times
+                record[0] = [record[0][0], -1, -1, -1, -1]
+        if self._new == self._old:
+            return
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{self.path.name}.{os.getpid()}"
+            temporary.write_text(json.dumps({"format": FORMAT, "code": self.fingerprint, "pages": self._new},
+                                            separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a store that cannot be written only makes the next build slower
+
+
+def _record(page: Page, identity: list) -> list:
+    meta = page.meta
+    values = [meta.title, meta.summary, meta.date, meta.updated, meta.author, list(meta.tags), meta.draft,
+              meta.template, meta.weight, meta.nav_title, meta.reviewed, meta.review_due, meta.toc, meta.slug]
+    for i in _DATES:
+        values[i] = values[i].isoformat() if values[i] is not None else None
+    return [identity, page.digest, page.url, page.kind, page.section, page.body_line, values,
+            encode_value(_thaw(meta.extra)), dict(meta.lines)]
+
+
+def _restore(key: str, region: str, path: Path, record: list) -> Page:
+    _, digest, url, kind, section, body_line, values, extra, lines = record
+    values = list(values)
+    for i in _DATES:
+        if values[i] is not None:
+            values[i] = dt.date.fromisoformat(values[i])
+    values[5] = tuple(values[5])
+    meta = FrontMatter(*values, extra=freeze(decode_value(extra)), lines=MappingProxyType(lines))
+    page = Page(key=key, region=region, source_path=path, url=url, kind=kind, section=section, meta=meta,
+                body="", body_line=body_line, digest=digest)
+    object.__delattr__(page, "body")  # read from the file when first asked for (`Page.__getattr__`)
+    return page
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, MappingProxyType | dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_thaw(v) for v in value]
+    return value
+

@@ -1,0 +1,73 @@
+"""The page store: pages restored from the last build are the pages a fresh read gives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from icsgen.build import BuildOptions, load
+from icsgen.frontmatter import body_of
+from icsgen.pagestore import PageStore
+from tests.sitemaker import basic_site, run
+from tests.test_build import tree_digest
+from tests.test_cache import clean_build, edit
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_restored_pages_equal_freshly_read_pages_on_the_sample_content(tmp_path: Path) -> None:
+    fresh = load(REPO, BuildOptions()).site.pages
+    first = PageStore(tmp_path / "pages.json", "test")
+    load(REPO, BuildOptions(pages=first))
+    first.save()
+    again = PageStore(tmp_path / "pages.json", "test")
+    restored = load(REPO, BuildOptions(pages=again)).site.pages
+    assert restored.keys() == fresh.keys()
+    unread = [key for key, page in restored.items() if "body" not in vars(page)]
+    assert len(unread) == len(restored), "unchanged files are not read"
+    for key, page in fresh.items():
+        assert restored[key] == page, key  # every field, the Markdown body (read on first use) included
+
+
+def test_the_body_line_gives_back_the_body_for_every_sample_page() -> None:
+    for page in load(REPO, BuildOptions()).site.pages.values():
+        assert body_of(page.source_path.read_text(encoding="utf-8"), page.body_line) == page.body, page.key
+
+
+def test_a_same_size_edit_that_keeps_the_modification_time_is_still_seen(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    path = root / "content/alpha/about/partners.md"
+    old = os.stat(path)
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns - 10_000_000_000))  # not "just edited"
+    assert run(root, "build").exit_code == 0
+    before = os.stat(path)
+    text = path.read_text()
+    path.write_text(text.replace("title: Partners", "title: Partnerz"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as some copy tools leave it
+    assert os.stat(path).st_size == before.st_size
+    assert run(root, "build").exit_code == 0
+    assert "Partnerz" in (root / "build/alpha/about/partners/index.html").read_text()
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_a_damaged_page_store_is_ignored(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    assert run(root, "build").exit_code == 0
+    store = root / ".icsgen-cache/pages.json"
+    assert store.is_file()
+    for damage in ("not json", '{"format": 1, "code": "other", "pages": {}}',
+                   store.read_text().replace('"alpha/', '"alpha/x').replace("[[", "[[1,")):
+        store.write_text(damage)
+        edit(root, "content/alpha/index.md", lambda t: t + "\nMore.\n")
+        result = run(root, "build")
+        assert result.exit_code == 0, result.output
+        assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_a_page_with_a_problem_is_reported_on_every_build(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    edit(root, "content/alpha/about/partners.md", lambda t: t.replace("title: Partners\n", ""))
+    for _ in range(2):
+        result = run(root, "build")
+        assert result.exit_code == 1
+        assert "partners.md:1" in result.output and "title" in result.output
