@@ -149,7 +149,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         summary = cache.unchanged_since(quick, out, inputs)
         if summary is not None:  # not one file read by the build, nor one it wrote, has changed
             return _report(out, summary, 0, [], start)
-    store = PageStore(cache.folder / "pages.json", code_fingerprint()) if cache else None
+    store = PageStore(cache.folder / "pages.bin", code_fingerprint()) if cache else None
     loaded = load(root, replace(options, pages=store) if store else options)
     if store is not None:
         store.save()  # whatever happens next: the models of readable pages are right

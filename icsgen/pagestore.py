@@ -7,14 +7,14 @@ without being opened; its Markdown is read only if something renders it (`Page.b
 first use). A file whose identity changed but whose bytes did not (a `git checkout`, a copy) is
 read and recognised by its hash, skipping YAML. Anything else is parsed as usual.
 
-Stored as plain JSON (never a format that can run code) under `.icsgen-cache/pages.json`; a
-damaged store, or one written by another version of icsgen, is ignored.
+Kept in `.icsgen-cache/pages.bin` (see storefile.py); a damaged store, or one written by another
+version of icsgen, is ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import os
 import time
 from pathlib import Path
@@ -25,6 +25,7 @@ from .config import RegionConfig, freeze
 from .content import Page, _read_page
 from .errors import Problems
 from .frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
+from .storefile import read_store, write_store
 
 FORMAT = 1
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
@@ -41,13 +42,7 @@ class PageStore:
         self._new: dict[str, list] = {}
 
     def _open(self) -> dict[str, list]:
-        try:
-            data = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != self.fingerprint:
-            return {}
-        pages = data.get("pages")
+        pages = read_store(self.path, f"pages {FORMAT} {self.fingerprint}")
         return pages if isinstance(pages, dict) else {}
 
     def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
@@ -88,15 +83,8 @@ class PageStore:
                 record[0] = [record[0][0], -1, -1, -1, -1]
         if self._new == self._old:
             return
-        folder = self.path.parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary = folder / f".{self.path.name}.{os.getpid()}"
-            temporary.write_text(json.dumps({"format": FORMAT, "code": self.fingerprint, "pages": self._new},
-                                            separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a store that cannot be written only makes the next build slower
+        with contextlib.suppress(OSError):  # a store that cannot be written only makes the next build slower
+            write_store(self.path, f"pages {FORMAT} {self.fingerprint}", self._new)
 
 
 def _record(page: Page, identity: list) -> list:

@@ -103,7 +103,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, damage: str) -> N
         outputs.write_text(json.dumps(data))
     else:
         outputs.write_text(damage)
-    (root / ".icsgen-cache/pages.json").write_text("{{{")
+    (root / ".icsgen-cache/pages.bin").write_text("{{{")
     edit(root, "content/alpha/index.md", lambda t: t.replace("Welcome to Alpha", "Hello from Alpha"))
     result = run(root, "build")
     assert result.exit_code == 0, result.output

@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 from icsgen.build import BuildOptions, load
+from icsgen.cache import code_fingerprint
 from icsgen.frontmatter import body_of
-from icsgen.pagestore import PageStore
+from icsgen.pagestore import FORMAT, PageStore
+from icsgen.storefile import write_store
 from tests.sitemaker import basic_site, run
 from tests.test_build import tree_digest
 from tests.test_cache import clean_build, edit
@@ -17,10 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_restored_pages_equal_freshly_read_pages_on_the_sample_content(tmp_path: Path) -> None:
     fresh = load(REPO, BuildOptions()).site.pages
-    first = PageStore(tmp_path / "pages.json", "test")
+    first = PageStore(tmp_path / "pages.bin", "test")
     load(REPO, BuildOptions(pages=first))
     first.save()
-    again = PageStore(tmp_path / "pages.json", "test")
+    again = PageStore(tmp_path / "pages.bin", "test")
     restored = load(REPO, BuildOptions(pages=again)).site.pages
     assert restored.keys() == fresh.keys()
     unread = [key for key, page in restored.items() if "body" not in vars(page)]
@@ -53,15 +55,25 @@ def test_a_same_size_edit_that_keeps_the_modification_time_is_still_seen(tmp_pat
 def test_a_damaged_page_store_is_ignored(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site")
     assert run(root, "build").exit_code == 0
-    store = root / ".icsgen-cache/pages.json"
-    assert store.is_file()
-    for damage in ("not json", '{"format": 1, "code": "other", "pages": {}}',
-                   store.read_text().replace('"alpha/', '"alpha/x').replace("[[", "[[1,")):
-        store.write_text(damage)
+    store = root / ".icsgen-cache/pages.bin"
+    good = store.read_bytes()
+    stamp = f"pages {FORMAT} {code_fingerprint()}"
+    page = str(root / "content/alpha/about/partners.md")
+    damages = {
+        "not a store": lambda: store.write_bytes(b"not a store"),
+        "cut short": lambda: store.write_bytes(good[: len(good) // 2]),
+        "one byte changed": lambda: store.write_bytes(good[:-5] + bytes([good[-5] ^ 1]) + good[-4:]),
+        "another icsgen's": lambda: write_store(store, "pages 1 another", {}),
+        "nonsense records": lambda: write_store(store, stamp, {"alpha/about/partners.md": 42,
+                                                               "alpha/index.md": [[page], None]}),
+        "not a mapping": lambda: write_store(store, stamp, ["alpha"]),
+    }
+    for name, damage in damages.items():
+        damage()
         edit(root, "content/alpha/index.md", lambda t: t + "\nMore.\n")
         result = run(root, "build")
-        assert result.exit_code == 0, result.output
-        assert tree_digest(root / "build") == clean_build(root, tmp_path)
+        assert result.exit_code == 0, (name, result.output)
+        assert tree_digest(root / "build") == clean_build(root, tmp_path), name
 
 
 def test_a_page_with_a_problem_is_reported_on_every_build(tmp_path: Path) -> None:

@@ -1,0 +1,46 @@
+"""The files of the build cache: a header naming the icsgen that wrote them, a checksum, then the data.
+
+The data is plain values (dicts, lists, strings, numbers) in `marshal` form: at ten thousand pages
+JSON took about half a second a build to decode and encode, marshal a tenth of that. marshal makes
+values, never runs code, but is not meant for damaged input, so nothing reaches it unless the header
+matches this icsgen and the checksum matches the bytes. Anything else reads as no cache at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+MAGIC = b"icsgen-cache 2\n"
+
+
+def read_store(path: Path, fingerprint: str) -> Any | None:
+    """The value written by `write_store` with the same fingerprint, or None."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head = MAGIC + fingerprint.encode() + b"\n"
+    body = raw[len(head) + 32:]
+    if not raw.startswith(head) or raw[len(head):len(head) + 32] != _checksum(body):
+        return None
+    try:
+        return marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def write_store(path: Path, fingerprint: str, value: Any) -> None:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    body = marshal.dumps(value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(MAGIC + fingerprint.encode() + b"\n" + _checksum(body) + body)
+    os.replace(temporary, path)
+
+
+def _checksum(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
