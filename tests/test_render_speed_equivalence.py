@@ -1,0 +1,77 @@
+"""The shortcuts taken for speed give exactly what the plain code would.
+
+Each test converts many small documents, made at random from awkward Markdown fragments, once with a
+shortcut and once without it, and compares the results.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import markdown
+
+from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks
+
+FRAGMENTS = [
+    "Plain text line with words.", "Another line, with a comma and long-term care.", "", "", "", "",
+    "# Heading one", "## Heading two", "### Heading three ###", "#### H4 with `code`", "##No space",
+    "## Heading {#custom-id}", "## Heading {: .cls }", "## Contents", "## Top", "## Our & aims",
+    "Setext heading", "==========", "-------", "---", "***", "___", "- - -", "* * *", "  ---", "    ---",
+    "- item one", "- item two", "* star item", "+ plus item", "1. first", "2. second", "3) paren",
+    "    indented code or list continuation", "        deeper indent", "\tTabbed line", "   three spaces",
+    "> quote line", "> > nested quote", ">no space quote", "   > indented quote", "text > not quote",
+    "[ref]: http://example.com/ \"Title\"", "[ref2]: <http://example.org>", "  [ref3]: /path 'T'",
+    "See [ref] and [text][ref2] and [missing][nope].", "*[NHS]: National Health Service", "The NHS and ICB.",
+    "Term", ": Definition of term", ":   Another def", "  : indented colon def", "Colon: at end:",
+    "!!! inset", "!!! warning \"Custom title\"", "!!! details \"Why this matters\"", "!!! note", "!!!inset",
+    "    Admonition body text.", "    - nested list in admonition",
+    "| a | b |", "|---|---|", "| 1 | 2 |", "a | b", "--- | ---", "| single |", "|:--|--:|", "x \\| y | z",
+    "`code | pipe` | col", "Text with a | pipe in it.",
+    "```", "```python", "~~~", "~~~ {.lang #id}", "code inside fence",
+    "<div>", "</div>", "<div markdown=\"1\">", "<div class=\"admonition inset\" markdown>", "<p>raw para</p>",
+    "<!-- comment -->", "inline <span>html</span> here", "Text &amp; entity &#169; & lone", "a < b > c",
+    "Link [about](about.md) and [page](../news/post.md#section) and [ext](https://nhs.uk).",
+    "Image ![A map](map.png) and ![](noalt.png).", "Auto <https://example.com> and <mail@example.com>.",
+    "**bold** and *em* and __strong__ and _em_ and ***both***", "snake_case_word and 2*3*4",
+    "Line with two trailing spaces  ", "Escapes \\* \\_ \\` \\# \\[", "{: .class-only }", "Curly {braces}",
+    "Text with ## hashes inside", "C# and F# languages", "   ", "  \t  ", "Ünïcödé — “quotes” …",
+]
+
+
+def documents(count: int, seed: int = 7) -> Iterator[str]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        lines = []
+        for _ in range(rng.randint(1, 30)):
+            line = rng.choice(FRAGMENTS)
+            if rng.random() < 0.1:
+                line = " " * rng.choice((1, 2, 3, 4, 8)) + line
+            lines.append(line)
+        yield "\n".join(lines) + rng.choice(("", "\n", "\n\n"))
+
+
+def _links(source: str) -> PageLinks:
+    return PageLinks(resolve=lambda path: LinkTarget(f"r/{path}/", f"r/{path}"), relative=lambda url: url,
+                     source=source, first_line=1)
+
+
+def same_results(quick: MarkdownConverter, plain: MarkdownConverter, count: int = 400) -> None:
+    for text in documents(count):
+        quick_links, plain_links = _links(text), _links(text)
+        assert quick.convert(text, quick_links) == plain.convert(text, plain_links), text
+        assert (quick_links.problems, quick_links.refs) == (plain_links.problems, plain_links.refs), text
+
+
+class _PlainBlocks(MarkdownConverter):
+    """The converter with Python-Markdown's own loop over block processors."""
+
+    def _variant(self, optional: tuple[str, ...]) -> tuple[markdown.Markdown, Any]:
+        md, extension = super()._variant(optional)
+        vars(md.parser).pop("parseBlocks", None)
+        return md, extension
+
+
+def test_skipping_block_processors_changes_nothing() -> None:
+    same_results(MarkdownConverter(), _PlainBlocks())
