@@ -18,7 +18,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import feeds
-from .cache import BuildCache, InputStates, code_fingerprint, input_files, site_fingerprint
+from .cache import (
+    BuildCache,
+    InputStates,
+    OutputTable,
+    code_fingerprint,
+    file_stat,
+    input_files,
+    site_fingerprint,
+    site_structure,
+)
 from .config import SiteConfig, load_config
 from .content import LoadOptions, Page, PageSource, Site, load_site, update_site
 from .errors import BuildFailed, Problem, Problems, nearest
@@ -149,7 +158,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         summary = cache.unchanged_since(quick, out, inputs)
         if summary is not None:  # not one file read by the build, nor one it wrote, has changed
             return _report(out, summary, 0, [], start)
-    store = PageStore(cache.folder / "pages.bin", code_fingerprint()) if cache else None
+    store = PageStore(cache.folder / "pages.bin", code_fingerprint(), inputs) if cache else None
     loaded = load(root, replace(options, pages=store) if store else options)
     if store is not None:
         store.save()  # whatever happens next: the models of readable pages are right
@@ -160,19 +169,25 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     fingerprint = site_fingerprint(site, renderer, options)
     states = InputStates(site, renderer, jobs)
     previous = cache.load_outputs(fingerprint, out) if cache and (out / MARKER).is_file() else None
+    output_stats = cache.output_stats(out) if previous and cache else {}
+    table = previous or OutputTable.empty()
+    changed = table.refresh(states, site_structure(site, renderer))
     staging = staging_dir(out)
     try:
-        kept = _unchanged(jobs, previous, states, out) if previous else {}
+        kept = table.kept(jobs, changed, out, output_stats) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
-        records = {**kept, **{url: r.record(InputStates.keys(r.job, r.deps)) for url, r in fresh.items()}}
-        _check_anchors_from_records(site, jobs, records, loaded.problems)
+        for url, result in fresh.items():
+            table.add(url, InputStates.keys(result.job, result.deps), states, sorted(result.anchors),
+                      [[r.target, r.fragment, r.line] for r in result.refs], getattr(result, "markdown_key", ""))
+        table.keep_only(j.url for j in jobs)
+        _check_anchors_from_records(site, jobs, table, None if previous is None else set(fresh), loaded.problems)
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
         extras = write_the_rest(renderer, site, staging)
         fresh_files = set(_files_below(staging))
         if previous:
-            files = _apply_changes(staging, out, previous["files"], [j.output_path for j in jobs])
+            files = _apply_changes(staging, out, list(output_stats), [j.output_path for j in jobs])
         else:
             files = _swap_everything(staging, out)
     except BaseException:
@@ -182,12 +197,11 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
                        for region in site.chosen}
     summary = {"pages_by_region": pages_by_region, "files": len(jobs) + extras, "jobs": len(jobs)}
     if cache is not None:
-        output_stats = _output_stats(out, files, previous, fresh_files)
-        if max((mtime for _, mtime in inputs.values()), default=0) > time.time_ns() - RACY_NS:
+        new_stats = _output_stats(out, files, output_stats, fresh_files)
+        if max((stat[1] for stat in inputs.values()), default=0) > time.time_ns() - RACY_NS:
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
-        cache.save_outputs(fingerprint, out, records, files, states,
-                           {"fingerprint_inputs": quick, "inputs": inputs, "output_stats": output_stats,
-                            "summary": summary})
+        cache.save_outputs(fingerprint, out, table)
+        cache.save_state(quick, out, inputs, new_stats, summary)
     return _report(out, summary, len(fresh), loaded.problems.warnings, start)
 
 
@@ -201,26 +215,6 @@ def _report(out: Path, summary: dict, rendered: int, warnings: list, start: floa
                          rendered=rendered, warnings=warnings, jobs=summary.get("jobs", 0))
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _unchanged(jobs: list[Job], previous: dict, states: InputStates, out: Path) -> dict[str, dict]:
-    """Outputs none of whose inputs changed and whose file is still as written."""
-    keys, old_states = previous["keys"], previous["states"]
-    changed = [states.state(key) != old for key, old in zip(keys, old_states, strict=True)]
-    output_stats = previous.get("output_stats", {})
-    folder = str(out) + os.sep
-    kept = {}
-    for job in jobs:
-        record = previous["outputs"].get(job.url)
-        try:
-            deps = record["deps"] if record else None
-            if (deps and deps[0] < len(keys) and keys[deps[0]] == f"j:{job.url}"
-                    and not any(changed[i] for i in deps)
-                    and output_stats.get(job.output_path) == _stat(folder + job.output_path)):
-                kept[job.url] = {k: v for k, v in record.items() if k != "deps"} | {"keys": [keys[i] for i in deps]}
-        except (KeyError, TypeError, IndexError):  # a damaged record: render that page again
-            continue
-    return kept
 
 
 def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options: BuildOptions,
@@ -248,9 +242,29 @@ def check_rendered_links(site: Site, rendered: Iterable[tuple[Job, Iterable[str]
     check_anchors(site, anchors, refs, problems)
 
 
-def _check_anchors_from_records(site: Site, jobs: list[Job], records: dict[str, dict], problems: Problems) -> None:
-    rendered = ((job, record["anchors"], [LinkRef(*ref) for ref in record["refs"]])
-                for job in jobs if (record := records.get(job.url)) is not None)  # failed pages: none
+def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable, fresh: set[str] | None,
+                                problems: Problems) -> None:
+    """Check `#anchor` links from the records: all of them, or (`fresh` given) only those that may have broken.
+
+    The last build passed this check, so a link can only break if its page or its target was
+    rendered again: `fresh` names the outputs rendered this time.
+    """
+    outputs = table.outputs
+    if fresh is None:
+        selected = {job.url: outputs[job.url][2] for job in jobs if job.url in outputs}
+    else:
+        redone = {job.page.key for job in jobs if job.url in fresh}
+        selected = {}
+        for job in jobs:
+            record = outputs.get(job.url)
+            if record is not None:
+                refs = record[2] if job.url in fresh else [ref for ref in record[2] if ref[0] in redone]
+                if refs:
+                    selected[job.url] = refs
+    targets = {ref[0] for refs in selected.values() for ref in refs}
+    rendered = ((job, outputs[job.url][1] if job.page.key in targets else None,
+                 [LinkRef(*ref) for ref in selected.get(job.url, ())])
+                for job in jobs if job.url in outputs)  # failed pages have no record, and no links to check
     check_rendered_links(site, rendered, problems)
 
 
@@ -293,19 +307,10 @@ def _remove_empty_parents(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _stat(path: Path | str) -> list[int]:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return [-1, -1]
-    return [info.st_size, info.st_mtime_ns]
-
-
-def _output_stats(out: Path, files: list[str], previous: dict | None, written: set[str]) -> dict[str, list[int]]:
+def _output_stats(out: Path, files: list[str], old: dict[str, list[int]], written: set[str]) -> dict[str, list[int]]:
     """Size and time of every output file; files this run did not touch keep their recorded stat."""
-    old = previous.get("output_stats", {}) if previous else {}
     folder = str(out) + os.sep
-    return {rel: old[rel] if rel in old and rel not in written else _stat(folder + rel) for rel in files}
+    return {rel: old[rel] if rel in old and rel not in written else file_stat(folder + rel) for rel in files}
 
 
 # -- rendering, in this process or in workers -----------------------------------------------------

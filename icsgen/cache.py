@@ -5,16 +5,15 @@ its own page, other pages' text, section lists, data files, templates, links and
 fingerprint of the settings, options and icsgen's own code. A render reads only what those inputs
 lead it to, so if every recorded input is unchanged the output is unchanged and can be kept.
 
-The cache is plain JSON under `.icsgen-cache/`. Anything unreadable, from another version of
-icsgen, or for another output folder is ignored and rebuilt: a cache may save time, never decide
-what the site says.
+The cache lives in `.icsgen-cache/` (file format: storefile.py). Anything unreadable, from another
+version of icsgen, or for another output folder is ignored and rebuilt: a cache may save time,
+never decide what the site says.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,9 +24,10 @@ from .content import Site, resolve_link
 from .mdcache import MarkdownCache
 from .output import remove_later
 from .render import Job, Renderer
+from .storefile import read_store, write_store
 
 CACHE_DIR = ".icsgen-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 @functools.cache
@@ -49,35 +49,21 @@ def _hash(parts: Iterable[str]) -> str:
 
 
 class BuildCache:
-    """Reads and writes the cache files; every read is defensive."""
+    """Reads and writes the cache files; every read is defensive (see storefile.py)."""
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
-        self._loaded: dict[str, dict[str, Any] | None] = {}
 
     def _read(self, name: str) -> dict[str, Any] | None:
-        if name not in self._loaded:  # each file is parsed once per run
-            self._loaded[name] = self._parse(name)
-        return self._loaded[name]
-
-    def _parse(self, name: str) -> dict[str, Any] | None:
-        try:
-            data = json.loads((self.folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
-            return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code_fingerprint():
-            return None
-        return data
+        data = read_store(self.folder / name, f"{name} {FORMAT} {code_fingerprint()}")
+        return data if isinstance(data, dict) else None
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
         self.folder.mkdir(exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n")  # never committed, whatever the project ignores
-        data = {"format": FORMAT, "code": code_fingerprint(), **data}
-        temporary = self.folder / f".{name}.{os.getpid()}"
-        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, self.folder / name)
+        write_store(self.folder / name, f"{name} {FORMAT} {code_fingerprint()}", data)
 
-    # -- converted Markdown, one small file a page -------------------------------------------
+    # -- converted Markdown ---------------------------------------------------------------------
 
     def converted_markdown(self) -> MarkdownCache:
         """This icsgen's store of converted pages; stores left by other versions are removed."""
@@ -94,36 +80,12 @@ class BuildCache:
                     remove_later(old)
         return MarkdownCache(top / current)
 
-    # -- outputs of the last successful build ------------------------------------------------
+    # -- the last successful build --------------------------------------------------------------
 
-    def load_outputs(self, fingerprint: str, out: Path) -> dict[str, Any] | None:
-        """The last build's records, or None when it was for other settings or is damaged."""
-        data = self._read("outputs.json")
-        if not data or data.get("fingerprint") != fingerprint or data.get("out") != str(out):
-            return None
-        outputs, files, keys, states = (data.get(k) for k in ("outputs", "files", "keys", "states"))
-        if not (isinstance(outputs, dict) and isinstance(files, list) and isinstance(keys, list)
-                and isinstance(states, list) and len(keys) == len(states)):
-            return None
-        return data
-
-    def save_outputs(self, fingerprint: str, out: Path, outputs: dict[str, Any], files: list[str],
-                     states: InputStates, extra: dict[str, Any]) -> None:
-        """Records with their input keys numbered (one table of keys and states for all outputs)."""
-        numbers: dict[str, int] = {}
-        stored = {}
-        for url, record in outputs.items():
-            deps = [numbers.setdefault(key, len(numbers)) for key in record["keys"]]
-            stored[url] = {k: v for k, v in record.items() if k != "keys"} | {"deps": deps}
-        keys = list(numbers)
-        self._write("outputs.json", {"fingerprint": fingerprint, "out": str(out), "outputs": stored,
-                                     "files": sorted(files), "keys": keys,
-                                     "states": [states.state(k) for k in keys], **extra})
-
-    def unchanged_since(self, fingerprint: str, out: Path, inputs: dict[str, list[int]]) -> dict[str, Any] | None:
+    def unchanged_since(self, options_key: str, out: Path, inputs: dict[str, list[int]]) -> dict[str, Any] | None:
         """The last build's summary when no input file and no output file has changed since."""
-        data = self._read("outputs.json")
-        if (not data or data.get("fingerprint_inputs") != fingerprint or data.get("out") != str(out)
+        data = self._read(STATE)
+        if (not data or data.get("options") != options_key or data.get("out") != str(out)
                 or not data.get("inputs") or data.get("inputs") != inputs):
             return None
         folder = str(out) + os.sep
@@ -135,6 +97,131 @@ class BuildCache:
             if [info.st_size, info.st_mtime_ns] != stat:
                 return None
         return data.get("summary")
+
+    def output_stats(self, out: Path) -> dict[str, list[int]]:
+        """Size and time of each output file as the last build left it."""
+        data = self._read(STATE)
+        stats = data.get("output_stats") if data and data.get("out") == str(out) else None
+        return stats if isinstance(stats, dict) else {}
+
+    def save_state(self, options_key: str, out: Path, inputs: dict[str, list[int]],
+                   output_stats: dict[str, list[int]], summary: dict[str, Any]) -> None:
+        self._write(STATE, {"options": options_key, "out": str(out), "inputs": inputs, "output_stats": output_stats,
+                            "summary": summary})
+
+    def load_outputs(self, fingerprint: str, out: Path) -> OutputTable | None:
+        """The last build's records, or None when it was for other settings or is damaged."""
+        data = self._read(OUTPUTS)
+        if not data or data.get("fingerprint") != fingerprint or data.get("out") != str(out):
+            return None
+        return OutputTable.restore(data)
+
+    def save_outputs(self, fingerprint: str, out: Path, table: OutputTable) -> None:
+        self._write(OUTPUTS, {"fingerprint": fingerprint, "out": str(out), **table.stored()})
+
+
+STATE = "state.bin"  # what the no-change test needs: every input's and output's size and time
+OUTPUTS = "outputs.bin"  # what each output read, its anchors and links
+
+
+class OutputTable:
+    """Each output's record, with the input keys it read numbered in one table shared by all outputs.
+
+    A record is `[input numbers, anchors, links as [target, fragment, line], converted-Markdown key]`.
+    Kept outputs keep their records as they are; a rebuild only numbers the keys of what it rendered,
+    so a one-page edit does not re-encode ten thousand records. Keys no record uses any more are
+    dropped once they are half the table.
+    """
+
+    def __init__(self, keys: list[str], states: list[str], outputs: dict[str, list], structure: str) -> None:
+        self.keys = keys
+        self.states = states
+        self.outputs = outputs
+        self.structure = structure
+        self._numbers: dict[str, int] | None = None
+
+    @classmethod
+    def empty(cls) -> OutputTable:
+        return cls([], [], {}, "")
+
+    @classmethod
+    def restore(cls, data: dict[str, Any]) -> OutputTable | None:
+        keys, states, outputs, structure = (data.get(k) for k in ("keys", "states", "outputs", "structure"))
+        if not (isinstance(keys, list) and isinstance(states, list) and len(keys) == len(states)
+                and isinstance(outputs, dict) and isinstance(structure, str)
+                and all(isinstance(key, str) and key for key in keys)):
+            return None
+        return cls(keys, states, outputs, structure)
+
+    def refresh(self, states: InputStates, structure: str) -> list[bool]:
+        """Bring every key's state up to date; return which changed since the last build.
+
+        Link targets, written addresses and section lists (`c:`, `u:`, `s:` keys) depend only on the
+        site's structure, so when that is unchanged their tens of thousands of states are not recomputed.
+        """
+        same = structure == self.structure
+        changed = []
+        for i, key in enumerate(self.keys):
+            if same and key[0] in "cus":
+                changed.append(False)
+                continue
+            now = states.state(key)
+            changed.append(now != self.states[i])
+            self.states[i] = now
+        self.structure = structure
+        return changed
+
+    def kept(self, jobs: Iterable[Job], changed: list[bool], out: Path, output_stats: dict[str, list[int]]) -> set[str]:
+        """Outputs none of whose inputs changed and whose file is still as the last build wrote it."""
+        folder = str(out) + os.sep
+        kept = set()
+        keys, outputs = self.keys, self.outputs
+        for job in jobs:
+            record = outputs.get(job.url)
+            try:
+                deps = record[0]  # type: ignore[index]
+                if (deps and keys[deps[0]] == f"j:{job.url}" and not any(changed[i] for i in deps)
+                        and output_stats.get(job.output_path) == file_stat(folder + job.output_path)):
+                    kept.add(job.url)
+            except (TypeError, IndexError, KeyError):  # a damaged record: render that page again
+                continue
+        return kept
+
+    def add(self, url: str, keys: list[str], states: InputStates, anchors: list[str], refs: list[list],
+            markdown_key: str) -> None:
+        if self._numbers is None:
+            self._numbers = {key: i for i, key in enumerate(self.keys)}
+        deps = []
+        for key in keys:
+            number = self._numbers.get(key)
+            if number is None:
+                number = self._numbers[key] = len(self.keys)
+                self.keys.append(key)
+                self.states.append(states.state(key))
+            deps.append(number)
+        self.outputs[url] = [deps, anchors, refs, markdown_key]
+
+    def keep_only(self, urls: Iterable[str]) -> None:
+        self.outputs = {url: self.outputs[url] for url in urls if url in self.outputs}
+
+    def stored(self) -> dict[str, Any]:
+        used = {i for record in self.outputs.values() for i in record[0]}
+        if len(self.keys) > 2 * len(used) + 1000:  # renumber: forget keys nobody reads any more
+            order = sorted(used)
+            new = {old: i for i, old in enumerate(order)}
+            self.keys = [self.keys[i] for i in order]
+            self.states = [self.states[i] for i in order]
+            self.outputs = {url: [[new[i] for i in r[0]], *r[1:]] for url, r in self.outputs.items()}
+            self._numbers = None
+        return {"keys": self.keys, "states": self.states, "outputs": self.outputs, "structure": self.structure}
+
+
+def file_stat(path: str) -> list[int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return [-1, -1]
+    return [info.st_size, info.st_mtime_ns]
 
 
 def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
@@ -148,6 +235,14 @@ def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
     for region in site.regions.values():
         parts.extend(f"{region.id}:{item.page}:{nav_target(site, region.id, item.page)}"
                      for item in region.config.nav)
+    return _hash(parts)
+
+
+def site_structure(site: Site, renderer: Renderer) -> str:
+    """What link targets, written addresses and section lists depend on (see `OutputTable.refresh`)."""
+    parts = [f"{url}>{key}" for url, key in site.by_url.items()]
+    parts += [f"{s.key}|{s.index.key if s.index else ''}|{','.join(s.pages)}|{s.title}" for s in site.sections.values()]
+    parts += sorted(renderer.known_urls)
     return _hash(parts)
 
 
@@ -228,12 +323,16 @@ def _file_digest(path: Path) -> str:
 
 
 def input_files(root: Path) -> dict[str, list[int]]:
-    """Size and modification time of every file a build reads: the no-change test needs no parsing."""
+    """Size, modification and change times and inode of every file a build reads.
+
+    The no-change test needs no parsing, and the page store reuses these instead of a second stat.
+    Folders are listed too (an empty one added or removed matters); links to folders are not followed.
+    """
     found: dict[str, list[int]] = {}
     config = root / "regions.yaml"
     if config.is_file():
         info = config.stat()
-        found["regions.yaml"] = [info.st_size, info.st_mtime_ns]
+        found["regions.yaml"] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
     pending = [root / "content", root / "themes"]
     while pending:
         folder = pending.pop()
@@ -242,13 +341,13 @@ def input_files(root: Path) -> dict[str, list[int]]:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
-                found[entry.path] = [-1, 0]  # a folder: an empty one added or removed matters too
+                found[entry.path] = [-1, 0, 0, 0]
             else:
                 try:
                     info = entry.stat()
                 except OSError:
                     continue
-                found[entry.path] = [info.st_size, info.st_mtime_ns]
+                found[entry.path] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
     return found

@@ -35,9 +35,10 @@ _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
 class PageStore:
     """Reads pages for `load_site` like `PageCache`, from the last build's models when it can."""
 
-    def __init__(self, path: Path, fingerprint: str) -> None:
+    def __init__(self, path: Path, fingerprint: str, stats: dict[str, list[int]] | None = None) -> None:
         self.path = path
         self.fingerprint = fingerprint
+        self.stats = stats or {}  # [size, mtime, ctime, inode] by path, from the build's own walk
         self._old: dict[str, list] = self._open()
         self._new: dict[str, list] = {}
 
@@ -48,11 +49,15 @@ class PageStore:
     def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
              memo: FrontMatterMemo | None = None) -> Page | None:
         name = f"{rc.id}/{rel}"
-        try:
-            info = os.stat(path)
-        except OSError:
-            return _read_page(rc, rel, path, problems, memo)
-        identity = [str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        where = str(path)
+        known = self.stats.get(where)
+        if known is None:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return _read_page(rc, rel, path, problems, memo)
+            known = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        identity = [where, *known]
         record = self._old.get(name)
         if record is not None:
             try:

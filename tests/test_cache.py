@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from icsgen.cache import FORMAT, code_fingerprint
+from icsgen.storefile import read_store, write_store
 from tests.sitemaker import basic_site, run, write_site
 from tests.test_build import tree_digest
 
@@ -90,19 +91,37 @@ def test_a_file_changed_by_hand_in_build_is_put_right(tmp_path: Path) -> None:
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["not json", '{"format": 1}', '{"format": 99, "outputs": {}}', "garbage-records"])
-def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+def _garbage_records(path: Path, stamp: str) -> None:
+    data = read_store(path, stamp)
+    assert data is not None
+    for url in data["outputs"]:
+        data["outputs"][url] = "nonsense" if len(url) % 2 else [[10**9], 42, None, 7]
+    data["keys"] = [*data["keys"][:-1], 42]
+    data["states"] = [*data["states"][:-1], None]
+    write_store(path, stamp, data)
+
+
+DAMAGES: dict[str, Callable[[Path, str], None]] = {
+    "not a store": lambda path, stamp: path.write_bytes(b"not a store"),
+    "cut short": lambda path, stamp: path.write_bytes(path.read_bytes()[:200]),
+    "one byte changed": lambda path, stamp: path.write_bytes(path.read_bytes()[:-3] + b"X" + path.read_bytes()[-2:]),
+    "another icsgen's": lambda path, stamp: write_store(path, "outputs.bin 1 other", {"outputs": {}}),
+    "nonsense records": _garbage_records,
+    "not a mapping": lambda path, stamp: write_store(path, stamp, ["outputs"]),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+@pytest.mark.parametrize("name", ["outputs.bin", "state.bin"])
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path, damage: str, name: str) -> None:
     root = basic_site(tmp_path)
     assert run(root, "build").exit_code == 0
-    outputs = root / ".icsgen-cache/outputs.json"
-    if damage == "garbage-records":
-        data = json.loads(outputs.read_text())
-        for record in data["outputs"].values():
-            record["deps"] = "nonsense"
-            record["sig"] = 42
-        outputs.write_text(json.dumps(data))
+    if damage == "nonsense records" and name == "state.bin":
+        data = read_store(root / ".icsgen-cache" / name, f"{name} {FORMAT} {code_fingerprint()}")
+        data["output_stats"] = {"alpha/index.html": "x", "../../outside.html": [1, 2]}
+        write_store(root / ".icsgen-cache" / name, f"{name} {FORMAT} {code_fingerprint()}", data)
     else:
-        outputs.write_text(damage)
+        DAMAGES[damage](root / ".icsgen-cache" / name, f"{name} {FORMAT} {code_fingerprint()}")
     (root / ".icsgen-cache/pages.bin").write_text("{{{")
     edit(root, "content/alpha/index.md", lambda t: t.replace("Welcome to Alpha", "Hello from Alpha"))
     result = run(root, "build")
@@ -132,3 +151,11 @@ def test_damaged_converted_markdown_is_ignored(tmp_path: Path) -> None:
     result = run(root, "build")
     assert result.exit_code == 0, result.output
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_a_folder_link_that_loops_does_not_hang_the_build(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    (root / "content/alpha/about/loop").symlink_to(root / "content/alpha", target_is_directory=True)
+    for _ in range(2):  # the first build, then the cached one that walks every input
+        result = run(root, "build")
+        assert result.exit_code == 0, result.output
