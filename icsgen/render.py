@@ -67,11 +67,13 @@ class Output:
     refs: list[LinkRef] = field(default_factory=list)
     problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    markdown_key: str = ""  # its converted body's key in the MarkdownCache, so the build knows which to keep
 
     def record(self, keys: list[str]) -> dict[str, Any]:
-        """What the build cache keeps of a successful render (JSON-friendly): what it read, and its links."""
+        """What the build cache keeps of a successful render (JSON-friendly): what it read, its links, and
+        its converted body's key."""
         return {"keys": keys, "anchors": sorted(self.anchors),
-                "refs": [[r.target, r.fragment, r.line] for r in self.refs]}
+                "refs": [[r.target, r.fragment, r.line] for r in self.refs], "md": self.markdown_key}
 
 
 def date_long(value: dt.date | None) -> str:
@@ -157,7 +159,7 @@ class Renderer:
             source=page.body,
             first_line=page.body_line,
         )
-        converted = self._convert(page, body, links, deps) if job.number == 1 else None
+        converted = self._convert(page, body, links, deps, out) if job.number == 1 else None
         for line, message, hint in links.problems:
             out.problems.append((page.source_path, line, message, hint))
         out.refs = [r if r.target else replace(r, target=page.key) for r in links.refs]
@@ -200,11 +202,13 @@ class Renderer:
         out.deps = deps.frozen()
         return out
 
-    def _convert(self, page: Page, body: str, links: PageLinks, deps: Deps) -> Converted:
-        """Markdown to HTML, or the kept result when the page and all its links are as they were."""
+    def _convert(self, page: Page, body: str, links: PageLinks, deps: Deps, out: Output) -> Converted:
+        """Markdown to HTML, or the kept result when the page and all its links are as they were.
+
+        The key is noted in `out`, hit or miss, so the build can tell the cache which entries are in use."""
         if self.converted is None:
             return self.markdown.convert(body, links)
-        key = entry_key(page.key, page.url, page.body_line, page.body, body)
+        key = out.markdown_key = entry_key(page.key, page.url, page.body_line, page.body, body)
         entry = self.converted.get(key)
         if entry is not None and all(self._resolve(page, path, deps) == LinkTarget(url, target)
                                      for path, url, target in entry["links"]):
