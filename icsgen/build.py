@@ -178,7 +178,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
         for url, result in fresh.items():
-            table.add(url, InputStates.keys(result.job, result.deps), states, sorted(result.anchors),
+            table.add(url, InputStates.keys(result.job, result.deps), states, result.anchors,
                       [[r.target, r.fragment, r.line] for r in result.refs], getattr(result, "markdown_key", ""))
         table.keep_only(j.url for j in jobs)
         _check_anchors_from_records(site, jobs, table, None if previous is None else set(fresh), loaded.problems)
@@ -262,7 +262,7 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable,
                 if refs:
                     selected[job.url] = refs
     targets = {ref[0] for refs in selected.values() for ref in refs}
-    rendered = ((job, outputs[job.url][1] if job.page.key in targets else None,
+    rendered = ((job, table.anchors(job.url) if job.page.key in targets else None,
                  [LinkRef(*ref) for ref in selected.get(job.url, ())])
                 for job in jobs if job.url in outputs)  # failed pages have no record, and no links to check
     check_rendered_links(site, rendered, problems)

@@ -12,9 +12,11 @@ never decide what the site says.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,9 @@ class BuildCache:
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
+        for old in LEGACY:  # files of earlier icsgen versions, never read again
+            with contextlib.suppress(OSError):
+                (self.folder / old).unlink()
 
     def _read(self, name: str) -> dict[str, Any] | None:
         data = read_store(self.folder / name, f"{name} {FORMAT} {code_fingerprint()}")
@@ -120,6 +125,7 @@ class BuildCache:
         self._write(OUTPUTS, {"fingerprint": fingerprint, "out": str(out), **table.stored()})
 
 
+LEGACY = ("outputs.json", "frontmatter.json", "pages.json")
 STATE = "state.bin"  # what the no-change test needs: every input's and output's size and time
 OUTPUTS = "outputs.bin"  # what each output read, its anchors and links
 
@@ -127,7 +133,8 @@ OUTPUTS = "outputs.bin"  # what each output read, its anchors and links
 class OutputTable:
     """Each output's record, with the input keys it read numbered in one table shared by all outputs.
 
-    A record is `[input numbers, anchors, links as [target, fragment, line], converted-Markdown key]`.
+    A record is `[input numbers (array 'I' bytes), its anchors one a line, links as [target, fragment,
+    line], converted-Markdown key]`: few objects per record, as decoding them is most of a rebuild.
     Kept outputs keep their records as they are; a rebuild only numbers the keys of what it rendered,
     so a one-page edit does not re-encode ten thousand records. Keys no record uses any more are
     dropped once they are half the table.
@@ -176,22 +183,23 @@ class OutputTable:
         folder = str(out) + os.sep
         kept = set()
         keys, outputs = self.keys, self.outputs
+        changed_numbers = {i for i, flag in enumerate(changed) if flag}
         for job in jobs:
             record = outputs.get(job.url)
             try:
-                deps = record[0]  # type: ignore[index]
-                if (deps and keys[deps[0]] == f"j:{job.url}" and not any(changed[i] for i in deps)
+                deps = array("I", record[0])  # type: ignore[index]
+                if (deps and keys[deps[0]] == f"j:{job.url}" and changed_numbers.isdisjoint(deps)
                         and output_stats.get(job.output_path) == file_stat(folder + job.output_path)):
                     kept.add(job.url)
-            except (TypeError, IndexError, KeyError):  # a damaged record: render that page again
+            except (TypeError, IndexError, KeyError, ValueError):  # a damaged record: render that page again
                 continue
         return kept
 
-    def add(self, url: str, keys: list[str], states: InputStates, anchors: list[str], refs: list[list],
+    def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str], refs: list[list],
             markdown_key: str) -> None:
         if self._numbers is None:
             self._numbers = {key: i for i, key in enumerate(self.keys)}
-        deps = []
+        deps = array("I")
         for key in keys:
             number = self._numbers.get(key)
             if number is None:
@@ -199,19 +207,24 @@ class OutputTable:
                 self.keys.append(key)
                 self.states.append(states.state(key))
             deps.append(number)
-        self.outputs[url] = [deps, anchors, refs, markdown_key]
+        self.outputs[url] = [deps.tobytes(), "\n".join(sorted(anchors)), refs, markdown_key]
+
+    def anchors(self, url: str) -> list[str]:
+        text = self.outputs[url][1]
+        return text.split("\n") if text else []
 
     def keep_only(self, urls: Iterable[str]) -> None:
         self.outputs = {url: self.outputs[url] for url in urls if url in self.outputs}
 
     def stored(self) -> dict[str, Any]:
-        used = {i for record in self.outputs.values() for i in record[0]}
+        used = {i for record in self.outputs.values() for i in array("I", record[0])}
         if len(self.keys) > 2 * len(used) + 1000:  # renumber: forget keys nobody reads any more
             order = sorted(used)
             new = {old: i for i, old in enumerate(order)}
             self.keys = [self.keys[i] for i in order]
             self.states = [self.states[i] for i in order]
-            self.outputs = {url: [[new[i] for i in r[0]], *r[1:]] for url, r in self.outputs.items()}
+            self.outputs = {url: [array("I", [new[i] for i in array("I", r[0])]).tobytes(), *r[1:]]
+                            for url, r in self.outputs.items()}
             self._numbers = None
         return {"keys": self.keys, "states": self.states, "outputs": self.outputs, "structure": self.structure}
 
@@ -277,7 +290,10 @@ class InputStates:
     def state(self, key: str) -> str:
         found = self._states.get(key)
         if found is None:
-            found = self._states[key] = self._compute(key)
+            found = self._compute(key)
+            if len(found) > 64:  # a news section lists thousands of pages: keep its digest, not the list
+                found = hashlib.blake2b(found.encode(), digest_size=16).hexdigest()
+            self._states[key] = found
         return found
 
     def _compute(self, key: str) -> str:

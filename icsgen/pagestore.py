@@ -30,6 +30,8 @@ from .storefile import read_store, write_store
 FORMAT = 1
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
+_EMPTY = encode_value({})
+_NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
 
 
 class PageStore:
@@ -109,7 +111,8 @@ def _restore(key: str, region: str, path: Path, record: list) -> Page:
         if values[i] is not None:
             values[i] = dt.date.fromisoformat(values[i])
     values[5] = tuple(values[5])
-    meta = FrontMatter(*values, extra=freeze(decode_value(extra)), lines=MappingProxyType(lines))
+    extra = _NO_EXTRA if extra == _EMPTY else freeze(decode_value(extra))
+    meta = FrontMatter(*values, extra=extra, lines=MappingProxyType(lines))
     page = Page(key=key, region=region, source_path=path, url=url, kind=kind, section=section, meta=meta,
                 body="", body_line=body_line, digest=digest)
     object.__delattr__(page, "body")  # read from the file when first asked for (`Page.__getattr__`)

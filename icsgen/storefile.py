@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ def read_store(path: Path, fingerprint: str) -> Any | None:
         raw = path.read_bytes()
     except OSError:
         return None
-    head = MAGIC + fingerprint.encode() + b"\n"
+    head = _head(fingerprint)
     body = raw[len(head) + 32:]
     if not raw.startswith(head) or raw[len(head):len(head) + 32] != _checksum(body):
         return None
@@ -38,8 +39,13 @@ def write_store(path: Path, fingerprint: str, value: Any) -> None:
     body = marshal.dumps(value)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(MAGIC + fingerprint.encode() + b"\n" + _checksum(body) + body)
+    temporary.write_bytes(_head(fingerprint) + _checksum(body) + body)
     os.replace(temporary, path)
+
+
+def _head(fingerprint: str) -> bytes:
+    """Names the writer, and the machine's byte order: numbers may be kept as raw machine words."""
+    return MAGIC + f"{sys.byteorder} {fingerprint}\n".encode()
 
 
 def _checksum(body: bytes) -> bytes:
