@@ -202,6 +202,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
         cache.save_outputs(fingerprint, out, table)
         cache.save_state(quick, out, inputs, new_stats, summary)
+        if converted is not None:  # converted pages no output uses any more go, now and then
+            converted.compact({record[3] for record in table.outputs.values() if record[3]})
     return _report(out, summary, len(fresh), loaded.problems.warnings, start)
 
 
