@@ -185,11 +185,13 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
         extras = write_the_rest(renderer, site, staging)
-        fresh_files = set(_files_below(staging))
+        written = _files_below(staging)
+        fresh_files = set(written)
         if previous:
-            files = _apply_changes(staging, out, list(output_stats), [j.output_path for j in jobs])
+            files = _apply_changes(staging, out, written, list(output_stats), [j.output_path for j in jobs])
         else:
-            files = _swap_everything(staging, out)
+            swap_in(staging, out)
+            files = written
     except BaseException:
         discard(staging)
         raise
@@ -270,19 +272,13 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable,
     check_rendered_links(site, rendered, problems)
 
 
-def _swap_everything(staging: Path, out: Path) -> list[str]:
-    files = _files_below(staging)
-    swap_in(staging, out)
-    return files
-
-
-def _apply_changes(staging: Path, out: Path, old_files: list[str], page_files: list[str]) -> list[str]:
+def _apply_changes(staging: Path, out: Path, written: list[str], old_files: list[str],
+                   page_files: list[str]) -> list[str]:
     """Move what changed into the live folder and delete what the site no longer has.
 
     Runs only after every check passed, and each file is replaced in one step, so a reader of the
     live folder sees either the old or the new version of a page, never half of one.
     """
-    written = _files_below(staging)
     for rel in written:
         target = out / rel
         if rel == MARKER or (target.is_file() and filecmp.cmp(staging / rel, target, shallow=False)):
@@ -300,7 +296,13 @@ def _apply_changes(staging: Path, out: Path, old_files: list[str], page_files: l
 
 
 def _files_below(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    """Every file under `folder`, as sorted relative paths; each folder listed once (rglob lists each twice)."""
+    top = str(folder)
+    found = []
+    for here, _, names in os.walk(top):
+        prefix = os.path.relpath(here, top).replace(os.sep, "/") + "/" if here != top else ""
+        found.extend(prefix + name for name in names)
+    return sorted(found)
 
 
 def _remove_empty_parents(folder: Path, top: Path) -> None:
