@@ -24,7 +24,8 @@ from markdown import util
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.extensions.toc import AMP_SUBSTITUTE, slugify, unique
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.preprocessors import NormalizeWhitespace, Preprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 
 from .errors import nearest
@@ -297,9 +298,57 @@ class _QuickBlocks:
                     break  # run returns True or None when it took the block
 
 
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")
+
+
+class _QuickNormalize(NormalizeWhitespace):
+    """Python-Markdown's whitespace clean-up, doing only the steps the text needs.
+
+    Its search for lines of spaces alone, over the whole text, cost more than the rest of it: it runs
+    only when a space comes before a newline, and tabs are expanded only when there is one.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = _SPACES_LINE.sub("\n", source)
+        return source.split("\n")
+
+
+class _QuickHtmlBlock(Preprocessor):
+    """The raw HTML preprocessor, run only on a text with a tag or an entity (`<` or `&`) in it.
+
+    Without either, its HTML parser hands back every line as it was, after a pass over the text.
+    """
+
+    def __init__(self, md: markdown.Markdown, standard: Preprocessor) -> None:
+        super().__init__(md)
+        self.standard = standard
+
+    def run(self, lines: list[str]) -> list[str]:
+        if any("<" in line or "&" in line for line in lines):
+            return self.standard.run(lines)
+        return lines
+
+
+class _QuickUnescape(UnescapeTreeprocessor):
+    """Restores backslash-escaped characters, skipping the search in text that has none."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if util.STX in text else text
+
+
 class _IcsgenExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_QuickInline(md), "inline", 20)  # replaces the standard one
+        # Python-Markdown's processors, replaced by ones that skip work with nothing to do
+        md.preprocessors.register(_QuickNormalize(md), "normalize_whitespace", 30)
+        md.preprocessors.register(_QuickHtmlBlock(md, md.preprocessors["html_block"]), "html_block", 20)
+        md.treeprocessors.register(_QuickInline(md), "inline", 20)
+        md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
         md.parser.parseBlocks = _QuickBlocks(md.parser)  # type: ignore[method-assign]
         self.processor = _PageProcessor(md)
         md.treeprocessors.register(self.processor, "icsgen", 1)  # after inline (20) and attr_list (8)

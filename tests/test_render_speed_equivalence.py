@@ -7,10 +7,13 @@ shortcut and once without it, and compares the results.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import markdown
+import pytest
+from markdown.preprocessors import NormalizeWhitespace
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks
 
@@ -36,7 +39,8 @@ FRAGMENTS = [
     "Image ![A map](map.png) and ![](noalt.png).", "Auto <https://example.com> and <mail@example.com>.",
     "**bold** and *em* and __strong__ and _em_ and ***both***", "snake_case_word and 2*3*4",
     "Line with two trailing spaces  ", "Escapes \\* \\_ \\` \\# \\[", "{: .class-only }", "Curly {braces}",
-    "Text with ## hashes inside", "C# and F# languages", "   ", "  \t  ", "Ünïcödé — “quotes” …",
+    "Text with ## hashes inside", "C# and F# languages", " ", "   ", "  \t  ", "Ünïcödé — “quotes” …",
+    "Numeric entity &#12 without a semicolon",
 ]
 
 
@@ -49,7 +53,7 @@ def documents(count: int, seed: int = 7) -> Iterator[str]:
             if rng.random() < 0.1:
                 line = " " * rng.choice((1, 2, 3, 4, 8)) + line
             lines.append(line)
-        yield "\n".join(lines) + rng.choice(("", "\n", "\n\n"))
+        yield rng.choice(("\n", "\n", "\r\n")).join(lines) + rng.choice(("", "\n", "\n\n"))
 
 
 def _links(source: str) -> PageLinks:
@@ -64,14 +68,42 @@ def same_results(quick: MarkdownConverter, plain: MarkdownConverter, count: int 
         assert (quick_links.problems, quick_links.refs) == (plain_links.problems, plain_links.refs), text
 
 
-class _PlainBlocks(MarkdownConverter):
-    """The converter with Python-Markdown's own loop over block processors."""
+def _standard_blocks(md: markdown.Markdown) -> None:
+    vars(md.parser).pop("parseBlocks", None)
+
+
+def _standard_normalize(md: markdown.Markdown) -> None:
+    md.preprocessors.register(NormalizeWhitespace(md), "normalize_whitespace", 30)
+
+
+def _standard_html_block(md: markdown.Markdown) -> None:
+    md.preprocessors.register(md.preprocessors["html_block"].standard, "html_block", 20)
+
+
+def _standard_inline(md: markdown.Markdown) -> None:
+    md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+
+
+def _standard_unescape(md: markdown.Markdown) -> None:
+    md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
+
+
+class _Standard(MarkdownConverter):
+    """The converter with one of its shortcuts put back to Python-Markdown's own code."""
+
+    def __init__(self, undo: Callable[[markdown.Markdown], None]) -> None:
+        self.undo = undo
+        super().__init__()
 
     def _variant(self, optional: tuple[str, ...]) -> tuple[markdown.Markdown, Any]:
+        new = optional not in self._variants
         md, extension = super()._variant(optional)
-        vars(md.parser).pop("parseBlocks", None)
+        if new:
+            self.undo(md)
         return md, extension
 
 
-def test_skipping_block_processors_changes_nothing() -> None:
-    same_results(MarkdownConverter(), _PlainBlocks())
+@pytest.mark.parametrize("undo", [_standard_blocks, _standard_normalize, _standard_html_block, _standard_inline,
+                                  _standard_unescape])
+def test_each_shortcut_changes_nothing(undo: Callable[[markdown.Markdown], None]) -> None:
+    same_results(MarkdownConverter(), _Standard(undo))
