@@ -179,7 +179,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
                                 progress)
         for url, result in fresh.items():
             table.add(url, InputStates.keys(result.job, result.deps), states, result.anchors,
-                      [[r.target, r.fragment, r.line] for r in result.refs], getattr(result, "markdown_key", ""))
+                      [[r.target, r.fragment, r.line] for r in result.refs], result.markdown_key)
         table.keep_only(j.url for j in jobs)
         _check_anchors_from_records(site, jobs, table, None if previous is None else set(fresh), loaded.problems)
         if loaded.problems.errors:

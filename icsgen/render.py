@@ -69,12 +69,6 @@ class Output:
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     markdown_key: str = ""  # its converted body's key in the MarkdownCache, so the build knows which to keep
 
-    def record(self, keys: list[str]) -> dict[str, Any]:
-        """What the build cache keeps of a successful render (JSON-friendly): what it read, its links, and
-        its converted body's key."""
-        return {"keys": keys, "anchors": sorted(self.anchors),
-                "refs": [[r.target, r.fragment, r.line] for r in self.refs], "md": self.markdown_key}
-
 
 def date_long(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""

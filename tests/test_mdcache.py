@@ -7,7 +7,6 @@ import pickle
 from pathlib import Path
 
 from icsgen.mdcache import MarkdownCache, entry_key
-from icsgen.render import Job, Output
 from icsgen.storefile import read_store, write_store
 from tests.sitemaker import BASIC_PAGES, basic_site, run, write_site
 from tests.test_build import tree_digest
@@ -167,11 +166,6 @@ def test_a_pickled_cache_opens_its_own_files(tmp_path: Path) -> None:
     copy.put(key(1), entry(1))
     assert len(packs(tmp_path / "store")) == 2
     assert MarkdownCache(tmp_path / "store").get(key(1)) == entry(1)
-
-
-def test_a_render_records_its_markdown_key(tmp_path: Path) -> None:
-    out = Output(Job("alpha/", None, "alpha"), markdown_key=key(1))  # type: ignore[arg-type]
-    assert out.record([])["md"] == key(1)
 
 
 def bigger_site(root: Path) -> Path:
