@@ -12,6 +12,7 @@ converting a typical page. After conversion a tree processor, running last, does
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -85,6 +86,12 @@ class Converted:
     h2_count: int
 
 
+@functools.lru_cache(maxsize=4096)
+def _slug(name: str) -> str:
+    """A heading's id before it is made unique; headings such as 'Contact us' recur on many pages."""
+    return slugify(name, "-")
+
+
 class _PageProcessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
@@ -93,50 +100,76 @@ class _PageProcessor(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         assert self.links is not None
-        for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
-                if child.tag == "div" and "admonition" in child.get("class", "").split():
-                    parent[index] = self._component(child)
-                elif child.tag == "table":
-                    # A wide table scrolls inside its wrapper; a keyboard user can only scroll what
-                    # can take focus, and a focusable region needs a name.
-                    headers = ["".join(th.itertext()).strip() for th in child.iter("th")][:4]
-                    label = f"Table: {', '.join(h for h in headers if h)}" if any(headers) else "Table"
-                    wrapper = ET.Element("div", {"class": "nhsuk-table-responsive", "role": "region",
-                                                 "tabindex": "0", "aria-label": label})
-                    child.set("class", (child.get("class", "") + " nhsuk-table").strip())
-                    wrapper.append(child)
-                    parent[index] = wrapper
-        self._heading_ids(root)
+        self._components(root)
+        # one pass to find the ids already taken, the headings, and the links and images
+        used = set(RESERVED_IDS)
+        headings: list[ET.Element] = []
+        linked: list[ET.Element] = []
         for element in root.iter():
-            if element.tag == "a" and element.get("href") is not None:
-                self._link(element, "href")
-            elif element.tag == "img":
-                if not (element.get("alt") or "").strip():
-                    src = element.get("src", "")
-                    self.links.problems.append((
-                        self.links.line_of(src), f"image '{src}' has no alt text",
-                        "describe what it shows: ![A map of the region](map.png)",
-                    ))
-                self._link(element, "src")
+            ident = element.get("id")
+            if ident:
+                used.add(ident)
+            tag = element.tag
+            if tag in HEADINGS:
+                headings.append(element)
+            elif tag == "a" or tag == "img":
+                linked.append(element)
+        self._heading_ids(headings, used)
+        for element in linked:
+            if element.tag == "a":
+                if element.get("href") is not None:
+                    self._link(element, "href")
+                continue
+            if not (element.get("alt") or "").strip():
+                src = element.get("src", "")
+                self.links.problems.append((
+                    self.links.line_of(src), f"image '{src}' has no alt text",
+                    "describe what it shows: ![A map of the region](map.png)",
+                ))
+            self._link(element, "src")
 
-    def _heading_ids(self, root: ET.Element) -> None:
+    def _components(self, root: ET.Element) -> None:
+        """Admonitions become NHS components; tables get a wrapper that scrolls.
+
+        Each is found in the tree as it was before any was replaced (a component keeps the elements
+        inside it, and those still count as the children of the admonition it replaced).
+        """
+        if next(root.iter("table"), None) is None and not any("admonition" in div.get("class", "")
+                                                              for div in root.iter("div")):
+            return  # most pages: nothing to do, and no need to look at every element's children
+        found = [(parent, index, child) for parent in root.iter() for index, child in enumerate(parent)
+                 if child.tag == "table" or (child.tag == "div" and "admonition" in child.get("class", "").split())]
+        for parent, index, child in found:
+            if child.tag == "div":
+                parent[index] = self._component(child)
+            else:
+                # A wide table scrolls inside its wrapper; a keyboard user can only scroll what
+                # can take focus, and a focusable region needs a name.
+                headers = ["".join(th.itertext()).strip() for th in child.iter("th")][:4]
+                label = f"Table: {', '.join(h for h in headers if h)}" if any(headers) else "Table"
+                wrapper = ET.Element("div", {"class": "nhsuk-table-responsive", "role": "region",
+                                             "tabindex": "0", "aria-label": label})
+                child.set("class", (child.get("class", "") + " nhsuk-table").strip())
+                wrapper.append(child)
+                parent[index] = wrapper
+
+    def _heading_ids(self, headings: list[ET.Element], used: set[str]) -> None:
         """Give every heading an id from its text (`## Our aims` -> `our-aims`) and list h2/h3.
 
         Does the job of Python-Markdown's toc extension without rendering each heading and a
-        contents list to HTML, which cost more than the rest of the page processing.
+        contents list to HTML, which cost more than the rest of the page processing. `used` holds
+        the ids already taken.
         """
-        used = {e.get("id") for e in root.iter() if e.get("id")} | set(RESERVED_IDS)
         counters: dict[str, int] = {}
         self.toc = []
-        for element in root.iter():
-            if element.tag not in HEADINGS:
-                continue
-            name = _placeholder.sub("", "".join(element.itertext())).strip()
-            name = name.replace(AMP_SUBSTITUTE, "&")
+        for element in headings:
+            name = "".join(element.itertext())
+            if util.STX in name:
+                name = _placeholder.sub("", name)
+            name = name.strip().replace(AMP_SUBSTITUTE, "&")
             ident = element.get("id")
             if not ident:
-                ident = slugify(html.unescape(name), "-") or "section"
+                ident = _slug(html.unescape(name)) or "section"
                 ident = unique(f"{ident}-section" if ident in RESERVED_IDS else ident, used, counters)
             element.set("id", ident)
             level = int(element.tag[1])
@@ -227,10 +260,19 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
 class _QuickInline(InlineProcessor):
     """Python-Markdown's inline processor, skipping patterns whose trigger characters are absent."""
 
+    _any_trigger: re.Pattern[str] | None = None
+    _trigger_list: list[tuple[str, ...] | None]
+
+    def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
+        self._triggers()  # once per page, not for each piece of text
+        return super().run(tree, ancestors)
+
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
-        triggers = self._triggers()
+        triggers = self._trigger_list
+        if self._any_trigger is not None and self._any_trigger.search(data) is None:
+            return data  # no pattern can match: most list items, headings and plain sentences
         patterns = self.inlinePatterns
         count = len(triggers)
         start = 0
@@ -247,10 +289,14 @@ class _QuickInline(InlineProcessor):
         return data
 
     def _triggers(self) -> list[tuple[str, ...] | None]:
-        cached = getattr(self, "_trigger_list", None)
+        """Each pattern's triggers, in the order patterns run; `_any_trigger` finds any of them all."""
+        cached: list[tuple[str, ...] | None] | None = getattr(self, "_trigger_list", None)
         if cached is None or len(cached) != len(self.inlinePatterns):
             ordered = sorted(self.inlinePatterns._priority, key=lambda item: item.priority, reverse=True)
             cached = self._trigger_list = [INLINE_TRIGGERS.get(item.name) for item in ordered]
+            needles = sorted({needle for needed in cached if needed is not None for needle in needed})
+            everything_triggered = all(needed is not None for needed in cached)
+            self._any_trigger = re.compile("|".join(map(re.escape, needles))) if everything_triggered else None
         return cached
 
 
@@ -342,13 +388,37 @@ class _QuickUnescape(UnescapeTreeprocessor):
         return super().unescape(text) if util.STX in text else text
 
 
+class _QuickAttrList(Treeprocessor):
+    """attr_list's tree processor, run only when the text being converted has a `{` in it.
+
+    Every attribute list (`{: .class }`, `{#id}`) has one, and without it the standard processor
+    still looks at the text of every element. The extension itself stays registered: fenced code
+    asks whether it is.
+    """
+
+    def __init__(self, md: markdown.Markdown, standard: Treeprocessor) -> None:
+        super().__init__(md)
+        self.standard = standard
+        self.text: str | None = None  # what is being converted; None: not known, so always run
+
+    def run(self, root: ET.Element) -> ET.Element | None:
+        if self.text is None or "{" in self.text:
+            return self.standard.run(root)
+        return None
+
+
 class _IcsgenExtension(Extension):
+    attr_list: _QuickAttrList | None = None
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Python-Markdown's processors, replaced by ones that skip work with nothing to do
         md.preprocessors.register(_QuickNormalize(md), "normalize_whitespace", 30)
         md.preprocessors.register(_QuickHtmlBlock(md, md.preprocessors["html_block"]), "html_block", 20)
         md.treeprocessors.register(_QuickInline(md), "inline", 20)
         md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
+        if "attr_list" in md.treeprocessors:
+            self.attr_list = _QuickAttrList(md, md.treeprocessors["attr_list"])
+            md.treeprocessors.register(self.attr_list, "attr_list", 8)
         md.parser.parseBlocks = _QuickBlocks(md.parser)  # type: ignore[method-assign]
         self.processor = _PageProcessor(md)
         md.treeprocessors.register(self.processor, "icsgen", 1)  # after inline (20) and attr_list (8)
@@ -390,9 +460,13 @@ class MarkdownConverter:
         md, extension = self._variant(tuple(name for name, needed in OPTIONAL.items() if needed(text)))
         md.reset()
         extension.processor.links = links
+        if extension.attr_list is not None:
+            extension.attr_list.text = text
         try:
             html = md.convert(text)
         finally:
             extension.processor.links = None
+            if extension.attr_list is not None:
+                extension.attr_list.text = None
         toc = tuple({**entry, "children": tuple(entry["children"])} for entry in extension.processor.toc)
         return Converted(html, toc, len(toc))

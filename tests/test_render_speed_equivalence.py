@@ -84,6 +84,10 @@ def _standard_inline(md: markdown.Markdown) -> None:
     md.treeprocessors.register(InlineProcessor(md), "inline", 20)
 
 
+def _standard_attr_list(md: markdown.Markdown) -> None:
+    md.treeprocessors.register(md.treeprocessors["attr_list"].standard, "attr_list", 8)
+
+
 def _standard_unescape(md: markdown.Markdown) -> None:
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
 
@@ -104,6 +108,6 @@ class _Standard(MarkdownConverter):
 
 
 @pytest.mark.parametrize("undo", [_standard_blocks, _standard_normalize, _standard_html_block, _standard_inline,
-                                  _standard_unescape])
+                                  _standard_attr_list, _standard_unescape])
 def test_each_shortcut_changes_nothing(undo: Callable[[markdown.Markdown], None]) -> None:
     same_results(MarkdownConverter(), _Standard(undo))
