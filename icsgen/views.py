@@ -8,6 +8,7 @@ data file it was asked about in `Deps`, so a later rebuild knows which outputs a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,8 +101,9 @@ class PageView:
     def nav_title(self) -> str:
         return self._page.meta.nav_title or self._page.meta.title
 
-    @property
+    @functools.cached_property
     def summary(self) -> str:
+        """The page's summary, else its first paragraph (worked out once: themes ask twice)."""
         return self._page.meta.summary or excerpt(self._page.body)
 
     @property
@@ -166,9 +168,12 @@ class PageView:
         section = self._scope.site.sections.get(self._page.section)
         return SectionView(section, self._scope) if section is not None else None
 
-    @property
+    @functools.cached_property
     def breadcrumbs(self) -> list[dict[str, str]]:
-        """Links to the ancestors: the region's home, then each enclosing folder."""
+        """Links to the ancestors: the region's home, then each enclosing folder.
+
+        Worked out once per page (the theme asks three times); what it read is recorded then.
+        """
         site, page = self._scope.site, self._page
         region = site.regions.get(page.region)
         if region is None or page.kind == "home":
@@ -273,8 +278,12 @@ class RegionView:
     def url(self) -> str:
         return self.home_url
 
-    @property
+    @functools.cached_property
     def nav(self) -> list[dict[str, Any]]:
+        """The main navigation, with the entries for this page or its ancestors marked current.
+
+        Worked out once per page: the theme asks whether there is any, then lists it.
+        """
         items = []
         for item in self._config.nav:
             target = nav_target(self._scope.site, self._config.id, item.page)
