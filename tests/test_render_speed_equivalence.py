@@ -7,6 +7,7 @@ shortcut and once without it, and compares the results.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
-from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks
+from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks, _starts_a_line_with_colon
 
 FRAGMENTS = [
     "Plain text line with words.", "Another line, with a comma and long-term care.", "", "", "", "",
@@ -111,3 +112,11 @@ class _Standard(MarkdownConverter):
                                   _standard_attr_list, _standard_unescape])
 def test_each_shortcut_changes_nothing(undo: Callable[[markdown.Markdown], None]) -> None:
     same_results(MarkdownConverter(), _Standard(undo))
+
+
+def test_the_definition_list_trigger_is_the_regex_it_replaced() -> None:
+    rng = random.Random(5)
+    pattern = re.compile(r"(?:^|\n)[ ]{0,3}:")
+    texts = ["".join(rng.choice(" :\nab") for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    for text in [*texts, *documents(200)]:
+        assert _starts_a_line_with_colon(text) == (pattern.search(text) is not None), repr(text)
