@@ -529,6 +529,7 @@ class MarkdownConverter:
     def convert(self, text: str, links: PageLinks) -> Converted:
         md, extension = self._variant(tuple(name for name, needed in OPTIONAL.items() if needed(text)))
         md.reset()
+        extension.processor.toc = []  # Python-Markdown skips the tree processors for a blank body
         extension.processor.links = links
         if extension.attr_list is not None:
             extension.attr_list.text = text

@@ -278,3 +278,18 @@ def test_back_to_back_full_builds_each_replace_the_site(tmp_path: Path) -> None:
         result = run(root, "build", "--no-cache")
         assert result.exit_code == 0, result.output
     assert (root / "build/alpha/index.html").is_file()
+
+
+def test_one_worker_and_two_workers_write_the_same_site(tmp_path: Path) -> None:
+    """Pages must not depend on which worker rendered what before them (folders with no index.md included)."""
+    parts = "".join(f"## Part {i}\n\nText.\n\n" for i in range(4))
+    pages = {f"content/alpha/topics/t{n % 7}/p{n}.md": f"---\ntitle: Page {n}\n---\n{parts}" for n in range(80)}
+    root = basic_site(tmp_path / "site", pages)
+    digests = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = run(root, "build", "--no-cache", "--jobs", jobs, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        digests.append(tree_digest(out))
+    assert digests[0] == digests[1]
+    assert "topics/t3/index.html" in "\n".join(digests[0])

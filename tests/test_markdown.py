@@ -122,3 +122,16 @@ def test_leaving_out_unused_extensions_does_not_change_the_html() -> None:
         extension.processor.links = links()
         expected = full.convert(text)
         assert converter.convert(text, links()).html == expected, text[:60]
+
+
+def test_a_blank_page_after_a_page_with_headings_has_no_contents() -> None:
+    """A folder page with no index.md has a blank body; it must not get the last page's contents list."""
+    converter = MarkdownConverter()
+
+    def links(source: str) -> PageLinks:
+        return PageLinks(resolve=lambda target: "no page", relative=lambda url: url, source=source, first_line=1)
+
+    assert converter.convert("## One\n\n## Two\n", links("## One\n\n## Two\n")).toc
+    for blank in ("", "\n\n", "   \n"):
+        converted = converter.convert(blank, links(blank))
+        assert converted.toc == () and converted.html == ""
