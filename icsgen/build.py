@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import math
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -343,6 +342,8 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
     _worker_renderer, _worker_folder, _worker_jobs = renderer, folder, jobs
     workers = workers or os.cpu_count() or 1
     try:
+        import multiprocessing  # here: a small rebuild renders in this process and need not pay for it
+
         if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
             yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
             return

@@ -380,7 +380,7 @@ def _read_tree(top: Path, base: Path, problems: Problems) -> dict[str, Path]:
     if not top.is_dir():
         return found
     outside = base.resolve().parent
-    pending = [(str(top), "")]
+    pending = [(top, "")]
     while pending:
         folder, prefix = pending.pop()
         with os.scandir(folder) as entries:
@@ -391,9 +391,9 @@ def _read_tree(top: Path, base: Path, problems: Problems) -> dict[str, Path]:
                 if entry.is_dir(follow_symlinks=False):
                     if not prefix and entry.name in (DATA, THEME_OVERRIDES):
                         continue
-                    pending.append((entry.path, rel + "/"))
+                    pending.append((folder / entry.name, rel + "/"))
                 elif entry.is_file():
-                    path = Path(entry.path)
+                    path = folder / entry.name  # cheaper than Path(entry.path), which parses the whole path
                     if entry.is_symlink() and not path.resolve().is_relative_to(outside):
                         problems.add(path, 0, "a link to a file outside the content folder is not followed")
                         continue

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import os
 import time
+from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +31,7 @@ from .storefile import read_store, write_store
 FORMAT = 1
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
+_META_FIELDS = tuple(f.name for f in fields(FrontMatter))
 _EMPTY = encode_value({})
 _NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
 
@@ -105,6 +107,11 @@ def _record(page: Page, identity: list) -> list:
 
 
 def _restore(key: str, region: str, path: Path, record: list) -> Page:
+    """The page as it was built from the same file, without running the constructors again.
+
+    Frozen dataclasses set each field through `object.__setattr__`; filling `__dict__` at once halves
+    the cost, which counts ten thousand times. `body` is left out: `Page.__getattr__` reads it on use.
+    """
     _, digest, url, kind, section, body_line, values, extra, lines = record
     values = list(values)
     for i in _DATES:
@@ -112,10 +119,11 @@ def _restore(key: str, region: str, path: Path, record: list) -> Page:
             values[i] = dt.date.fromisoformat(values[i])
     values[5] = tuple(values[5])
     extra = _NO_EXTRA if extra == _EMPTY else freeze(decode_value(extra))
-    meta = FrontMatter(*values, extra=extra, lines=MappingProxyType(lines))
-    page = Page(key=key, region=region, source_path=path, url=url, kind=kind, section=section, meta=meta,
-                body="", body_line=body_line, digest=digest)
-    object.__delattr__(page, "body")  # read from the file when first asked for (`Page.__getattr__`)
+    meta = object.__new__(FrontMatter)
+    meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines)], strict=True))
+    page = object.__new__(Page)
+    page.__dict__.update(key=key, region=region, source_path=path, url=url, kind=kind, section=section, meta=meta,
+                         body_line=body_line, digest=digest)
     return page
 
 
