@@ -106,6 +106,20 @@ class Renderer:
         self.body_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                              keep_trailing_newline=True)
 
+    def prepare(self) -> None:
+        """Compile every theme template now, so that forked workers inherit them compiled.
+
+        Each worker would otherwise compile the same templates again. Nothing is recorded as a
+        dependency (no render is under way), and a template that fails to compile is left alone:
+        the render of a page that uses it reports the error, as it would without this.
+        """
+        for env in {id(env): env for env in self.envs.values()}.values():
+            for name in env.list_templates():
+                try:
+                    env.get_template(name)
+                except Exception:
+                    continue  # reported by the render of a page that uses it, if one does
+
     def _environment(self, chain: ThemeChain) -> _TrackingEnvironment:
         env = _TrackingEnvironment(
             loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
