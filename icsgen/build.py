@@ -28,7 +28,7 @@ from .cache import (
     site_structure,
 )
 from .config import SiteConfig, load_config
-from .content import LoadOptions, Page, PageSource, Site, load_site, update_site
+from .content import LoadOptions, Page, PageSource, Site, Tree, load_site, update_site
 from .errors import BuildFailed, Problem, Problems, nearest
 from .frontmatter import FrontMatterMemo
 from .markdown import LinkRef
@@ -54,6 +54,7 @@ class BuildOptions:
     cache: bool = True  # False: --no-cache, render everything and leave the cache alone
     memo: FrontMatterMemo | None = None
     pages: PageSource | None = None  # pages kept between loads (serve's memory, build's store)
+    trees: dict[str, Tree] | None = None  # content files from the build's own walk (`scan_content`)
 
 
 @dataclass
@@ -93,7 +94,7 @@ def load(root: Path, options: BuildOptions) -> Loaded:
         raise BuildFailed(problems.errors)
     _check_region_choice(config, options.regions, problems)
     site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
-                                               options.today, options.memo, options.pages), problems)
+                                               options.today, options.memo, options.pages, options.trees), problems)
     chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
     for region in (site.regions[r] for r in site.chosen):
         chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,
@@ -152,13 +153,13 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
     cache = BuildCache(root) if options.cache else None
     quick = _options_key(options)
-    inputs = input_files(root) if cache else {}
+    inputs, trees = input_files(root) if cache else ({}, None)
     if cache and (out / MARKER).is_file():
         summary = cache.unchanged_since(quick, out, inputs)
         if summary is not None:  # not one file read by the build, nor one it wrote, has changed
             return _report(out, summary, 0, [], start)
     store = PageStore(cache.folder / "pages.bin", code_fingerprint(), inputs) if cache else None
-    loaded = load(root, replace(options, pages=store) if store else options)
+    loaded = load(root, replace(options, pages=store, trees=trees) if store else options)
     if store is not None:
         store.save()  # whatever happens next: the models of readable pages are right
     site = loaded.site

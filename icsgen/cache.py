@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import Site, resolve_link
+from .content import CONTENT_DIR, Site, Tree, resolve_link, scan_content
 from .mdcache import MarkdownCache
 from .output import remove_later
 from .render import Job, Renderer
@@ -55,13 +55,16 @@ class BuildCache:
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
+        self._loaded: dict[str, dict[str, Any] | None] = {}  # each file is decoded once per run
         for old in LEGACY:  # files of earlier icsgen versions, never read again
             with contextlib.suppress(OSError):
                 (self.folder / old).unlink()
 
     def _read(self, name: str) -> dict[str, Any] | None:
-        data = read_store(self.folder / name, f"{name} {FORMAT} {code_fingerprint()}")
-        return data if isinstance(data, dict) else None
+        if name not in self._loaded:
+            data = read_store(self.folder / name, f"{name} {FORMAT} {code_fingerprint()}")
+            self._loaded[name] = data if isinstance(data, dict) else None
+        return self._loaded[name]
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
         self.folder.mkdir(exist_ok=True)
@@ -338,18 +341,20 @@ def _file_digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def input_files(root: Path) -> dict[str, list[int]]:
-    """Size, modification and change times and inode of every file a build reads.
+def input_files(root: Path) -> tuple[dict[str, list[int]], dict[str, Tree]]:
+    """Size, modification and change times and inode of every file a build reads, and the content files.
 
-    The no-change test needs no parsing, and the page store reuses these instead of a second stat.
-    Folders are listed too (an empty one added or removed matters); links to folders are not followed.
+    The no-change test needs no parsing, the page store reuses these instead of a second stat, and
+    loading reuses the walk. Folders are listed too (an empty one added or removed matters); links to
+    folders are not followed below a region's own folder.
     """
     found: dict[str, list[int]] = {}
     config = root / "regions.yaml"
     if config.is_file():
         info = config.stat()
         found["regions.yaml"] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-    pending = [root / "content", root / "themes"]
+    trees = scan_content(root / CONTENT_DIR, found)
+    pending = [root / "themes"]
     while pending:
         folder = pending.pop()
         try:
@@ -366,4 +371,4 @@ def input_files(root: Path) -> dict[str, list[int]]:
                 except OSError:
                     continue
                 found[entry.path] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-    return found
+    return found, trees

@@ -166,6 +166,7 @@ class LoadOptions:
     today: dt.date | None = None
     memo: FrontMatterMemo | None = None  # parsed front matter from the last run, if any
     pages: PageSource | None = None  # pages kept from an earlier load (serve's memory, build's store)
+    trees: dict[str, Tree] | None = None  # content files found by the caller's own walk (`scan_content`)
 
 
 class PageSource(Protocol):
@@ -210,6 +211,12 @@ class PageCache:
         self._seen = set()
 
 
+def _tree_files(tree: Tree | None, problems: Problems) -> dict[str, Path]:
+    for path in tree.outside_links if tree else ():
+        problems.add(path, 0, "a link to a file outside the content folder is not followed")
+    return tree.files if tree else {}
+
+
 def _is_news(section_key: str) -> bool:
     return section_key.split("/", 1)[-1] == NEWS and "/" in section_key
 
@@ -224,7 +231,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
     content = root / CONTENT_DIR
     chosen = tuple(r.id for r in config.regions if not options.regions or r.id in options.regions)
     everyone = problems
-    shared = _read_tree(content / SHARED, content / SHARED, problems)
+    trees = options.trees if options.trees is not None else scan_content(content)
+    shared = _tree_files(trees.get(SHARED), problems)
     pages: dict[str, Page] = {}
     regions: dict[str, Region] = {}
     statics_by_region: dict[str, list[StaticFile]] = {}
@@ -234,7 +242,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         if not region_dir.is_dir():
             problems.add(config.path, rc.line, f"region '{rc.id}' has no folder content/{rc.id}/",
                          f"create content/{rc.id}/index.md")
-        own = _read_tree(region_dir, region_dir, problems) if region_dir.is_dir() else {}
+        own = _tree_files(trees.get(rc.id), problems)
         files = {**shared, **own}  # a region's own file replaces the shared one at the same path
         statics: list[StaticFile] = []
         for rel, path in sorted(files.items()):
@@ -370,35 +378,81 @@ def _claim(by_url: dict[str, str], url: str, key: str, path: Path | None, proble
     by_url.setdefault(url, key)
 
 
-def _read_tree(top: Path, base: Path, problems: Problems) -> dict[str, Path]:
-    """All content files under `top` by path relative to `base`, skipping data, overrides and temp files.
+@dataclass
+class Tree:
+    """The content files of one top folder (`_shared` or a region) by path relative to it."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    outside_links: list[Path] = field(default_factory=list)  # links to files outside content/: not followed
+
+
+def scan_content(content: Path, stats: dict[str, list[int]] | None = None) -> dict[str, Tree]:
+    """Every top folder's content files, from one walk of `content/`.
+
+    With `stats`, also records the size, times and inode of every file and folder there, for the
+    build's change test: one walk serves both, so both see the same files.
+    """
+    trees: dict[str, Tree] = {}
+    try:
+        entries = list(os.scandir(content))
+    except OSError:
+        return trees
+    for entry in entries:
+        if is_ignored(entry.name):
+            continue
+        if entry.is_dir():  # a region's folder may be a link; links further down are not followed
+            trees[entry.name] = _walk(Path(entry.path), stats)
+        elif stats is not None:
+            _record_stat(entry, stats)
+    return trees
+
+
+def _record_stat(entry: os.DirEntry, stats: dict[str, list[int]]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        stats[entry.path] = [-1, 0, 0, 0]  # an empty folder added or removed matters too
+        return
+    try:
+        info = entry.stat()
+    except OSError:
+        return
+    stats[entry.path] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
+    """The content files under `top`, skipping editors' temporary files and the data and theme folders.
 
     Walks with os.scandir rather than Path.rglob: at 10,000 pages the Path objects alone cost more
-    than the rest of loading.
+    than the rest of loading. Links to folders are not followed (a looping link would never end).
     """
-    found: dict[str, Path] = {}
-    if not top.is_dir():
-        return found
-    outside = base.resolve().parent
-    pending = [(top, "")]
+    tree = Tree()
+    outside = top.resolve().parent
+    if stats is not None:
+        stats[str(top)] = [-1, 0, 0, 0]
+    pending = [(top, "", True)]
     while pending:
-        folder, prefix = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if is_ignored(entry.name):
+        folder, prefix, content = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if is_ignored(entry.name):
+                continue
+            if stats is not None:
+                _record_stat(entry, stats)
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                keep = content and not (not prefix and entry.name in (DATA, THEME_OVERRIDES))
+                if keep or stats is not None:  # data and theme folders: only their times
+                    pending.append((folder / entry.name, rel + "/", keep))
+            elif content and entry.is_file():
+                path = folder / entry.name  # cheaper than Path(entry.path), which parses the whole path
+                if entry.is_symlink() and not path.resolve().is_relative_to(outside):
+                    tree.outside_links.append(path)
                     continue
-                rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if not prefix and entry.name in (DATA, THEME_OVERRIDES):
-                        continue
-                    pending.append((folder / entry.name, rel + "/"))
-                elif entry.is_file():
-                    path = folder / entry.name  # cheaper than Path(entry.path), which parses the whole path
-                    if entry.is_symlink() and not path.resolve().is_relative_to(outside):
-                        problems.add(path, 0, "a link to a file outside the content folder is not followed")
-                        continue
-                    found[rel] = path
-    return dict(sorted(found.items()))
+                tree.files[rel] = path
+    tree.files = dict(sorted(tree.files.items()))
+    return tree
 
 
 def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems,

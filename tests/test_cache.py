@@ -159,3 +159,15 @@ def test_a_folder_link_that_loops_does_not_hang_the_build(tmp_path: Path) -> Non
     for _ in range(2):  # the first build, then the cached one that walks every input
         result = run(root, "build")
         assert result.exit_code == 0, result.output
+
+
+def test_a_region_folder_may_be_a_link_and_its_pages_are_rebuilt_when_edited(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    (root / "content/alpha").rename(tmp_path / "alpha-elsewhere")
+    (root / "content/alpha").symlink_to(tmp_path / "alpha-elsewhere", target_is_directory=True)
+    assert run(root, "build").exit_code == 0
+    edit(root, "content/alpha/about/partners.md", lambda t: t + "\nLinked and edited.\n")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "Linked and edited." in (root / "build/alpha/about/partners/index.html").read_text()
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
