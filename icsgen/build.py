@@ -348,6 +348,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
         if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
             yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
             return
+        renderer.prepare()  # compile the templates once, for the forked workers to inherit
         context = multiprocessing.get_context("fork")  # workers inherit the loaded site
         chunk = max(1, min(64, len(jobs) // (workers * 8)))
         with context.Pool(workers) as pool:
