@@ -36,6 +36,7 @@ from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, 
 from .pagestore import PageStore
 from .render import Job, Output, Renderer, special_page, synthetic_page
 from .rules import check_required
+from .templatecache import TemplateCodeCache
 from .themes import ThemeChain, theme_chain
 from .views import nav_target
 
@@ -164,7 +165,8 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         store.save()  # whatever happens next: the models of readable pages are right
     site = loaded.site
     converted = cache.converted_markdown() if cache else None
-    renderer = Renderer(site, loaded.chains, converted)
+    compiled = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) if cache else None
+    renderer = Renderer(site, loaded.chains, converted, compiled)
     jobs = plan(site)
     fingerprint = site_fingerprint(site, renderer, options)
     states = InputStates(site, renderer, jobs)

@@ -37,13 +37,14 @@ from .build import (
     render_all,
     write_the_rest,
 )
-from .cache import BuildCache
+from .cache import BuildCache, code_fingerprint
 from .config import CONFIG_FILE
 from .content import CONTENT_DIR, Page, PageCache, Site
 from .errors import BuildFailed, Problem, Problems
 from .frontmatter import FrontMatterMemo
 from .output import MARKER, copy_file, discard, staging_dir, swap_in
 from .render import Job, Output, Renderer
+from .templatecache import TemplateCodeCache
 from .themes import THEMES_DIR
 from .views import excerpt, nav_target
 
@@ -130,6 +131,8 @@ class Preview:
         # converted bodies, shared with `icsgen build` and with worker processes: a theme edit
         # redoes only the templates
         self._converted = BuildCache(self.root).converted_markdown()
+        # compiled templates, shared with `icsgen build`: a theme edit compiles only what changed
+        self._compiled = TemplateCodeCache(BuildCache(self.root).folder / "templates", code_fingerprint())
         self._lock = threading.Lock()
 
     # -- the public steps ------------------------------------------------------------------------
@@ -185,7 +188,7 @@ class Preview:
 
     def _full(self) -> Rebuilt:
         loaded = self._load()
-        renderer = Renderer(loaded.site, loaded.chains, self._converted)
+        renderer = Renderer(loaded.site, loaded.chains, self._converted, self._compiled)
         jobs = plan(loaded.site)
         staging = staging_dir(self.folder)
         state = _State(loaded, renderer, {j.url: j for j in jobs}, {}, {}, {})
@@ -232,7 +235,7 @@ class Preview:
         if new_site.config != old_site.config or _chain_names(loaded) != _chain_names(old.loaded):
             return self._full()
         theme_touched = any(self._is_theme_file(p, loaded) for p in changed)
-        renderer = Renderer(new_site, loaded.chains, self._converted)
+        renderer = Renderer(new_site, loaded.chains, self._converted, self._compiled)
         if not theme_touched:
             renderer.envs = old.renderer.envs  # keep the compiled templates
         jobs = {j.url: j for j in plan(new_site)}

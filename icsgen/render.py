@@ -114,8 +114,9 @@ class Renderer:
     """Holds one Jinja environment per theme chain, the asset lists, and a Markdown converter."""
 
     def __init__(self, site: Site, chains: dict[str | None, ThemeChain],
-                 converted: MarkdownCache | None = None) -> None:
+                 converted: MarkdownCache | None = None, compiled: jinja2.BytecodeCache | None = None) -> None:
         self.site = site
+        self.compiled = compiled  # compiled templates from earlier runs, if kept
         self.converted = converted  # converted page bodies from earlier renders, if kept
         self.linker = Linker(site.config, site.chosen)
         self.chains = chains
@@ -148,6 +149,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=self.compiled,
             auto_reload=False,
         )
         env.filters["date_long"] = date_long

@@ -2,8 +2,9 @@
 
 The data is plain values (dicts, lists, strings, numbers) in `marshal` form: at ten thousand pages
 JSON took about half a second a build to decode and encode, marshal a tenth of that. marshal makes
-values, never runs code, but is not meant for damaged input, so nothing reaches it unless the header
-matches this icsgen and the checksum (CRC-32 and length) matches the bytes. Anything else reads as no cache at all.
+values and runs no code (the one store of code, compiled templates, is templatecache.py's), but is
+not meant for damaged input, so nothing reaches it unless the header matches this icsgen and the
+checksum (CRC-32 and length) matches the bytes. Anything else reads as no cache at all.
 """
 
 from __future__ import annotations

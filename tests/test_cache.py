@@ -171,3 +171,20 @@ def test_a_region_folder_may_be_a_link_and_its_pages_are_rebuilt_when_edited(tmp
     assert result.exit_code == 0, result.output
     assert "Linked and edited." in (root / "build/alpha/about/partners/index.html").read_text()
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    kept = sorted((root / ".icsgen-cache/templates").glob("*.bin"))
+    assert kept, "compiled templates are kept for the next build"
+    for n, path in enumerate(kept):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if n % 2 else data[:-1] + bytes([data[-1] ^ 1]))
+    edit(root, "content/alpha/about/partners.md", lambda t: t + "\nMore.\n")
+    edit(root, "themes/nhs/templates/page.html",
+         lambda t: t.replace("{% block content %}", "{% block content %}<p>T</p>"))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "<p>T</p>" in (root / "build/alpha/about/partners/index.html").read_text()
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
