@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build import BuildOptions
+from icsgen.build import BuildOptions, plan
 from icsgen.preview import Preview
 from tests.sitemaker import basic_site
+from tests.test_build import tree_digest
 
 EVERY_OUTPUT = ["", "404.html", "alpha/", "alpha/404.html", "alpha/about/", "alpha/about/partners/",
                 "alpha/accessibility/", "alpha/news/", "alpha/news/first/", "alpha/news/second/",
@@ -163,3 +164,26 @@ def test_a_new_link_to_a_missing_anchor_is_caught(preview: Preview) -> None:
         result.problems
     edit(page, "#no-such-heading", "#nhs-trusts")
     assert preview.rebuild([page]).problems == []
+
+
+def test_after_a_run_of_saves_the_preview_is_what_a_fresh_full_build_writes(preview: Preview, tmp_path: Path) -> None:
+    root = preview.root
+    saves = [
+        ("content/alpha/about/partners.md", "## NHS trusts", "## NHS trusts\n\nA new line."),
+        ("content/alpha/about/index.md", "title: About", "title: About the partnership"),
+        ("content/alpha/news/2024-01-10-first.md", "First post", "Opening post"),
+        ("content/alpha/index.md", "Welcome to Alpha", "Hello from Alpha"),
+        ("content/_shared/accessibility.md", "---\n", "---\nsummary: How accessible this site is\n"),
+    ]
+    for rel, old, new in saves:
+        result = preview.rebuild([edit(root / rel, old, new)])
+        assert result.problems == [], (rel, result.problems)
+        assert not result.full, rel
+        assert preview._state is not None
+        assert preview._state.jobs == {j.url: j for j in plan(preview._state.loaded.site)}, rel
+    fresh = Preview(root, BuildOptions(drafts=True, future=True, jobs=1), tmp_path / "fresh")
+    try:
+        assert fresh.build().problems == []
+        assert tree_digest(preview.folder) == tree_digest(fresh.folder)
+    finally:
+        fresh.close()
