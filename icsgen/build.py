@@ -7,8 +7,10 @@ loaded site and a job, so jobs run in worker processes when there are many.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import filecmp
+import gc
 import math
 import os
 import time
@@ -146,6 +148,27 @@ def plan(site: Site) -> list[Job]:
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site: only what changed since the last build when the cache allows, else everything."""
+    with _collector(False):
+        return _build(root, options, progress)
+
+
+@contextlib.contextmanager
+def _collector(running: bool) -> Iterator[None]:
+    """Pause (or run) Python's cycle collector for a while, then put it back as it was.
+
+    Loading makes hundreds of thousands of long-lived objects and no garbage cycles to speak of, yet
+    each pass of the collector walks them all: ~0.3 s of a one-page rebuild at 10,000 pages. It runs
+    again where garbage is made in bulk: rendering many pages in one process, and in every worker.
+    """
+    was = gc.isenabled()
+    gc.enable() if running else gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def _build(root: Path, options: BuildOptions, progress: Progress | None) -> BuildReport:
     start = time.perf_counter()
     out = (options.out or root / "build").resolve()
     try:
@@ -348,12 +371,13 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
         import multiprocessing  # here: a small rebuild renders in this process and need not pay for it
 
         if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-            yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
+            with _collector(len(jobs) >= PARALLEL_THRESHOLD):
+                yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
             return
         renderer.prepare()  # compile the templates once, for the forked workers to inherit
         context = multiprocessing.get_context("fork")  # workers inherit the loaded site
         chunk = max(1, min(64, len(jobs) // (workers * 8)))
-        with context.Pool(workers) as pool:
+        with context.Pool(workers, initializer=gc.enable) as pool:
             results = pool.imap(_render_and_write, range(len(jobs)), chunksize=chunk)
             yield from _counted(results, jobs, progress)
     finally:
