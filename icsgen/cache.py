@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import CONTENT_DIR, Site, Tree, resolve_link, scan_content
+from .content import CONTENT_DIR, Site, Tree, identity, record_stat, resolve_link, scan_content
 from .mdcache import MarkdownCache
 from .output import remove_later
 from .render import Job, Renderer
@@ -352,7 +352,7 @@ def input_files(root: Path) -> tuple[dict[str, list[int]], dict[str, Tree]]:
     config = root / "regions.yaml"
     if config.is_file():
         info = config.stat()
-        found["regions.yaml"] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        found["regions.yaml"] = identity(info)
     trees = scan_content(root / CONTENT_DIR, found)
     pending = [root / "themes"]
     while pending:
@@ -362,13 +362,7 @@ def input_files(root: Path) -> tuple[dict[str, list[int]], dict[str, Tree]]:
         except OSError:
             continue
         for entry in entries:
+            record_stat(entry, found)
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
-                found[entry.path] = [-1, 0, 0, 0]
-            else:
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                found[entry.path] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
     return found, trees

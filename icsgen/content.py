@@ -408,11 +408,12 @@ def scan_content(content: Path, stats: dict[str, list[int]] | None = None) -> di
         if entry.is_dir():  # a region's folder may be a link; links further down are not followed
             trees[entry.name] = _walk(Path(entry.path), stats)
         elif stats is not None:
-            _record_stat(entry, stats)
+            record_stat(entry, stats)
     return trees
 
 
-def _record_stat(entry: os.DirEntry, stats: dict[str, list[int]]) -> None:
+def record_stat(entry: os.DirEntry, stats: dict[str, list[int]]) -> None:
+    """[size, modification time, change time, inode] of a file; a folder counts too, as [-1, 0, 0, 0]."""
     if entry.is_dir(follow_symlinks=False):
         stats[entry.path] = [-1, 0, 0, 0]  # an empty folder added or removed matters too
         return
@@ -420,7 +421,12 @@ def _record_stat(entry: os.DirEntry, stats: dict[str, list[int]]) -> None:
         info = entry.stat()
     except OSError:
         return
-    stats[entry.path] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    stats[entry.path] = identity(info)
+
+
+def identity(info: os.stat_result) -> list[int]:
+    """What tells a file's versions apart without reading it: size, modification and change times, inode."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
@@ -444,7 +450,7 @@ def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
             if is_ignored(entry.name):
                 continue
             if stats is not None:
-                _record_stat(entry, stats)
+                record_stat(entry, stats)
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
                 keep = content and not (not prefix and entry.name in (DATA, THEME_OVERRIDES))

@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import RegionConfig, freeze
-from .content import Page, _read_page
+from .content import Page, _read_page, identity
 from .errors import Problems
 from .frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
 from .storefile import read_store, write_store
@@ -60,12 +60,12 @@ class PageStore:
                 info = os.stat(path)
             except OSError:
                 return _read_page(rc, rel, path, problems, memo)
-            known = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-        identity = [where, *known]
+            known = identity(info)
+        seen = [where, *known]  # the path too: a region's own file may replace a shared one
         record = self._old.get(name)
         if record is not None:
             try:
-                if record[0] == identity:
+                if record[0] == seen:
                     page = _restore(name, rc.id, path, record)
                     self._new[name] = record
                     return page
@@ -76,9 +76,9 @@ class PageStore:
         if page is None or len(problems) != before:
             return page  # a page with problems is read every time, so they are reported every time
         if record is not None and record[1] == page.digest:
-            self._new[name] = [identity, *record[1:]]  # same bytes, new identity: keep the model
+            self._new[name] = [seen, *record[1:]]  # same bytes, new seen: keep the model
         else:
-            self._new[name] = _record(page, identity)
+            self._new[name] = _record(page, seen)
         return page
 
     def forget_unseen(self) -> None:
