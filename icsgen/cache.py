@@ -16,6 +16,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import sys
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ from .storefile import read_store, write_store
 
 CACHE_DIR = ".icsgen-cache"
 FORMAT = 2
+WORD = array("I").itemsize  # bytes per input number in a record
 
 
 @functools.cache
@@ -163,36 +165,49 @@ class OutputTable:
             return None
         return cls(keys, states, outputs, structure)
 
-    def refresh(self, states: InputStates, structure: str) -> list[bool]:
-        """Bring every key's state up to date; return which changed since the last build.
+    def refresh(self, states: InputStates, structure: str) -> set[int]:
+        """Bring every key's state up to date; return the numbers of those that changed since the last build.
 
         Link targets, written addresses and section lists (`c:`, `u:`, `s:` keys) depend only on the
         site's structure, so when that is unchanged their tens of thousands of states are not recomputed.
         """
         same = structure == self.structure
-        changed = []
+        changed = set()
+        old = self.states
         for i, key in enumerate(self.keys):
             if same and key[0] in "cus":
-                changed.append(False)
                 continue
             now = states.state(key)
-            changed.append(now != self.states[i])
-            self.states[i] = now
+            if now != old[i]:
+                changed.add(i)
+                old[i] = now
         self.structure = structure
         return changed
 
-    def kept(self, jobs: Iterable[Job], changed: list[bool], out: Path, output_stats: dict[str, list[int]]) -> set[str]:
-        """Outputs none of whose inputs changed and whose file is still as the last build wrote it."""
+    def kept(self, jobs: Iterable[Job], changed: set[int], out: Path, output_stats: dict[str, list[int]]) -> set[str]:
+        """Outputs none of whose inputs changed and whose file is still as the last build wrote it.
+
+        A record's input numbers are machine words in one bytes object; searching it for the few
+        changed numbers' bytes is far cheaper than decoding ten thousand of them. A hit may be a
+        misaligned match, so it is confirmed on the decoded numbers.
+        """
         folder = str(out) + os.sep
         kept = set()
         keys, outputs = self.keys, self.outputs
-        changed_numbers = {i for i, flag in enumerate(changed) if flag}
+        patterns = [array("I", [number]).tobytes() for number in changed] if len(changed) <= 64 else None
+        order = sys.byteorder
         for job in jobs:
             record = outputs.get(job.url)
             try:
-                deps = array("I", record[0])  # type: ignore[index]
-                if (deps and keys[deps[0]] == f"j:{job.url}" and changed_numbers.isdisjoint(deps)
-                        and output_stats.get(job.output_path) == file_stat(folder + job.output_path)):
+                raw = record[0]  # type: ignore[index]
+                if (not raw or len(raw) % WORD or not isinstance(raw, bytes)
+                        or keys[int.from_bytes(raw[:WORD], order)] != "j:" + job.url):
+                    continue  # a damaged record, or another job's: render that page again
+                if (patterns is None or any(pattern in raw for pattern in patterns)) and not changed.isdisjoint(
+                        array("I", raw)):
+                    continue
+                path = job.output_path
+                if output_stats.get(path) == file_stat(folder + path):
                     kept.add(job.url)
             except (TypeError, IndexError, KeyError, ValueError):  # a damaged record: render that page again
                 continue

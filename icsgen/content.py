@@ -39,6 +39,8 @@ IGNORED_NAMES = re.compile(
 
 def is_ignored(name: str) -> bool:
     """Editors' temporary, backup and hidden files: never content."""
+    if name.endswith(".md"):  # of the patterns only a leading dot can match a page: no regex for most names
+        return name.startswith(".")
     return bool(IGNORED_NAMES.search(name))
 
 

@@ -90,8 +90,9 @@ class PageStore:
         for record in self._new.values():
             if record[0][2] > racy:  # edited a moment ago: trust the bytes next time, not the times
                 record[0] = [record[0][0], -1, -1, -1, -1]
-        if self._new == self._old:
-            return
+        old = self._old
+        if len(self._new) == len(old) and all(old.get(name) is record for name, record in self._new.items()):
+            return  # every record restored as it was read (comparing values would walk every field)
         with contextlib.suppress(OSError):  # a store that cannot be written only makes the next build slower
             write_store(self.path, f"pages {FORMAT} {self.fingerprint}", self._new)
 
