@@ -196,7 +196,10 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     previous = cache.load_outputs(fingerprint, out) if cache and (out / MARKER).is_file() else None
     output_stats = cache.output_stats(out) if previous and cache else {}
     table = previous or OutputTable.empty()
-    changed = table.refresh(states, site_structure(site, renderer))
+    # The records' page states may be trusted for pages restored from the very store they were made with.
+    trusted = (previous is not None and store is not None and store.token_read is not None
+               and previous.pages_token == store.token_read)
+    changed = table.refresh(states, site_structure(site, renderer), store.restored if trusted else None)
     staging = staging_dir(out)
     try:
         kept = table.kept(jobs, changed, out, output_stats) if previous else set()
@@ -227,6 +230,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         new_stats = _output_stats(out, files, output_stats, fresh_files)
         if max((stat[1] for stat in inputs.values()), default=0) > time.time_ns() - RACY_NS:
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
+        table.pages_token = store.token if store else None
         cache.save_outputs(fingerprint, out, table)
         cache.save_state(quick, out, inputs, new_stats, summary)
         if converted is not None:  # converted pages no output uses any more go, now and then

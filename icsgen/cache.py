@@ -145,11 +145,13 @@ class OutputTable:
     dropped once they are half the table.
     """
 
-    def __init__(self, keys: list[str], states: list[str], outputs: dict[str, list], structure: str) -> None:
+    def __init__(self, keys: list[str], states: list[str], outputs: dict[str, list], structure: str,
+                 pages_token: str | None = None) -> None:
         self.keys = keys
         self.states = states
         self.outputs = outputs
         self.structure = structure
+        self.pages_token = pages_token  # the version of the page store whose models the states describe
         self._numbers: dict[str, int] | None = None
 
     @classmethod
@@ -159,23 +161,32 @@ class OutputTable:
     @classmethod
     def restore(cls, data: dict[str, Any]) -> OutputTable | None:
         keys, states, outputs, structure = (data.get(k) for k in ("keys", "states", "outputs", "structure"))
+        token = data.get("pages_token")
         if not (isinstance(keys, list) and isinstance(states, list) and len(keys) == len(states)
-                and isinstance(outputs, dict) and isinstance(structure, str)
+                and isinstance(outputs, dict) and isinstance(structure, str) and isinstance(token, str | None)
                 and all(isinstance(key, str) and key for key in keys)):
             return None
-        return cls(keys, states, outputs, structure)
+        return cls(keys, states, outputs, structure, token)
 
-    def refresh(self, states: InputStates, structure: str) -> set[int]:
+    def refresh(self, states: InputStates, structure: str, unchanged_pages: set[str] | None = None) -> set[int]:
         """Bring every key's state up to date; return the numbers of those that changed since the last build.
 
         Link targets, written addresses and section lists (`c:`, `u:`, `s:` keys) depend only on the
         site's structure, so when that is unchanged their tens of thousands of states are not recomputed.
+        Nor, then, are a page's own (`p:`) and its job's (`j:`) when the caller knows the page's model is
+        the very one these states were computed from (`unchanged_pages`, from the page store).
         """
         same = structure == self.structure
+        unchanged = unchanged_pages if same and unchanged_pages else None
+        jobs = states.jobs
         changed = set()
         old = self.states
         for i, key in enumerate(self.keys):
-            if same and key[0] in "cus":
+            kind = key[0]
+            if same and kind in "cus":
+                continue
+            if unchanged is not None and (
+                    key[2:] in unchanged if kind == "p" else kind == "j" and _job_page(jobs, key[2:]) in unchanged):
                 continue
             now = states.state(key)
             if now != old[i]:
@@ -244,7 +255,13 @@ class OutputTable:
             self.outputs = {url: [array("I", [new[i] for i in array("I", r[0])]).tobytes(), *r[1:]]
                             for url, r in self.outputs.items()}
             self._numbers = None
-        return {"keys": self.keys, "states": self.states, "outputs": self.outputs, "structure": self.structure}
+        return {"keys": self.keys, "states": self.states, "outputs": self.outputs, "structure": self.structure,
+                "pages_token": self.pages_token}
+
+
+def _job_page(jobs: dict[str, Job], url: str) -> str | None:
+    job = jobs.get(url)
+    return job.page.key if job is not None else None
 
 
 def file_stat(path: str) -> list[int]:

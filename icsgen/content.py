@@ -66,11 +66,19 @@ class Page:
     digest: str  # hash of the source file, for caches and change detection
 
     def __getattr__(self, name: str) -> Any:
-        """Reached only for a missing attribute: the body of a page `PageStore` restored unread.
+        """Reached only for a missing attribute: the body or path of a page `PageStore` restored unread.
 
         Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is
-        read from the file on first use rather than kept in the cache.
+        read from the file on first use rather than kept in the cache; and ten thousand Path objects
+        made for pages nobody reports on cost more than the rest of restoring them.
         """
+        if name == "source_path":  # restored pages keep the path as text until someone needs a Path
+            try:
+                path = Path(self.__dict__["_source"])
+            except KeyError:
+                raise AttributeError(name) from None
+            object.__setattr__(self, "source_path", path)
+            return path
         if name != "body":
             raise AttributeError(name)
         try:
@@ -174,7 +182,7 @@ class LoadOptions:
 class PageSource(Protocol):
     """Where `load_site` gets pages from when it may reuse earlier ones."""
 
-    def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
+    def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
              memo: FrontMatterMemo | None) -> Page | None: ...
 
     def forget_unseen(self) -> None: ...
@@ -191,13 +199,13 @@ class PageCache:
         self._pages: dict[tuple, Page] = {}
         self._seen: set[tuple] = set()
 
-    def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
+    def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
              memo: FrontMatterMemo | None) -> Page | None:
         try:
-            info = path.stat()
+            info = os.stat(path)
         except OSError:
             return _read_page(rc, rel, path, problems, memo)
-        key = (rc.id, rel, str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+        key = (rc.id, rel, path, info.st_mtime_ns, info.st_size, info.st_ino)
         self._seen.add(key)
         page = self._pages.get(key)
         if page is None:
@@ -213,7 +221,7 @@ class PageCache:
         self._seen = set()
 
 
-def _tree_files(tree: Tree | None, problems: Problems) -> dict[str, Path]:
+def _tree_files(tree: Tree | None, problems: Problems) -> dict[str, str]:
     for path in tree.outside_links if tree else ():
         problems.add(path, 0, "a link to a file outside the content folder is not followed")
     return tree.files if tree else {}
@@ -252,7 +260,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             if not rel.endswith(".md"):
                 name = rel.rsplit("/", 1)[-1]
                 url = f"{rc.id}/{url_rel + '/' if url_rel else ''}{name}"
-                statics.append(StaticFile(f"{rc.id}/{rel}", path, url))
+                statics.append(StaticFile(f"{rc.id}/{rel}", Path(path), url))
                 continue
             if options.pages is not None:
                 page = options.pages.read(rc, rel, path, problems, options.memo)
@@ -320,7 +328,7 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
             continue
         rc = regions[region_id].config
         sink = problems if region_id in site.chosen else Problems(site.root)
-        page = (options.pages.read(rc, rel, source, sink, options.memo) if options.pages is not None
+        page = (options.pages.read(rc, rel, str(source), sink, options.memo) if options.pages is not None
                 else _read_page(rc, rel, source, sink, options.memo))
         if page is None or (page.meta.draft and not options.drafts) or (
                 page.meta.date and page.meta.date > site.today and not options.future):
@@ -358,12 +366,12 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
     sections = MappingProxyType(sections) if sections is not None else _sections(pages, regions)
     by_url: dict[str, str] = {}
     for key in sorted(pages):  # in one order whatever order the pages were read in
-        _claim(by_url, pages[key].url, key, pages[key].source_path, problems)
+        _claim(by_url, pages[key].url, key, pages[key], problems)
     for section in sections.values():
         if section.index is None:
             _claim(by_url, section.url, section.key + "/", None, problems)
     for static in statics.values():
-        _claim(by_url, static.url, static.key, static.source_path, problems)
+        _claim(by_url, static.url, static.key, static, problems)
     return Site(
         root=root,
         config=config,
@@ -377,10 +385,11 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
     )
 
 
-def _claim(by_url: dict[str, str], url: str, key: str, path: Path | None, problems: Problems) -> None:
+def _claim(by_url: dict[str, str], url: str, key: str, source: Page | StaticFile | None, problems: Problems) -> None:
     owner = by_url.get(url)
-    if owner is not None and owner != key:
-        problems.add(path or "content", 1, f"'{key}' and '{owner}' would both be written to /{url}",
+    if owner is not None and owner != key:  # only now is the file's path wanted
+        problems.add(source.source_path if source else "content", 1,
+                     f"'{key}' and '{owner}' would both be written to /{url}",
                      "rename one of them or give one a different 'slug'")
     by_url.setdefault(url, key)
 
@@ -389,7 +398,7 @@ def _claim(by_url: dict[str, str], url: str, key: str, path: Path | None, proble
 class Tree:
     """The content files of one top folder (`_shared` or a region) by path relative to it."""
 
-    files: dict[str, Path] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # paths as text: Path objects are made when needed
     outside_links: list[Path] = field(default_factory=list)  # links to files outside content/: not followed
 
 
@@ -434,14 +443,15 @@ def identity(info: os.stat_result) -> list[int]:
 def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
     """The content files under `top`, skipping editors' temporary files and the data and theme folders.
 
-    Walks with os.scandir rather than Path.rglob: at 10,000 pages the Path objects alone cost more
-    than the rest of loading. Links to folders are not followed (a looping link would never end).
+    Walks with os.scandir rather than Path.rglob, and keeps paths as text: at 10,000 pages Path
+    objects alone cost more than the rest of loading. Links to folders are not followed (a looping
+    link would never end).
     """
     tree = Tree()
     outside = top.resolve().parent
     if stats is not None:
         stats[str(top)] = [-1, 0, 0, 0]
-    pending = [(top, "", True)]
+    pending = [(str(top), "", True)]
     while pending:
         folder, prefix, content = pending.pop()
         try:
@@ -457,19 +467,19 @@ def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
             if entry.is_dir(follow_symlinks=False):
                 keep = content and not (not prefix and entry.name in (DATA, THEME_OVERRIDES))
                 if keep or stats is not None:  # data and theme folders: only their times
-                    pending.append((folder / entry.name, rel + "/", keep))
+                    pending.append((entry.path, rel + "/", keep))
             elif content and entry.is_file():
-                path = folder / entry.name  # cheaper than Path(entry.path), which parses the whole path
-                if entry.is_symlink() and not path.resolve().is_relative_to(outside):
-                    tree.outside_links.append(path)
+                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(outside):
+                    tree.outside_links.append(Path(entry.path))
                     continue
-                tree.files[rel] = path
+                tree.files[rel] = entry.path
     tree.files = dict(sorted(tree.files.items()))
     return tree
 
 
-def _read_page(rc: RegionConfig, rel: str, path: Path, problems: Problems,
+def _read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
                memo: FrontMatterMemo | None = None) -> Page | None:
+    path = Path(path)
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")

@@ -516,7 +516,16 @@ class MarkdownConverter:
 
     def __init__(self) -> None:
         self._variants: dict[tuple[str, ...], tuple[markdown.Markdown, _IcsgenExtension]] = {}
-        self._md, self._ext = self._variant(tuple(OPTIONAL))  # everything, for tests that look inside
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        """The instance with every extension, for tests that look inside; made on first use, as each
+        instance costs milliseconds to set up and most rebuilds convert no page at all."""
+        return self._variant(tuple(OPTIONAL))[0]
+
+    @property
+    def _ext(self) -> _IcsgenExtension:
+        return self._variant(tuple(OPTIONAL))[1]
 
     def _variant(self, optional: tuple[str, ...]) -> tuple[markdown.Markdown, _IcsgenExtension]:
         found = self._variants.get(optional)

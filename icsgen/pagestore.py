@@ -28,7 +28,7 @@ from .errors import Problems
 from .frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
 from .storefile import read_store, write_store
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
 _META_FIELDS = tuple(f.name for f in fields(FrontMatter))
@@ -43,17 +43,25 @@ class PageStore:
         self.path = path
         self.fingerprint = fingerprint
         self.stats = stats or {}  # [size, mtime, ctime, inode] by path, from the build's own walk
+        self.token: str | None = None  # names the version of the store on disk, None if unknown
         self._old: dict[str, list] = self._open()
         self._new: dict[str, list] = {}
+        # A build whose records were made from version `token_read` of the store may trust that the
+        # `restored` pages are exactly as it saw them, and skip recomputing what it recorded of them.
+        self.token_read = self.token
+        self.restored: set[str] = set()
 
     def _open(self) -> dict[str, list]:
-        pages = read_store(self.path, f"pages {FORMAT} {self.fingerprint}")
-        return pages if isinstance(pages, dict) else {}
+        data = read_store(self.path, f"pages {FORMAT} {self.fingerprint}")
+        if not (isinstance(data, dict) and isinstance(data.get("pages"), dict) and isinstance(data.get("token"), str)):
+            return {}
+        self.token = data["token"]
+        return data["pages"]
 
-    def read(self, rc: RegionConfig, rel: str, path: Path, problems: Problems,
+    def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
              memo: FrontMatterMemo | None = None) -> Page | None:
         name = f"{rc.id}/{rel}"
-        where = str(path)
+        where = str(path)  # text already, from the build's walk
         known = self.stats.get(where)
         if known is None:
             try:
@@ -66,8 +74,9 @@ class PageStore:
         if record is not None:
             try:
                 if record[0] == seen:
-                    page = _restore(name, rc.id, path, record)
+                    page = _restore(name, rc.id, where, record)
                     self._new[name] = record
+                    self.restored.add(name)
                     return page
             except (TypeError, ValueError, IndexError, KeyError):
                 record = None  # a damaged record: read the file
@@ -93,8 +102,11 @@ class PageStore:
         old = self._old
         if len(self._new) == len(old) and all(old.get(name) is record for name, record in self._new.items()):
             return  # every record restored as it was read (comparing values would walk every field)
+        self.token = None  # until the new version is written
+        token = os.urandom(8).hex()
         with contextlib.suppress(OSError):  # a store that cannot be written only makes the next build slower
-            write_store(self.path, f"pages {FORMAT} {self.fingerprint}", self._new)
+            write_store(self.path, f"pages {FORMAT} {self.fingerprint}", {"token": token, "pages": self._new})
+            self.token = token
 
 
 def _record(page: Page, identity: list) -> list:
@@ -107,11 +119,12 @@ def _record(page: Page, identity: list) -> list:
             encode_value(_thaw(meta.extra)), dict(meta.lines)]
 
 
-def _restore(key: str, region: str, path: Path, record: list) -> Page:
+def _restore(key: str, region: str, path: str, record: list) -> Page:
     """The page as it was built from the same file, without running the constructors again.
 
     Frozen dataclasses set each field through `object.__setattr__`; filling `__dict__` at once halves
-    the cost, which counts ten thousand times. `body` is left out: `Page.__getattr__` reads it on use.
+    the cost, which counts ten thousand times. `body` and `source_path` are left out: `Page.__getattr__`
+    reads the one and makes the other (from `_source`) on first use.
     """
     _, digest, url, kind, section, body_line, values, extra, lines = record
     values = list(values)
@@ -123,7 +136,7 @@ def _restore(key: str, region: str, path: Path, record: list) -> Page:
     meta = object.__new__(FrontMatter)
     meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines)], strict=True))
     page = object.__new__(Page)
-    page.__dict__.update(key=key, region=region, source_path=path, url=url, kind=kind, section=section, meta=meta,
+    page.__dict__.update(key=key, region=region, _source=path, url=url, kind=kind, section=section, meta=meta,
                          body_line=body_line, digest=digest)
     return page
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,4 +189,22 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_pat
     result = run(root, "build")
     assert result.exit_code == 0, result.output
     assert "<p>T</p>" in (root / "build/alpha/about/partners/index.html").read_text()
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_a_failed_build_between_two_good_ones_leaves_nothing_stale(tmp_path: Path) -> None:
+    """A failed build saves the pages it read but not its records: the next must not trust old records for them."""
+    root = basic_site(tmp_path / "site")
+    assert run(root, "build").exit_code == 0
+    edit(root, "content/alpha/about/partners.md", lambda t: t + "\nFresh words.\n")
+    an_hour_ago = time.time() - 3600  # not "edited a moment ago", which the store would never trust
+    os.utime(root / "content/alpha/about/partners.md", (an_hour_ago, an_hour_ago))
+    other = "content/alpha/news/2024-01-10-first.md"
+    edit(root, other, lambda t: t + "\nSee [the plan](no-such-plan.md).\n")  # another page's mistake fails the build
+    failed = run(root, "build")
+    assert failed.exit_code != 0 and "no-such-plan.md" in failed.output
+    edit(root, other, lambda t: t.replace("See [the plan](no-such-plan.md).", "See the plan."))
+    fixed = run(root, "build")
+    assert fixed.exit_code == 0, fixed.output
+    assert "Fresh words" in (root / "build/alpha/about/partners/index.html").read_text()
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
