@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import filecmp
+import functools
 import gc
 import math
 import os
@@ -19,15 +20,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import feeds
+from .background import Background
 from .cache import (
     BuildCache,
     InputStates,
     OutputTable,
     code_fingerprint,
     file_stat,
-    input_files,
+    scan_inputs,
     site_fingerprint,
     site_structure,
+    unpack_scan,
 )
 from .config import SiteConfig, load_config
 from .content import LoadOptions, Page, PageSource, Site, Tree, load_site, update_site
@@ -177,12 +180,21 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
     cache = BuildCache(root) if options.cache else None
     quick = _options_key(options)
-    inputs, trees = input_files(root) if cache else ({}, None)
-    if cache and (out / MARKER).is_file():
-        summary = cache.unchanged_since(quick, out, inputs)
-        if summary is not None:  # not one file read by the build, nor one it wrote, has changed
-            return _report(out, summary, 0, [], start)
-    store = PageStore(cache.folder / "pages.bin", code_fingerprint(), inputs) if cache else None
+    built = (out / MARKER).is_file()
+    output_stats = cache.output_stats(out) if cache and built else {}
+    inputs: dict[str, list[int]] = {}
+    trees: dict[str, Tree] | None = None
+    stale: set[str] = set()  # outputs no longer as the last build wrote them
+    store: PageStore | None = None
+    if cache is not None:
+        inputs, trees, stale, store = _scan(root, out, cache, output_stats, options)
+        if built:
+            summary = cache.unchanged_since(quick, out, inputs, stale)
+            if summary is not None:  # not one file read by the build, nor one it wrote, has changed
+                return _report(out, summary, 0, [], start)
+        if store is None:
+            store = PageStore(cache.folder / "pages.bin", code_fingerprint())
+        store.stats = inputs
     loaded = load(root, replace(options, pages=store, trees=trees) if store else options)
     if store is not None:
         store.save()  # whatever happens next: the models of readable pages are right
@@ -193,8 +205,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     jobs = plan(site)
     fingerprint = site_fingerprint(site, renderer, options)
     states = InputStates(site, renderer, jobs)
-    previous = cache.load_outputs(fingerprint, out) if cache and (out / MARKER).is_file() else None
-    output_stats = cache.output_stats(out) if previous and cache else {}
+    previous = cache.load_outputs(fingerprint, out) if cache and built else None
     table = previous or OutputTable.empty()
     # The records' page states may be trusted for pages restored from the very store they were made with.
     trusted = (previous is not None and store is not None and store.token_read is not None
@@ -202,7 +213,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     changed = table.refresh(states, site_structure(site, renderer), store.restored if trusted else None)
     staging = staging_dir(out)
     try:
-        kept = table.kept(jobs, changed, out, output_stats) if previous else set()
+        kept = table.kept(jobs, changed, output_stats, stale) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
         for url, result in fresh.items():
@@ -236,6 +247,26 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         if converted is not None:  # converted pages no output uses any more go, now and then
             converted.compact({record[3] for record in table.outputs.values() if record[3]})
     return _report(out, summary, len(fresh), loaded.problems.warnings, start)
+
+
+def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list[int]],
+          options: BuildOptions) -> tuple[dict[str, list[int]], dict[str, Tree], set[str], PageStore | None]:
+    """The file system's answers for the change tests (see `scan_inputs`), from the machine's other
+    core while this one decodes the caches; the page store too, if it was read meanwhile.
+
+    `--jobs 1` asks for one core, so then the scan runs here, and the caches are read only if
+    something changed.
+    """
+    scan = Background(functools.partial(scan_inputs, root, out, output_stats), allowed=options.jobs != 1)
+    store = None
+    try:
+        if scan.running:  # what the rest of the build needs, unless nothing changed
+            store = PageStore(cache.folder / "pages.bin", code_fingerprint())
+            cache.read_ahead()
+        inputs, trees, stale = unpack_scan(scan.result())
+    finally:
+        scan.cancel()
+    return inputs, trees, stale, store
 
 
 def _options_key(options: BuildOptions) -> str:

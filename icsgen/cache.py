@@ -92,21 +92,19 @@ class BuildCache:
 
     # -- the last successful build --------------------------------------------------------------
 
-    def unchanged_since(self, options_key: str, out: Path, inputs: dict[str, list[int]]) -> dict[str, Any] | None:
-        """The last build's summary when no input file and no output file has changed since."""
+    def unchanged_since(self, options_key: str, out: Path, inputs: dict[str, list[int]],
+                        stale: set[str]) -> dict[str, Any] | None:
+        """The last build's summary when no input file and no output file (`stale`: see `scan_inputs`)
+        has changed since."""
         data = self._read(STATE)
         if (not data or data.get("options") != options_key or data.get("out") != str(out)
-                or not data.get("inputs") or data.get("inputs") != inputs):
+                or not data.get("inputs") or data.get("inputs") != inputs or stale):
             return None
-        folder = str(out) + os.sep
-        for rel, stat in data.get("output_stats", {}).items():
-            try:
-                info = os.stat(folder + rel)
-            except OSError:
-                return None
-            if [info.st_size, info.st_mtime_ns] != stat:
-                return None
         return data.get("summary")
+
+    def read_ahead(self) -> None:
+        """Decode the output records now (while waiting for something else), not when first asked."""
+        self._read(OUTPUTS)
 
     def output_stats(self, out: Path) -> dict[str, list[int]]:
         """Size and time of each output file as the last build left it."""
@@ -195,14 +193,15 @@ class OutputTable:
         self.structure = structure
         return changed
 
-    def kept(self, jobs: Iterable[Job], changed: set[int], out: Path, output_stats: dict[str, list[int]]) -> set[str]:
-        """Outputs none of whose inputs changed and whose file is still as the last build wrote it.
+    def kept(self, jobs: Iterable[Job], changed: set[int], output_stats: dict[str, list[int]],
+             stale: set[str]) -> set[str]:
+        """Outputs none of whose inputs changed and whose file is still as the last build wrote it
+        (`output_stats` holds what it wrote, `stale` what is no longer so).
 
         A record's input numbers are machine words in one bytes object; searching it for the few
         changed numbers' bytes is far cheaper than decoding ten thousand of them. A hit may be a
         misaligned match, so it is confirmed on the decoded numbers.
         """
-        folder = str(out) + os.sep
         kept = set()
         keys, outputs = self.keys, self.outputs
         patterns = [array("I", [number]).tobytes() for number in changed] if len(changed) <= 64 else None
@@ -218,7 +217,7 @@ class OutputTable:
                         array("I", raw)):
                     continue
                 path = job.output_path
-                if output_stats.get(path) == file_stat(folder + path):
+                if path in output_stats and path not in stale:
                     kept.add(job.url)
             except (TypeError, IndexError, KeyError, ValueError):  # a damaged record: render that page again
                 continue
@@ -371,6 +370,24 @@ class InputStates:
 
 def _file_digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def scan_inputs(root: Path, out: Path, recorded: dict[str, list[int]]) -> tuple[dict, dict, list[str]]:
+    """All the build's change tests need from the file system, as plain values (see background.py).
+
+    Returns `input_files`' stats and content files, and the output files (of `recorded`, the last
+    build's sizes and times) that are no longer as it left them: edited or deleted by hand.
+    """
+    inputs, trees = input_files(root)
+    folder = str(out) + os.sep
+    stale = [rel for rel, stat in recorded.items() if file_stat(folder + rel) != stat]
+    plain = {name: [tree.files, [str(path) for path in tree.outside_links]] for name, tree in trees.items()}
+    return inputs, plain, stale
+
+
+def unpack_scan(found: tuple[dict, dict, list[str]]) -> tuple[dict[str, list[int]], dict[str, Tree], set[str]]:
+    inputs, trees, stale = found
+    return inputs, {name: Tree(files, [Path(p) for p in links]) for name, (files, links) in trees.items()}, set(stale)
 
 
 def input_files(root: Path) -> tuple[dict[str, list[int]], dict[str, Tree]]:
