@@ -262,6 +262,7 @@ def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list
     try:
         if scan.running:  # what the rest of the build needs, unless nothing changed
             store = PageStore(cache.folder / "pages.bin", code_fingerprint())
+            store.prepare()
             cache.read_ahead()
         inputs, trees, stale = unpack_scan(scan.result())
     finally:

@@ -50,6 +50,17 @@ class PageStore:
         # `restored` pages are exactly as it saw them, and skip recomputing what it recorded of them.
         self.token_read = self.token
         self.restored: set[str] = set()
+        self._ready: dict[str, Page] = {}  # made in advance by `prepare`
+
+    def prepare(self) -> None:
+        """Make every stored page's model now, before knowing which files changed.
+
+        For time that would be spent waiting anyway (see build._scan): making a model needs no file,
+        and `read` hands it out only if the file's identity matches, as it would have made it then.
+        """
+        for name, record in self._old.items():
+            with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
+                self._ready[name] = _restore(name, name.partition("/")[0], record[0][0], record)
 
     def _open(self) -> dict[str, list]:
         data = read_store(self.path, f"pages {FORMAT} {self.fingerprint}")
@@ -74,7 +85,7 @@ class PageStore:
         if record is not None:
             try:
                 if record[0] == seen:
-                    page = _restore(name, rc.id, where, record)
+                    page = self._ready.pop(name, None) or _restore(name, rc.id, where, record)
                     self._new[name] = record
                     self.restored.add(name)
                     return page
