@@ -473,16 +473,10 @@ def write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
         if static.key.split("/", 1)[0] in site.chosen:
             copy_file(folder, static.url, static.source_path)
             count += 1
-    for region_id in site.chosen:
-        write_text(folder, f"{region_id}/news/feed.xml", feeds.atom_feed(site, linker, region_id))
-        pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
-        pages += [(s.url, None) for s in site.sections.values()
-                  if s.region == region_id and s.index is None and "/" in s.key]
-        write_text(folder, f"{region_id}/sitemap.xml", feeds.sitemap(linker, pages))
-        count += 2
-    write_text(folder, "sitemap.xml", feeds.sitemap_index(linker, list(site.chosen)))
-    write_text(folder, "robots.txt", feeds.robots(linker))
-    return count + 2
+    for rel, text in feeds.site_files(site, linker, site.chosen).items():
+        write_text(folder, rel, text)
+        count += 1
+    return count
 
 
 def _numbered(page: Page, url: str, number: int, total: int) -> Page:

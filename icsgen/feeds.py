@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from .content import Page, Site
 from .urls import Linker
@@ -56,13 +57,39 @@ def atom_feed(site: Site, linker: Linker, region_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def sitemap(linker: Linker, pages: list[tuple[str, dt.date | None]]) -> str:
+def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, str]:
+    """The feed and sitemap of each of `regions`, the sitemap index and robots.txt, by output path.
+
+    Shared by build and serve. One pass over the pages for all regions: a pass per region was a
+    twentieth of a one-page rebuild at 10,000 pages.
+    """
+    entries: dict[str, list[tuple[str, dt.date | None]]] = {region_id: [] for region_id in regions}
+    for page in site.pages.values():
+        listed = entries.get(page.region)
+        if listed is not None:
+            listed.append((page.url, last_modified(page)))
+    for section in site.sections.values():
+        if section.index is None and "/" in section.key and section.region in entries:
+            entries[section.region].append((section.url, None))
+    files = {}
+    for region_id, pages in entries.items():
+        files[f"{region_id}/news/feed.xml"] = atom_feed(site, linker, region_id)
+        files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id)
+    files["sitemap.xml"] = sitemap_index(linker, list(site.chosen))
+    files["robots.txt"] = robots(linker)
+    return files
+
+
+def sitemap(linker: Linker, pages: list[tuple[str, dt.date | None]], region_id: str) -> str:
+    """The sitemap of one region's `pages` (site paths inside the region, with their last change)."""
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
+    home = escape(linker.absolute(f"{region_id}/"))  # every address of the region starts so
+    inside = len(region_id) + 1
     for url, modified in sorted(pages):
-        lines.append(f"  <url><loc>{escape(linker.absolute(url))}</loc>"
+        lines.append(f"  <url><loc>{home}{escape(url[inside:])}</loc>"
                      + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -387,19 +387,11 @@ class Preview:
     def _write_feeds(self, folder: Path, site: Site, renderer: Renderer) -> None:
         """Feeds and sitemaps: cheap to make, so made every time, but written only when changed."""
         linker = renderer.linker
-        files: dict[str, str] = {}
         previous = self._state.loaded.site if self._state is not None else None
         touched = _regions_touched(previous, site) if previous is not None and self._written else None
-        for region_id in site.chosen:
-            if touched is not None and region_id not in touched:
-                continue  # no page of this region was read again: its feed and sitemap stand
-            files[f"{region_id}/news/feed.xml"] = feeds.atom_feed(site, linker, region_id)
-            pages = [(p.url, feeds.last_modified(p)) for p in site.pages.values() if p.region == region_id]
-            pages += [(s.url, None) for s in site.sections.values()
-                      if s.region == region_id and s.index is None and "/" in s.key]
-            files[f"{region_id}/sitemap.xml"] = feeds.sitemap(linker, pages)
-        files["sitemap.xml"] = feeds.sitemap_index(linker, list(site.chosen))
-        files["robots.txt"] = feeds.robots(linker)
+        # a region no page of which was read again keeps its feed and sitemap
+        regions = [r for r in site.chosen if touched is None or r in touched]
+        files = feeds.site_files(site, linker, regions)
         for rel, text in files.items():
             if self._written.get(rel) != text:
                 _write(folder / rel, text)

@@ -240,6 +240,10 @@ def test_a_region_on_its_own_domain_deploys_alone(tmp_path: Path) -> None:
     assert 'href="https://test.example.org/alpha/' in beta
     assert '<link rel="canonical" href="https://beta.example.net/">' in beta
     assert find_broken_links(root / "build/beta") == []
+    beta_map = (root / "build/beta/sitemap.xml").read_text()
+    assert "<loc>https://beta.example.net/</loc>" in beta_map and "/beta/" not in beta_map
+    alpha_map = (root / "build/alpha/sitemap.xml").read_text()
+    assert "<loc>https://test.example.org/alpha/about/partners/</loc>" in alpha_map
 
 
 def test_navigation_to_a_missing_page_is_an_error_in_regions_yaml(tmp_path: Path) -> None:
