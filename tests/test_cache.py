@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from icsgen.cache import FORMAT, code_fingerprint
+from icsgen.cache import FORMAT, OutputTable, code_fingerprint
 from icsgen.storefile import read_store, write_store
 from tests.sitemaker import basic_site, run, write_site
 from tests.test_build import tree_digest
@@ -208,3 +209,20 @@ def test_a_failed_build_between_two_good_ones_leaves_nothing_stale(tmp_path: Pat
     assert fixed.exit_code == 0, fixed.output
     assert "Fresh words" in (root / "build/alpha/about/partners/index.html").read_text()
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+def test_keys_no_output_reads_any_more_are_dropped_from_the_records() -> None:
+    class Constant:
+        def state(self, key: str) -> str:
+            return "same"
+
+    table = OutputTable.empty()
+    for n in range(3000):  # ten outputs, rendered again and again, each time reading a new page
+        table.add(f"u{n % 10}/", [f"j:u{n % 10}/", f"p:page-{n}.md"], Constant(), ["top"], [], "")  # type: ignore[arg-type]
+    stored = OutputTable.restore({"fingerprint": "f", **table.stored()})
+    assert stored is not None
+    in_use = [f"j:u{n}/" for n in range(10)] + [f"p:page-{n}.md" for n in range(2990, 3000)]
+    assert sorted(stored.keys) == sorted(in_use)
+    for url, record in stored.outputs.items():  # each record still names what it read
+        assert [stored.keys[i] for i in array("I", record[0])] == [f"j:{url}", f"p:page-{2990 + int(url[1:-1])}.md"]
+    assert stored.anchors("u3/") == ["top"]
