@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import inspect
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -156,3 +158,25 @@ def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> Non
     targets = set(re.findall(r"\]\(#([^)]+)\)", guide))
     assert targets - headings == set()
     assert "click here" not in guide.replace("Never write \"click here\"", "").replace("'click here'", "")
+
+
+@pytest.mark.parametrize("module", ["icsgen", "icsgen.cli"])
+def test_the_command_as_run_prints_everything_and_exits_with_the_right_code(tmp_path: Path, module: str) -> None:
+    """`icsgen` ends with os._exit after a build: nothing it printed may be lost, and the code must be right."""
+    root = basic_site(tmp_path / "site")
+    ok = subprocess.run([sys.executable, "-m", module, "build", "--root", str(root)], capture_output=True, text=True,
+                        timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Built 9 pages (alpha 7, beta 2) into ")
+    again = subprocess.run([sys.executable, "-m", module, "build", "--root", str(root)], capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 0 and "0 re-rendered" in again.stdout
+    (root / "content/alpha/about/index.md").write_text("---\ntitle: About\n---\nSee [nowhere](nowhere.md).\n")
+    failed = subprocess.run([sys.executable, "-m", module, "build", "--root", str(root)], capture_output=True,
+                            text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "content/alpha/about/index.md:4: " in failed.stderr and "1 problem to fix" in failed.stderr
+    usage = subprocess.run([sys.executable, "-m", module, "build", "--no-such-option"], capture_output=True, text=True,
+                           timeout=120)
+    assert usage.returncode == 2 and "No such option '--no-such-option'" in usage.stderr
+    assert usage.stderr.startswith("Usage: icsgen build [OPTIONS]")
