@@ -345,7 +345,8 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable,
     targets = {ref[0] for refs in selected.values() for ref in refs}
     rendered = ((job, table.anchors(job.url) if job.page.key in targets else None,
                  [LinkRef(*ref) for ref in selected.get(job.url, ())])
-                for job in jobs if job.url in outputs)  # failed pages have no record, and no links to check
+                for job in jobs  # failed pages have no record, and no links to check; the rest, nothing to check
+                if job.url in outputs and (job.url in selected or job.page.key in targets))
     check_rendered_links(site, rendered, problems)
 
 

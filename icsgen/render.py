@@ -15,7 +15,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -63,9 +63,12 @@ def page_ids(html: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@dataclass(frozen=True)
-class Job:
-    """One HTML file to write. `page` is a real page or one made up for a generated listing."""
+class Job(NamedTuple):
+    """One HTML file to write. `page` is a real page or one made up for a generated listing.
+
+    A named tuple, not a frozen dataclass: a build plans one per page, and at 10,000 pages making
+    frozen dataclasses (a guarded `__setattr__` per field) cost several times as much.
+    """
 
     url: str  # site path of the output: 'leeds/about/' or '404.html'
     page: Page
