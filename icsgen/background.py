@@ -85,6 +85,37 @@ class Background:
             os.waitpid(pid, 0)
 
 
+def run_detached(work: Callable[[], Any], allowed: bool = True) -> None:
+    """`work()` in a child nobody waits for (it outlives this process), or here when it cannot fork.
+
+    For work whose result nobody needs and whose effects others wait for by other means (a lock).
+    """
+    if allowed and _can_fork():
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            try:
+                _let_go_of_output()
+                work()
+            finally:
+                os._exit(0)
+        if pid > 0:
+            return
+    work()
+
+
+def _let_go_of_output() -> None:
+    """Point the child's standard streams at nothing, so that whoever reads this process's output
+    (a pipe, `$(icsgen build)`) sees its end when this process ends, not when the child does."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def _can_fork() -> bool:
     """A fork is safe only with no other thread running (one might hold a lock the child needs),
     and worth it only with a second core to run the child on."""

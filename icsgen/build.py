@@ -20,13 +20,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import feeds
-from .background import Background
+from .background import Background, run_detached
 from .cache import (
     BuildCache,
     InputStates,
     OutputTable,
     code_fingerprint,
     file_stat,
+    locked,
     scan_inputs,
     site_fingerprint,
     site_structure,
@@ -162,7 +163,7 @@ def leave_for_exit() -> None:
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site: only what changed since the last build when the cache allows, else everything."""
-    with _collector(False):
+    with _collector(False), locked(root) if options.cache else contextlib.nullcontext():
         report = _build(root, options, progress)
         if _outlive is not None:  # objects made while the collector was paused, left for the exit: never walk them
             gc.freeze()
@@ -210,23 +211,21 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             store = PageStore(cache.folder / "pages.bin", code_fingerprint())
         store.stats = inputs
     loaded = load(root, replace(options, pages=store, trees=trees) if store else options)
-    if store is not None:
-        store.save()  # whatever happens next: the models of readable pages are right
-    site = loaded.site
-    converted = cache.converted_markdown() if cache else None
-    compiled = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) if cache else None
-    renderer = Renderer(site, loaded.chains, converted, compiled)
-    jobs = plan(site)
-    fingerprint = site_fingerprint(site, renderer, options)
-    states = InputStates(site, renderer, jobs)
-    previous = cache.load_outputs(fingerprint, out) if cache and built else None
-    table = previous or OutputTable.empty()
-    # The records' page states may be trusted for pages restored from the very store they were made with.
-    trusted = (previous is not None and store is not None and store.token_read is not None
-               and previous.pages_token == store.token_read)
-    changed = table.refresh(states, site_structure(site, renderer), store.restored if trusted else None)
     staging = staging_dir(out)
     try:
+        site = loaded.site
+        converted = cache.converted_markdown() if cache else None
+        compiled = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) if cache else None
+        renderer = Renderer(site, loaded.chains, converted, compiled)
+        jobs = plan(site)
+        fingerprint = site_fingerprint(site, renderer, options)
+        states = InputStates(site, renderer, jobs)
+        previous = cache.load_outputs(fingerprint, out) if cache and built else None
+        table = previous or OutputTable.empty()
+        # The records' page states may be trusted for pages restored from the very store they were made with.
+        trusted = (previous is not None and store is not None and store.token_read is not None
+                   and previous.pages_token == store.token_read)
+        changed = table.refresh(states, site_structure(site, renderer), store.restored if trusted else None)
         kept = table.kept(jobs, changed, output_stats, stale) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
@@ -247,6 +246,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             files = written
     except BaseException:
         discard(staging)
+        if store is not None:
+            _save_later([store.save])  # whatever went wrong: the models of readable pages are right
         raise
     pages_by_region = {region: sum(1 for j in jobs if j.region == region and "404" not in j.url)
                        for region in site.chosen}
@@ -255,11 +256,15 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         new_stats = _output_stats(out, files, output_stats, fresh_files)
         if max((stat[1] for stat in inputs.values()), default=0) > time.time_ns() - RACY_NS:
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
-        table.pages_token = store.token if store else None
-        cache.save_outputs(fingerprint, out, table)
-        cache.save_state(quick, out, inputs, new_stats, summary)
-        if converted is not None:  # converted pages no output uses any more go, now and then
-            converted.compact({record[3] for record in table.outputs.values() if record[3]})
+
+        def save_records() -> None:  # after the page store's save: the records name the version it wrote
+            table.pages_token = store.token if store else None
+            cache.save_outputs(fingerprint, out, table)
+            cache.save_state(quick, out, inputs, new_stats, summary)
+            if converted is not None:  # converted pages no output uses any more go, now and then
+                converted.compact({record[3] for record in table.outputs.values() if record[3]})
+
+        _save_later([*([store.save] if store else []), save_records])
     if _outlive is not None:
         _outlive.append((loaded, store, renderer, jobs, states, table, inputs, trees, output_stats, fresh, kept))
     return _report(out, summary, len(fresh), loaded.problems.warnings, start)
@@ -284,6 +289,13 @@ def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list
     finally:
         scan.cancel()
     return inputs, trees, stale, store
+
+
+def _save_later(saves: list[Callable[[], None]]) -> None:
+    """Write the cache files: in a detached child when this process is about to end (the command line),
+    here otherwise. `build/` is complete before they are written, and the cache's lock, which the child
+    holds until it is done, makes the next build wait for them (see `BuildCache.lock`)."""
+    run_detached(lambda: [save() for save in saves], allowed=_outlive is not None)
 
 
 def _options_key(options: BuildOptions) -> str:

@@ -19,7 +19,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,35 @@ class BuildCache:
 
     def save_outputs(self, fingerprint: str, out: Path, table: OutputTable) -> None:
         self._write(OUTPUTS, {"fingerprint": fingerprint, "out": str(out), **table.stored()})
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold the project's cache for the duration: one build at a time reads and writes it.
+
+    A build run from the command line writes its cache files in a detached child after `build/` is
+    done (see build._save_later); the child inherits the lock and holds it until they are written,
+    so the next build waits for them rather than reading half a cache. Where there are no file locks
+    (Windows) or the folder cannot be written, builds go unlocked, and write their files in place.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("*\n")  # never committed, whatever the project ignores
+        handle = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # the lock itself stays held while a child still has it open
 
 
 LEGACY = ("outputs.json", "frontmatter.json", "pages.json")

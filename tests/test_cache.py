@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from array import array
 from collections.abc import Callable
@@ -226,3 +228,33 @@ def test_keys_no_output_reads_any_more_are_dropped_from_the_records() -> None:
     for url, record in stored.outputs.items():  # each record still names what it read
         assert [stored.keys[i] for i in array("I", record[0])] == [f"j:{url}", f"p:page-{2990 + int(url[1:-1])}.md"]
     assert stored.anchors("u3/") == ["top"]
+
+
+def test_the_cache_lock_makes_a_build_wait_for_the_one_before(tmp_path: Path) -> None:
+    """The command line writes its cache in a detached child; the lock makes the next reader wait for it."""
+    from icsgen.cache import OUTPUTS, STATE, locked
+    from icsgen.pagestore import FORMAT as PAGES_FORMAT
+
+    root = basic_site(tmp_path / "site")
+    for _ in range(3):
+        edit(root, "content/alpha/about/partners.md", lambda t: t + "\nMore.\n")
+        done = subprocess.run([sys.executable, "-m", "icsgen", "build", "--root", str(root), "--quiet"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        with locked(root):  # whatever the detached writer was doing is finished now
+            fingerprint = code_fingerprint()
+            assert read_store(root / ".icsgen-cache" / OUTPUTS, f"{OUTPUTS} {FORMAT} {fingerprint}") is not None
+            assert read_store(root / ".icsgen-cache" / STATE, f"{STATE} {FORMAT} {fingerprint}") is not None
+            pages = read_store(root / ".icsgen-cache/pages.bin", f"pages {PAGES_FORMAT} {fingerprint}")
+            assert pages is not None and "alpha/about/partners.md" in pages["pages"]
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path\n"
+                               "from icsgen.cache import locked\n"
+                               "with locked(Path(sys.argv[1])):\n print('held', flush=True); time.sleep(1.5)",
+                               str(root)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    asked = time.monotonic()
+    with locked(root):
+        waited = time.monotonic() - asked
+    assert waited > 1.0  # the holder keeps it 1.5 s after saying so: we got it only once it let go
+    holder.wait(10)
