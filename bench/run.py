@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import platform
@@ -230,6 +231,10 @@ def icsgen_env() -> dict:
 
 
 def clean(site_dir: Path) -> None:
+    lock = site_dir / ".icsgen-cache" / "lock"
+    if lock.exists():  # the last build's cache files may still be being written, after it returned
+        with open(lock, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
     for name in (".icsgen-cache", "build"):
         if (site_dir / name).exists():
             shutil.rmtree(site_dir / name)

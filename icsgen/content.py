@@ -558,12 +558,15 @@ def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProx
     """Every folder that holds pages becomes a section, including the folders in between."""
     members: dict[str, list[str]] = {rid: [] for rid in regions}
     for page in pages.values():
-        members.setdefault(page.section, [])
-        parts = page.section.split("/")
+        listed = members.get(page.section)
+        if listed is None:
+            listed = members[page.section] = []
+        if page.kind in ("page", "news"):
+            listed.append(page.key)
+    for key in list(members):  # the folders in between, once per folder rather than once per page
+        parts = key.split("/")
         for i in range(1, len(parts)):
             members.setdefault("/".join(parts[:i]), [])
-        if page.kind in ("page", "news"):
-            members[page.section].append(page.key)
     children: dict[str, list[str]] = {}
     for key in members:
         parent, _, _ = key.rpartition("/")
