@@ -238,6 +238,8 @@ class Preview:
         renderer = Renderer(new_site, loaded.chains, self._converted, self._compiled)
         if not theme_touched:
             renderer.envs = old.renderer.envs  # keep the compiled templates
+        if new_site.by_url is old_site.by_url and new_site.statics is old_site.statics:
+            renderer.__dict__["known_urls"] = old.renderer.known_urls  # the same addresses: no need to list them
         jobs = _replan(old, new_site)
         affected = self._affected(old, loaded, renderer, jobs, changed)
         if len(affected) >= FULL_REBUILD_MIN and len(affected) >= FULL_REBUILD_SHARE * len(jobs):
@@ -420,9 +422,13 @@ def _replan(old: _State, site: Site) -> dict[str, Job]:
 
 
 def _regions_touched(old: Site, new: Site) -> set[str]:
-    """Regions with a page added, removed or read again (an unchanged page is the very same object)."""
+    """Regions whose feed or sitemap may differ: a page added or removed, or read again with another
+    address or front matter (an unchanged page is the very same object; a saved body is no matter)."""
     touched = {key.split("/", 1)[0] for key in old.pages.keys() ^ new.pages.keys()}
-    touched.update(key.split("/", 1)[0] for key, page in new.pages.items() if old.pages.get(key) is not page)
+    for key, page in new.pages.items():
+        before = old.pages.get(key)
+        if before is not page and before is not None and (before.url, before.meta) != (page.url, page.meta):
+            touched.add(page.region)
     return touched
 
 
