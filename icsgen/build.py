@@ -15,7 +15,7 @@ import gc
 import math
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -225,7 +225,10 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         # The records' page states may be trusted for pages restored from the very store they were made with.
         trusted = (previous is not None and store is not None and store.token_read is not None
                    and previous.pages_token == store.token_read)
-        changed = table.refresh(states, site_structure(site, renderer), store.restored if trusted else None)
+        structure = site_structure(site, renderer)
+        standing = _standing_feeds(site, store, output_stats, stale) if trusted and structure == table.structure \
+            else []
+        changed = table.refresh(states, structure, store.restored if trusted else None)
         kept = table.kept(jobs, changed, output_stats, stale) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
@@ -236,11 +239,12 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         _check_anchors_from_records(site, jobs, table, None if previous is None else set(fresh), loaded.problems)
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
-        extras = write_the_rest(renderer, site, staging)
+        extras = write_the_rest(renderer, site, staging, skip={rel.split("/", 1)[0] for rel in standing})
         written = _files_below(staging)
         fresh_files = set(written)
         if previous:
-            files = _apply_changes(staging, out, written, list(output_stats), [j.output_path for j in jobs])
+            files = _apply_changes(staging, out, written, list(output_stats),
+                                   [j.output_path for j in jobs] + standing)
         else:
             swap_in(staging, out)
             files = written
@@ -491,7 +495,22 @@ def check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, pr
 # -- everything that is not a rendered page -----------------------------------------------------
 
 
-def write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
+def _standing_feeds(site: Site, store: PageStore, output_stats: dict[str, list[int]], stale: set[str]) -> list[str]:
+    """The feeds and sitemaps of regions none of whose pages was read again, when the site's structure
+    is unchanged and the records trusted: exactly as the last build wrote them, so they stay as they are.
+    """
+    touched = {page.region for key, page in site.pages.items() if key not in store.restored}
+    files = []
+    for region_id in site.chosen:
+        own = [f"{region_id}/news/feed.xml", f"{region_id}/sitemap.xml"]
+        if region_id not in touched and all(rel in output_stats and rel not in stale for rel in own):
+            files += own
+    return files
+
+
+def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collection[str] = ()) -> int:
+    """Theme files, static files, feeds, sitemaps and robots.txt; regions in `skip` keep their feed
+    and sitemap (see `_standing_feeds`). Returns how many files the site has besides its pages."""
     linker = renderer.linker
     count = 0
     for region_key, assets in renderer.assets.items():
@@ -502,10 +521,10 @@ def write_the_rest(renderer: Renderer, site: Site, folder: Path) -> int:
         if static.key.split("/", 1)[0] in site.chosen:
             copy_file(folder, static.url, static.source_path)
             count += 1
-    for rel, text in feeds.site_files(site, linker, site.chosen).items():
+    for rel, text in feeds.site_files(site, linker, [r for r in site.chosen if r not in skip]).items():
         write_text(folder, rel, text)
         count += 1
-    return count
+    return count + 2 * len(skip)
 
 
 def _numbered(page: Page, url: str, number: int, total: int) -> Page:

@@ -258,3 +258,30 @@ def test_the_cache_lock_makes_a_build_wait_for_the_one_before(tmp_path: Path) ->
         waited = time.monotonic() - asked
     assert waited > 1.0  # the holder keeps it 1.5 s after saying so: we got it only once it let go
     holder.wait(10)
+
+
+def _age(root: Path) -> None:
+    """Date every source file an hour back: files edited a moment ago are never trusted by their identity."""
+    past = time.time() - 3600
+    for path in [root / "regions.yaml", *(root / "content").rglob("*"), *(root / "themes").rglob("*")]:
+        os.utime(path, (past, past))
+
+
+@pytest.mark.parametrize("by_hand", ["nothing", "beta's sitemap deleted"])
+def test_a_region_with_no_page_read_again_keeps_its_feed_and_sitemap(tmp_path: Path, by_hand: str) -> None:
+    root = basic_site(tmp_path / "site")
+    _age(root)
+    assert run(root, "build").exit_code == 0
+    assert run(root, "build").exit_code == 0  # the page store now trusts every file by its identity
+    beta_feed = root / "build/beta/news/feed.xml"
+    before = beta_feed.stat()
+    if by_hand != "nothing":
+        (root / "build/beta/sitemap.xml").unlink()
+    post = root / "content/alpha/news/2024-01-10-first.md"
+    edit(root, post.relative_to(root).as_posix(), lambda t: t.replace("First post", "Opening post"))
+    an_hour_ago = time.time() - 3600
+    os.utime(post, (an_hour_ago, an_hour_ago))  # only this file: the others keep their identity
+    assert run(root, "build").exit_code == 0
+    assert "Opening post" in (root / "build/alpha/news/feed.xml").read_text()
+    assert beta_feed.stat().st_mtime_ns == before.st_mtime_ns and beta_feed.stat().st_ino == before.st_ino
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
