@@ -64,11 +64,11 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
     twentieth of a one-page rebuild at 10,000 pages.
     """
     entries: dict[str, list[tuple[str, dt.date | None]]] = {region_id: [] for region_id in regions}
-    for page in site.pages.values():
+    for page in site.pages.values() if entries else ():
         listed = entries.get(page.region)
         if listed is not None:
             listed.append((page.url, last_modified(page)))
-    for section in site.sections.values():
+    for section in site.sections.values() if entries else ():
         if section.index is None and "/" in section.key and section.region in entries:
             entries[section.region].append((section.url, None))
     files = {}
