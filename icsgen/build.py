@@ -19,6 +19,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+
 from . import feeds
 from .background import Background, run_detached
 from .cache import (
@@ -34,15 +36,15 @@ from .cache import (
     unpack_scan,
 )
 from .config import SiteConfig, load_config
-from .content import LoadOptions, Page, PageSource, Site, Tree, load_site, update_site
+from .content import CONTENT_DIR, THEME_OVERRIDES, LoadOptions, Page, PageSource, Site, Tree, load_site, update_site
 from .errors import BuildFailed, Problem, Problems, nearest
 from .frontmatter import FrontMatterMemo
 from .markdown import LinkRef
 from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
 from .pagestore import PageStore
-from .render import Job, Output, Renderer, special_page, synthetic_page
+from .render import Job, Output, Renderer, special_page, synthetic_page, theme_environment
 from .rules import check_required
-from .templatecache import TemplateCodeCache
+from .templatecache import CodeRecorder, PrecompiledCode, TemplateCodeCache
 from .themes import ThemeChain, theme_chain
 from .views import nav_target
 
@@ -103,13 +105,45 @@ def load(root: Path, options: BuildOptions) -> Loaded:
     _check_region_choice(config, options.regions, problems)
     site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
                                                options.today, options.memo, options.pages, options.trees), problems)
-    chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
-    for region in (site.regions[r] for r in site.chosen):
-        chains[region.id] = theme_chain(root, region.config.theme, region.override_dir, problems,
-                                        config.path, region.config.line)
+    chains = _theme_chains(root, config, site.chosen, problems)
     _check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
     return Loaded(site, chains, problems)
+
+
+def _theme_chains(root: Path, config: SiteConfig, regions: Iterable[str],
+                  problems: Problems) -> dict[str | None, ThemeChain]:
+    """The hub's theme chain and each of `regions`' (with its own `_theme` overrides first)."""
+    chains = {None: theme_chain(root, config.theme, None, problems, config.path, 1)}
+    wanted = set(regions)
+    for rc in config.regions:
+        if rc.id in wanted:
+            chains[rc.id] = theme_chain(root, rc.theme, root / CONTENT_DIR / rc.id / THEME_OVERRIDES, problems,
+                                        config.path, rc.line)
+    return chains
+
+
+def _compile_themes(root: Path) -> dict:
+    """Every template of every theme chain, compiled, by Jinja's cache key (see templatecache.PrecompiledCode).
+
+    Run in a second process while the pages load, when no compiled templates are kept: compiling a
+    theme takes a quarter of a second, much of a cold build of a small site.
+    """
+    problems = Problems(root)
+    config = load_config(root, problems)
+    if config is None:
+        return {}
+    recorder = CodeRecorder()
+    done = set()
+    for chain in _theme_chains(root, config, [rc.id for rc in config.regions], problems).values():
+        if chain.template_dirs in done:
+            continue
+        done.add(chain.template_dirs)
+        env = theme_environment(chain, recorder)
+        for name in env.list_templates():
+            with contextlib.suppress(Exception):  # a broken template is reported by the render that uses it
+                env.get_template(name)
+    return recorder.codes
 
 
 def reload(previous: Loaded, options: BuildOptions, changed: set[Path]) -> Loaded | None:
@@ -210,12 +244,22 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         if store is None:
             store = PageStore(cache.folder / "pages.bin", code_fingerprint())
         store.stats = inputs
-    loaded = load(root, replace(options, pages=store, trees=trees) if store else options)
+    keeps_templates = cache is not None and (cache.folder / "templates").is_dir()
+    precompiling = Background(functools.partial(_compile_themes, root),
+                              allowed=options.jobs != 1 and not keeps_templates)
+    try:
+        loaded = load(root, replace(options, pages=store, trees=trees) if store else options)
+        codes = precompiling.result() if precompiling.running else {}
+    finally:
+        precompiling.cancel()
     staging = staging_dir(out)
     try:
         site = loaded.site
         converted = cache.converted_markdown() if cache else None
-        compiled = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) if cache else None
+        compiled: jinja2.BytecodeCache | None = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) \
+            if cache else None
+        if codes:
+            compiled = PrecompiledCode(codes, compiled)
         renderer = Renderer(site, loaded.chains, converted, compiled)
         jobs = plan(site)
         fingerprint = site_fingerprint(site, renderer, options)
@@ -298,7 +342,7 @@ def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list
 def _save_later(saves: list[Callable[[], None]]) -> None:
     """Write the cache files: in a detached child when this process is about to end (the command line),
     here otherwise. `build/` is complete before they are written, and the cache's lock, which the child
-    holds until it is done, makes the next build wait for them (see `BuildCache.lock`)."""
+    holds until it is done, makes the next build wait for them (see `cache.locked`)."""
     run_detached(lambda: [save() for save in saves], allowed=_outlive is not None)
 
 

@@ -113,6 +113,23 @@ class _TrackingEnvironment(jinja2.Environment):
         return super().get_template(name, parent, globals)
 
 
+def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) -> _TrackingEnvironment:
+    """The Jinja environment of a theme chain: the one place its settings are made, as compiled code
+    depends on them and is cached by template name and text alone (see templatecache.py)."""
+    env = _TrackingEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=compiled,
+        auto_reload=False,
+    )
+    env.filters["date_long"] = date_long
+    env.filters["date_iso"] = date_iso
+    return env
+
+
 class Renderer:
     """Holds one Jinja environment per theme chain, the asset lists, and a Markdown converter."""
 
@@ -125,7 +142,8 @@ class Renderer:
         self.chains = chains
         self.assets: dict[str | None, dict[str, Asset]] = {k: collect_assets(c) for k, c in chains.items()}
         shared: dict[tuple[Path, ...], _TrackingEnvironment] = {}  # regions without overrides share one
-        self.envs = {k: shared.get(c.template_dirs) or shared.setdefault(c.template_dirs, self._environment(c))
+        self.envs = {k: shared.get(c.template_dirs) or shared.setdefault(c.template_dirs,
+                                                                         theme_environment(c, compiled))
                      for k, c in chains.items()}
         self.markdown = MarkdownConverter()
         self.body_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
@@ -144,20 +162,6 @@ class Renderer:
                     env.get_template(name)
                 except Exception:
                     continue  # reported by the render of a page that uses it, if one does
-
-    def _environment(self, chain: ThemeChain) -> _TrackingEnvironment:
-        env = _TrackingEnvironment(
-            loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            bytecode_cache=self.compiled,
-            auto_reload=False,
-        )
-        env.filters["date_long"] = date_long
-        env.filters["date_iso"] = date_iso
-        return env
 
     def asset_url(self, region: str | None, logical: str, deps: Deps | None = None) -> str:
         """The site path of a static theme file in the folder of `region` (or the hub's)."""

@@ -38,3 +38,43 @@ class TemplateCodeCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):  # a cache that cannot be written only makes the next run slower
             write_store(self.folder / f"{bucket.key}.bin", self._stamp(bucket), bucket.code)
+
+
+class PrecompiledCode(jinja2.BytecodeCache):
+    """Templates compiled in advance by another process (`CodeRecorder`), then those of `then`.
+
+    A build with no compiled templates kept (a cold build, or the first) compiles its theme while
+    the pages load, on the machine's other core; what it gets from there is handed on to `then` to
+    be kept for the next run.
+    """
+
+    def __init__(self, codes: dict, then: jinja2.BytecodeCache | None = None) -> None:
+        self.codes = codes
+        self.then = then
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get((bucket.key, bucket.checksum))
+        if isinstance(code, types.CodeType):
+            bucket.code = code
+            if self.then is not None:
+                self.then.dump_bytecode(bucket)
+        elif self.then is not None:
+            self.then.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.then is not None:
+            self.then.dump_bytecode(bucket)
+
+
+class CodeRecorder(jinja2.BytecodeCache):
+    """Keeps what Jinja compiles, by its cache key and the source's checksum, as plain values
+    (code objects marshal) for `PrecompiledCode` in another process."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[str, str], types.CodeType] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Nothing kept yet: compile."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[(bucket.key, bucket.checksum)] = bucket.code
