@@ -489,7 +489,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
             return
         renderer.prepare()  # compile the templates once, for the forked workers to inherit
         context = multiprocessing.get_context("fork")  # workers inherit the loaded site
-        chunk = max(1, min(64, len(jobs) // (workers * 8)))
+        chunk = max(1, min(64, len(jobs) // (workers * 32)))  # small enough that no worker waits long at the end
         with context.Pool(workers, initializer=gc.enable) as pool:
             results = pool.imap(_render_and_write, range(len(jobs)), chunksize=chunk)
             yield from _counted(results, jobs, progress)
