@@ -72,6 +72,16 @@ class Page:
         read from the file on first use rather than kept in the cache; and ten thousand Path objects
         made for pages nobody reports on cost more than the rest of restoring them.
         """
+        if name == "meta":  # restored pages keep their front matter undecoded until someone reads it
+            try:
+                stored = self.__dict__.pop("_stored")
+            except KeyError:
+                raise AttributeError(name) from None
+            from .pagestore import restore_meta  # here: pagestore imports this module
+
+            meta = restore_meta(stored)
+            object.__setattr__(self, "meta", meta)
+            return meta
         if name == "source_path":  # restored pages keep the path as text until someone needs a Path
             try:
                 path = Path(self.__dict__["_source"])
@@ -91,6 +101,15 @@ class Page:
     @property
     def title(self) -> str:
         return self.meta.title
+
+    def hidden(self, drafts: bool, future: bool, today: dt.date) -> bool:
+        """Left out of the build: a draft unless drafts are wanted, a post dated after today unless
+        future ones are. Answered for a restored page without decoding its front matter."""
+        shown = self.__dict__.get("_shown")
+        if shown is not None:
+            draft, date = shown  # the date as ISO text, which sorts as dates do
+            return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
+        return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
 
     @property
     def output_path(self) -> str:
@@ -268,9 +287,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
                 page = _read_page(rc, rel, path, problems, options.memo)
             if page is None:
                 continue
-            if page.meta.draft and not options.drafts:
-                continue
-            if page.meta.date and page.meta.date > today and not options.future:
+            if page.hidden(options.drafts, options.future, today):
                 continue
             pages[page.key] = page
         statics_by_region[rc.id] = statics

@@ -31,6 +31,7 @@ from .storefile import read_store, write_store
 FORMAT = 2
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
+_DATE, _DRAFT = 2, 6  # positions of `date` and `draft`
 _META_FIELDS = tuple(f.name for f in fields(FrontMatter))
 _EMPTY = encode_value({})
 _NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
@@ -134,10 +135,22 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     """The page as it was built from the same file, without running the constructors again.
 
     Frozen dataclasses set each field through `object.__setattr__`; filling `__dict__` at once halves
-    the cost, which counts ten thousand times. `body` and `source_path` are left out: `Page.__getattr__`
-    reads the one and makes the other (from `_source`) on first use.
+    the cost, which counts ten thousand times. `body`, `source_path` and `meta` are left out:
+    `Page.__getattr__` reads, makes or decodes each on first use (`restore_meta` for the front
+    matter, which most pages of a one-page rebuild never need). `_shown` keeps what decides whether
+    the page is built at all (`Page.hidden`).
     """
     _, digest, url, kind, section, body_line, values, extra, lines = record
+    page = object.__new__(Page)
+    page.__dict__.update(key=key, region=region, _source=path, url=url, kind=kind, section=section,
+                         body_line=body_line, digest=digest, _stored=(values, extra, lines),
+                         _shown=(values[_DRAFT], values[_DATE]))
+    return page
+
+
+def restore_meta(stored: tuple) -> FrontMatter:
+    """A restored page's front matter from its record (see `_restore`)."""
+    values, extra, lines = stored
     values = list(values)
     for i in _DATES:
         if values[i] is not None:
@@ -146,10 +159,7 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     extra = _NO_EXTRA if extra == _EMPTY else freeze(decode_value(extra))
     meta = object.__new__(FrontMatter)
     meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines)], strict=True))
-    page = object.__new__(Page)
-    page.__dict__.update(key=key, region=region, _source=path, url=url, kind=kind, section=section, meta=meta,
-                         body_line=body_line, digest=digest)
-    return page
+    return meta
 
 
 def _thaw(value: Any) -> Any:

@@ -83,3 +83,26 @@ def test_a_page_with_a_problem_is_reported_on_every_build(tmp_path: Path) -> Non
         result = run(root, "build")
         assert result.exit_code == 1
         assert "partners.md:1" in result.output and "title" in result.output
+
+
+def test_restored_drafts_and_future_posts_are_left_out_as_fresh_ones_are(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/about/plans.md": "---\ntitle: Plans\ndraft: true\n---\nNot yet.\n",
+        "content/alpha/news/2999-01-01-later.md": "---\ntitle: Later\n---\nOne day.\n",
+    })
+    past = os.stat(root / "regions.yaml").st_mtime - 3600
+    for path in (root / "content").rglob("*.md"):  # old enough for the store to trust them by identity
+        os.utime(path, (past, past))
+    first = PageStore(tmp_path / "pages.bin", "test")
+    load(root, BuildOptions(pages=first, drafts=True, future=True))
+    first.save()
+    for drafts, future in [(False, False), (True, False), (False, True), (True, True)]:
+        options = {"drafts": drafts, "future": future}
+        fresh = load(root, BuildOptions(**options)).site.pages
+        store = PageStore(tmp_path / "pages.bin", "test")
+        restored = load(root, BuildOptions(pages=store, **options)).site.pages
+        assert len(store.restored) == len(list((root / "content").rglob("*.md"))) + 1  # the shared page in each region
+        assert restored.keys() == fresh.keys(), options
+        assert ("alpha/about/plans.md" in restored) == drafts
+        assert ("alpha/news/2999-01-01-later.md" in restored) == future
+        assert all(restored[key] == page for key, page in fresh.items())
