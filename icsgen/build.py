@@ -33,6 +33,7 @@ from .cache import (
     scan_inputs,
     site_fingerprint,
     site_structure,
+    stale_outputs,
     unpack_scan,
 )
 from .config import SiteConfig, load_config
@@ -320,22 +321,26 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
 
 def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list[int]],
           options: BuildOptions) -> tuple[dict[str, list[int]], dict[str, Tree], set[str], PageStore | None]:
-    """The file system's answers for the change tests (see `scan_inputs`), from the machine's other
+    """The file system's answers for the change tests (`scan_inputs`, `stale_outputs`), from the machine's other
     core while this one decodes the caches; the page store too, if it was read meanwhile.
 
     `--jobs 1` asks for one core, so then the scan runs here, and the caches are read only if
     something changed.
     """
-    scan = Background(functools.partial(scan_inputs, root, out, output_stats), allowed=options.jobs != 1)
+    scan = Background(functools.partial(scan_inputs, root), allowed=options.jobs != 1)
+    # the outputs in a second child: with the inputs, it took longer than this process's own work
+    outputs = Background(functools.partial(stale_outputs, out, output_stats), allowed=scan.running)
     store = None
     try:
         if scan.running:  # what the rest of the build needs, unless nothing changed
             store = PageStore(cache.folder / "pages.bin", code_fingerprint())
             store.prepare()
             cache.read_ahead()
-        inputs, trees, stale = unpack_scan(scan.result())
+        inputs, trees = unpack_scan(scan.result())
+        stale = set(outputs.result())
     finally:
         scan.cancel()
+        outputs.cancel()
     return inputs, trees, stale, store
 
 

@@ -92,7 +92,7 @@ class BuildCache:
 
     def unchanged_since(self, options_key: str, out: Path, inputs: dict[str, list[int]],
                         stale: set[str]) -> dict[str, Any] | None:
-        """The last build's summary when no input file and no output file (`stale`: see `scan_inputs`)
+        """The last build's summary when no input file and no output file (`stale`: see `stale_outputs`)
         has changed since."""
         data = self._read(STATE)
         if (not data or data.get("options") != options_key or data.get("out") != str(out)
@@ -405,22 +405,22 @@ def _file_digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def scan_inputs(root: Path, out: Path, recorded: dict[str, list[int]]) -> tuple[dict, dict, list[str]]:
-    """All the build's change tests need from the file system, as plain values (see background.py).
-
-    Returns `input_files`' stats and content files, and the output files (of `recorded`, the last
-    build's sizes and times) that are no longer as it left them: edited or deleted by hand.
-    """
+def scan_inputs(root: Path) -> tuple[dict, dict]:
+    """`input_files`, as plain values (see background.py)."""
     inputs, trees = input_files(root)
+    return inputs, {name: [tree.files, [str(path) for path in tree.outside_links]] for name, tree in trees.items()}
+
+
+def unpack_scan(found: tuple[dict, dict]) -> tuple[dict[str, list[int]], dict[str, Tree]]:
+    inputs, trees = found
+    return inputs, {name: Tree(files, [Path(p) for p in links]) for name, (files, links) in trees.items()}
+
+
+def stale_outputs(out: Path, recorded: dict[str, list[int]]) -> list[str]:
+    """The output files (of `recorded`, the last build's sizes and times) that are no longer as it left
+    them: edited or deleted by hand."""
     folder = str(out) + os.sep
-    stale = [rel for rel, stat in recorded.items() if file_stat(folder + rel) != stat]
-    plain = {name: [tree.files, [str(path) for path in tree.outside_links]] for name, tree in trees.items()}
-    return inputs, plain, stale
-
-
-def unpack_scan(found: tuple[dict, dict, list[str]]) -> tuple[dict[str, list[int]], dict[str, Tree], set[str]]:
-    inputs, trees, stale = found
-    return inputs, {name: Tree(files, [Path(p) for p in links]) for name, (files, links) in trees.items()}, set(stale)
+    return [rel for rel, stat in recorded.items() if file_stat(folder + rel) != stat]
 
 
 def input_files(root: Path) -> tuple[dict[str, list[int]], dict[str, Tree]]:
