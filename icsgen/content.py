@@ -275,8 +275,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         files = {**shared, **own}  # a region's own file replaces the shared one at the same path
         statics: list[StaticFile] = []
         for rel, path in sorted(files.items()):
-            url_rel = "/".join(slugify(part) for part in rel.split("/")[:-1])
             if not rel.endswith(".md"):
+                url_rel = "/".join(slugify(part) for part in rel.split("/")[:-1])
                 name = rel.rsplit("/", 1)[-1]
                 url = f"{rc.id}/{url_rel + '/' if url_rel else ''}{name}"
                 statics.append(StaticFile(f"{rc.id}/{rel}", Path(path), url))
@@ -382,8 +382,9 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
     """Sections from the pages, every address claimed once, and the read-only `Site`."""
     sections = MappingProxyType(sections) if sections is not None else _sections(pages, regions)
     by_url: dict[str, str] = {}
-    for key in sorted(pages):  # in one order whatever order the pages were read in
-        _claim(by_url, pages[key].url, key, pages[key], problems)
+    ordered = {key: pages[key] for key in sorted(pages)}  # one order, whatever order the pages were read in
+    for key, page in ordered.items():
+        _claim(by_url, page.url, key, page, problems)
     for section in sections.values():
         if section.index is None:
             _claim(by_url, section.url, section.key + "/", None, problems)
@@ -393,7 +394,7 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
         root=root,
         config=config,
         regions=MappingProxyType(regions),
-        pages=MappingProxyType(dict(sorted(pages.items()))),
+        pages=MappingProxyType(ordered),
         sections=MappingProxyType(sections),
         statics=MappingProxyType(statics),
         chosen=chosen,
