@@ -347,8 +347,7 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
         sink = problems if region_id in site.chosen else Problems(site.root)
         page = (options.pages.read(rc, rel, str(source), sink, options.memo) if options.pages is not None
                 else _read_page(rc, rel, source, sink, options.memo))
-        if page is None or (page.meta.draft and not options.drafts) or (
-                page.meta.date and page.meta.date > site.today and not options.future):
+        if page is None or page.hidden(options.drafts, options.future, site.today):
             continue
         pages[key] = page
     for region_id in {r for r, _ in affected}:
