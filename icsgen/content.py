@@ -494,6 +494,17 @@ def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
     return tree
 
 
+def page_url(region_id: str, folder: str, stem: str, slug: str | None = None) -> str:
+    """The address of the page `folder/stem.md` of a region (a news post's stem without its date prefix)."""
+    folder_url = "/".join(slugify(part) for part in folder.split("/")) if folder else ""
+    if stem == "index":
+        url_rel = folder_url
+    else:
+        last = slug or slugify(stem)
+        url_rel = f"{folder_url}/{last}" if folder_url else last
+    return f"{region_id}/{url_rel}/" if url_rel else f"{region_id}/"
+
+
 def _read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
                memo: FrontMatterMemo | None = None) -> Page | None:
     path = Path(path)
@@ -525,26 +536,21 @@ def _read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
         if meta.date is None:
             problems.add(path, 1, "a news post needs a 'date'", "add 'date: YYYY-MM-DD' to the front matter")
             return None
-    folder_url = "/".join(slugify(part) for part in folder.split("/")) if folder else ""
     if folder and folder.split("/")[0] == ASSETS:
         problems.add(path, 1, f"'{ASSETS}/' is where icsgen puts theme files", "choose another folder name")
         return None
     if stem == "index":
-        url_rel = folder_url
         kind = "home" if not folder else ("news-list" if in_news else "section")
     else:
-        last = meta.slug or slugify(stem)
-        url_rel = f"{folder_url}/{last}" if folder_url else last
         kind = "news" if in_news else "page"
-        if not folder and last == ASSETS:
+        if not folder and (meta.slug or slugify(stem)) == ASSETS:
             problems.add(path, 1, f"'{ASSETS}' is where icsgen puts theme files", "give the page another 'slug'")
             return None
-    url = f"{rc.id}/{url_rel}/" if url_rel else f"{rc.id}/"
     return Page(
         key=f"{rc.id}/{rel}",
         region=rc.id,
         source_path=path,
-        url=url,
+        url=page_url(rc.id, folder, stem, meta.slug),
         kind=kind,
         section=section,
         meta=meta,

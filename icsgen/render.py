@@ -92,6 +92,7 @@ class Output:
     problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     markdown_key: str = ""  # its converted body's key in the MarkdownCache, so the build knows which to keep
+    written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
 
 
 def date_long(value: dt.date | None) -> str:
