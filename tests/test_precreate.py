@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from icsgen.cache import BuildCache
 from icsgen.content import scan_content
 from icsgen.precreate import likely_outputs
 from tests.sitemaker import basic_site, run
@@ -53,6 +54,9 @@ def test_a_full_build_is_the_same_as_one_that_makes_nothing_ahead(tmp_path: Path
     assert (out / "alpha/guide/elsewhere/index.html").is_file()
     assert not (out / "alpha/news/future").exists() and not (out / "alpha/guide/draft").exists()
     assert empty_things(out) == []
+    if not flags:  # the build's record of what it wrote (for spotting hand edits) names every file, and only those
+        recorded = BuildCache(root).output_stats(out.resolve())
+        assert sorted(recorded) == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
 def test_a_failed_full_build_leaves_no_folder_behind(tmp_path: Path) -> None:
