@@ -107,9 +107,18 @@ class Page:
         future ones are. Answered for a restored page without decoding its front matter."""
         shown = self.__dict__.get("_shown")
         if shown is not None:
-            draft, date = shown  # the date as ISO text, which sorts as dates do
+            draft, date, _ = shown  # the date as ISO text, which sorts as dates do
             return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
         return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
+
+    def last_modified(self) -> dt.date | None:
+        """The latest of its `updated`, `reviewed` and `date`, for the sitemap; answered for a restored
+        page without decoding its front matter (a sitemap lists every page of its region)."""
+        shown = self.__dict__.get("_shown")
+        if shown is not None:
+            return dt.date.fromisoformat(shown[2]) if shown[2] else None
+        dates = [d for d in (self.meta.updated, self.meta.reviewed, self.meta.date) if d]
+        return max(dates) if dates else None
 
     @property
     def output_path(self) -> str:

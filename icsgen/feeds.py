@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .content import Page, Site
+from .content import Site
 from .urls import Linker
 
 
@@ -67,7 +67,7 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
     for page in site.pages.values() if entries else ():
         listed = entries.get(page.region)
         if listed is not None:
-            listed.append((page.url, last_modified(page)))
+            listed.append((page.url, page.last_modified()))
     for section in site.sections.values() if entries else ():
         if section.index is None and "/" in section.key and section.region in entries:
             entries[section.region].append((section.url, None))
@@ -108,8 +108,3 @@ def sitemap_index(linker: Linker, region_ids: list[str]) -> str:
 
 def robots(linker: Linker) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {linker.absolute('sitemap.xml')}\n"
-
-
-def last_modified(page: Page) -> dt.date | None:
-    dates = [d for d in (page.meta.updated, page.meta.reviewed, page.meta.date) if d]
-    return max(dates) if dates else None

@@ -31,7 +31,7 @@ from .storefile import read_store, write_store
 FORMAT = 2
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
-_DATE, _DRAFT = 2, 6  # positions of `date` and `draft`
+_DATE, _UPDATED, _DRAFT, _REVIEWED = 2, 3, 6, 10  # positions of some of FrontMatter's fields
 _META_FIELDS = tuple(f.name for f in fields(FrontMatter))
 _EMPTY = encode_value({})
 _NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
@@ -138,13 +138,14 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     the cost, which counts ten thousand times. `body`, `source_path` and `meta` are left out:
     `Page.__getattr__` reads, makes or decodes each on first use (`restore_meta` for the front
     matter, which most pages of a one-page rebuild never need). `_shown` keeps what decides whether
-    the page is built at all (`Page.hidden`).
+    the page is built at all (`Page.hidden`) and its last change (`Page.last_modified`, for the sitemap).
     """
     _, digest, url, kind, section, body_line, values, extra, lines = record
     page = object.__new__(Page)
     page.__dict__.update(key=key, region=region, _source=path, url=url, kind=kind, section=section,
                          body_line=body_line, digest=digest, _stored=(values, extra, lines),
-                         _shown=(values[_DRAFT], values[_DATE]))
+                         _shown=(values[_DRAFT], values[_DATE],
+                                 max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or "")))
     return page
 
 

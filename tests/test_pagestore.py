@@ -106,3 +106,28 @@ def test_restored_drafts_and_future_posts_are_left_out_as_fresh_ones_are(tmp_pat
         assert ("alpha/about/plans.md" in restored) == drafts
         assert ("alpha/news/2999-01-01-later.md" in restored) == future
         assert all(restored[key] == page for key, page in fresh.items())
+
+
+def test_a_restored_page_gives_the_sitemap_the_same_last_change_as_a_fresh_one(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/about/reviewed.md": "---\ntitle: R\nreviewed: 2024-05-01\nreview_due: 2030-01-01\n---\nx\n",
+        "content/alpha/news/2024-03-01-updated.md":
+            "---\ntitle: U\nupdated: 2024-06-02\nreviewed: 2024-04-01\n---\nx\n",
+        "content/alpha/about/undated.md": "---\ntitle: Undated\n---\nx\n",
+    })
+    past = os.stat(root / "regions.yaml").st_mtime - 3600
+    for path in (root / "content").rglob("*.md"):
+        os.utime(path, (past, past))
+    first = PageStore(tmp_path / "pages.bin", "test")
+    load(root, BuildOptions(pages=first))
+    first.save()
+    fresh = load(root, BuildOptions()).site.pages
+    restored = load(root, BuildOptions(pages=PageStore(tmp_path / "pages.bin", "test"))).site.pages
+    undecoded = {key for key, page in restored.items() if "meta" not in vars(page)}
+    assert "alpha/about/reviewed.md" in undecoded
+    changes = {key: page.last_modified() for key, page in restored.items()}
+    assert all("meta" not in vars(restored[key]) for key in undecoded), "answered without decoding front matter"
+    assert changes == {key: page.last_modified() for key, page in fresh.items()}
+    assert str(changes["alpha/about/reviewed.md"]) == "2024-05-01"
+    assert str(changes["alpha/news/2024-03-01-updated.md"]) == "2024-06-02"
+    assert changes["alpha/about/undated.md"] is None
