@@ -7,6 +7,7 @@ loaded site and a job, so jobs run in worker processes when there are many.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import filecmp
@@ -319,8 +320,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         if store is not None:
             _save_later([store.save])  # whatever went wrong: the models of readable pages are right
         raise
-    pages_by_region = {region: sum(1 for j in jobs if j.region == region and "404" not in j.url)
-                       for region in site.chosen}
+    counted = collections.Counter(j.region for j in jobs if not j.url.endswith("404.html"))
+    pages_by_region = {region: counted[region] for region in site.chosen}
     summary = {"pages_by_region": pages_by_region, "files": len(jobs) + len(rest) + len(standing), "jobs": len(jobs)}
     if cache is not None:
         new_stats = _output_stats(out, files, output_stats, fresh_files)
@@ -515,12 +516,12 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
     _worker_renderer, _worker_folder, _worker_jobs = renderer, folder, jobs
     workers = workers or os.cpu_count() or 1
     try:
-        import multiprocessing  # here: a small rebuild renders in this process and need not pay for it
-
-        if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
             with _collector(len(jobs) >= PARALLEL_THRESHOLD):
                 yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
             return
+        import multiprocessing  # here: a small rebuild renders in this process and need not pay for it (~7 ms)
+
         renderer.prepare()  # compile the templates once, for the forked workers to inherit
         context = multiprocessing.get_context("fork")  # workers inherit the loaded site
         chunk = max(1, min(64, len(jobs) // (workers * 32)))  # small enough that no worker waits long at the end

@@ -56,6 +56,7 @@ class BuildCache:
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR
         self._loaded: dict[str, dict[str, Any] | None] = {}  # each file is decoded once per run
+        self._markdown: MarkdownCache | None = None  # made by read_ahead
         for old in LEGACY:  # files of earlier icsgen versions, never read again
             with contextlib.suppress(OSError):
                 (self.folder / old).unlink()
@@ -86,7 +87,7 @@ class BuildCache:
             for old in top.iterdir():
                 if old.name != current and old.is_dir():
                     remove_later(old)
-        return MarkdownCache(top / current)
+        return self._markdown if self._markdown is not None else MarkdownCache(top / current)
 
     # -- the last successful build --------------------------------------------------------------
 
@@ -101,8 +102,13 @@ class BuildCache:
         return data.get("summary")
 
     def read_ahead(self) -> None:
-        """Decode the output records now (while waiting for something else), not when first asked."""
+        """Decode the output records and the converted pages' index now (while waiting for something
+        else), not when first asked."""
         self._read(OUTPUTS)
+        folder = self.folder / "markdown" / code_fingerprint()[:16]
+        if folder.is_dir():
+            self._markdown = MarkdownCache(folder)
+            self._markdown.read_ahead()
 
     def output_stats(self, out: Path) -> dict[str, list[int]]:
         """Size and time of each output file as the last build left it."""

@@ -100,7 +100,8 @@ class Page:
 
     @property
     def title(self) -> str:
-        return self.meta.title
+        stored = self.__dict__.get("_stored")  # restored, front matter not decoded: a section's title is its index's
+        return stored[0][0] if stored is not None else self.meta.title
 
     def hidden(self, drafts: bool, future: bool, today: dt.date) -> bool:
         """Left out of the build: a draft unless drafts are wanted, a post dated after today unless

@@ -195,6 +195,11 @@ class MarkdownCache:
             self._scan(name)
         return True
 
+    def read_ahead(self) -> None:
+        """Read the last build's index now rather than at the first lookup (see cache.BuildCache.read_ahead)."""
+        if self.folder is not None:
+            self._read_index()
+
     def _read_index(self) -> None:
         """The headers the last build read, so a rebuild reads only the packs' new records.
 

@@ -108,7 +108,7 @@ def test_restored_drafts_and_future_posts_are_left_out_as_fresh_ones_are(tmp_pat
         assert all(restored[key] == page for key, page in fresh.items())
 
 
-def test_a_restored_page_gives_the_sitemap_the_same_last_change_as_a_fresh_one(tmp_path: Path) -> None:
+def test_a_restored_page_gives_the_same_title_and_last_change_as_a_fresh_one(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site", {
         "content/alpha/about/reviewed.md": "---\ntitle: R\nreviewed: 2024-05-01\nreview_due: 2030-01-01\n---\nx\n",
         "content/alpha/news/2024-03-01-updated.md":
@@ -126,8 +126,10 @@ def test_a_restored_page_gives_the_sitemap_the_same_last_change_as_a_fresh_one(t
     undecoded = {key for key, page in restored.items() if "meta" not in vars(page)}
     assert "alpha/about/reviewed.md" in undecoded
     changes = {key: page.last_modified() for key, page in restored.items()}
+    titles = {key: page.title for key, page in restored.items()}  # a section's title is its index page's
     assert all("meta" not in vars(restored[key]) for key in undecoded), "answered without decoding front matter"
     assert changes == {key: page.last_modified() for key, page in fresh.items()}
+    assert titles == {key: page.title for key, page in fresh.items()}
     assert str(changes["alpha/about/reviewed.md"]) == "2024-05-01"
     assert str(changes["alpha/news/2024-03-01-updated.md"]) == "2024-06-02"
     assert changes["alpha/about/undated.md"] is None
