@@ -29,8 +29,10 @@ from .cache import (
     InputStates,
     OutputTable,
     code_fingerprint,
+    decode_refs,
     file_stat,
     locked,
+    refers_to,
     scan_inputs,
     site_fingerprint,
     site_structure,
@@ -300,7 +302,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             precreate.tidy(staging, ahead, [result.job.output_path for result in fresh.values() if result.written])
         for url, result in fresh.items():
             table.add(url, InputStates.keys(result.job, result.deps), states, result.anchors,
-                      [[r.target, r.fragment, r.line] for r in result.refs], result.markdown_key)
+                      [(r.target, r.fragment, r.line) for r in result.refs], result.markdown_key)
         table.keep_only(j.url for j in jobs)
         _check_anchors_from_records(site, jobs, table, None if previous is None else set(fresh), loaded.problems)
         if loaded.problems.errors:
@@ -429,16 +431,21 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable,
     """
     outputs = table.outputs
     if fresh is None:
-        selected = {job.url: outputs[job.url][2] for job in jobs if job.url in outputs}
+        selected = {job.url: decode_refs(outputs[job.url][2]) for job in jobs if job.url in outputs}
     else:
         redone = {job.page.key for job in jobs if job.url in fresh}
+        few = len(redone) <= 16  # then a substring test finds the few records that may link to them
         selected = {}
-        for job in jobs:
-            record = outputs.get(job.url)
-            if record is not None:
-                refs = record[2] if job.url in fresh else [ref for ref in record[2] if ref[0] in redone]
+        for url, record in outputs.items():
+            text = record[2]
+            if not text:
+                continue
+            if url in fresh:
+                selected[url] = decode_refs(text)
+            elif not few or any(refers_to(text, key) for key in redone):
+                refs = [ref for ref in decode_refs(text) if ref[0] in redone]
                 if refs:
-                    selected[job.url] = refs
+                    selected[url] = refs
     targets = {ref[0] for refs in selected.values() for ref in refs}
     rendered = ((job, table.anchors(job.url) if job.page.key in targets else None,
                  [LinkRef(*ref) for ref in selected.get(job.url, ())])

@@ -31,7 +31,7 @@ from .render import Job, Renderer
 from .storefile import read_store, write_store
 
 CACHE_DIR = ".icsgen-cache"
-FORMAT = 2
+FORMAT = 3
 WORD = array("I").itemsize  # bytes per input number in a record
 
 
@@ -166,6 +166,33 @@ STATE = "state.bin"  # what the no-change test needs: every input's and output's
 OUTPUTS = "outputs.bin"  # what each output read, its anchors and links
 
 
+_FIELD, _REF = "\x1f", "\x1e"  # ASCII's unit and record separators: no page key or heading id holds either
+
+
+def encode_refs(refs: Iterable[tuple[str, str, int]]) -> str:
+    """An output's `#anchor` links (target page, fragment, line) as one string: ten thousand lists of
+    lists cost more to decode than all the rest of a record, and most are only searched for a page key."""
+    return _REF.join(f"{target}{_FIELD}{_plain(fragment)}{_FIELD}{line}" for target, fragment, line in refs)
+
+
+def decode_refs(text: str) -> list[tuple[str, str, int]]:
+    found = []
+    for ref in text.split(_REF) if text else ():
+        target, fragment, line = ref.split(_FIELD)
+        found.append((target, fragment, int(line)))
+    return found
+
+
+def refers_to(text: str, page_key: str) -> bool:
+    """Whether encoded refs may hold a link to `page_key` (a quick test: it may say yes wrongly, never no)."""
+    return page_key + _FIELD in text
+
+
+def _plain(fragment: str) -> str:
+    """A fragment with a separator in it (which no heading id can have) still matches no heading."""
+    return fragment.replace(_FIELD, "?").replace(_REF, "?")
+
+
 class OutputTable:
     """Each output's record, with the input keys it read numbered in one table shared by all outputs.
 
@@ -261,8 +288,8 @@ class OutputTable:
                 continue
         return kept
 
-    def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str], refs: list[list],
-            markdown_key: str) -> None:
+    def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str],
+            refs: Iterable[tuple[str, str, int]], markdown_key: str) -> None:
         if self._numbers is None:
             self._numbers = {key: i for i, key in enumerate(self.keys)}
         deps = array("I")
@@ -273,7 +300,7 @@ class OutputTable:
                 self.keys.append(key)
                 self.states.append(states.state(key))
             deps.append(number)
-        self.outputs[url] = [deps.tobytes(), "\n".join(sorted(anchors)), refs, markdown_key]
+        self.outputs[url] = [deps.tobytes(), "\n".join(sorted(anchors)), encode_refs(refs), markdown_key]
 
     def anchors(self, url: str) -> list[str]:
         text = self.outputs[url][1]

@@ -144,6 +144,30 @@ def test_a_failed_incremental_build_leaves_the_last_good_site(tmp_path: Path) ->
     assert tree_digest(root / "build") == before
 
 
+def test_a_cached_build_reports_an_anchor_broken_by_a_change_the_linking_page_did_not_read(tmp_path: Path) -> None:
+    # a heading made from a data file: editing the data renders the partners page again, not the page linking to it
+    root = basic_site(tmp_path, {
+        "content/alpha/about/partners.md": "---\ntitle: Partners\n---\n## {{ data.partners[0].name }}\n\nOurs.\n",
+        "content/beta/index.md": "---\ntitle: Beta\n---\n[odd](/alpha/about/index.md#who\x1fwe)\n"
+                                 "[fine](/alpha/about/partners.md#alpha-hospital)\n",
+        "content/alpha/index.md": "---\ntitle: Welcome to Alpha\n---\nRead [about us](about/index.md).\n",
+    })
+    first = run(root, "build")
+    assert first.exit_code == 1 and "content/beta/index.md:4: no heading or anchor '#who?we'" in first.output
+    edit(root, "content/beta/index.md", lambda t: t.replace("[odd](/alpha/about/index.md#who\x1fwe)\n", ""))
+    assert run(root, "build").exit_code == 0
+    edit(root, "content/alpha/data/partners.yaml", lambda t: t.replace("Alpha Hospital", "Alpha General"))
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert ("content/beta/index.md:4: no heading or anchor '#alpha-hospital' on 'alpha/about/partners.md'"
+            in result.output)
+    edit(root, "content/alpha/data/partners.yaml", lambda t: t.replace("Alpha General", "Alpha Hospital"))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert rerendered(result.output) is not None  # a cached build, not a full one
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
 def test_damaged_converted_markdown_is_ignored(tmp_path: Path) -> None:
     root = basic_site(tmp_path)
     assert run(root, "build").exit_code == 0
