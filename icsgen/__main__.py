@@ -1,5 +1,5 @@
 """`python -m icsgen`: the same as the `icsgen` command."""
 
-from .cli import run
+from .launch import run
 
 run()

@@ -26,10 +26,11 @@ from typing import Any
 class Background:
     """`work()` started now in a child process; `result()` waits for it (or runs it here)."""
 
-    def __init__(self, work: Callable[[], Any], allowed: bool = True) -> None:
+    def __init__(self, work: Callable[[], Any], allowed: bool = True, nice: int = 0) -> None:
         self._work = work
         self._pid: int | None = None
         self._pipe = -1
+        self._nice = nice  # a child started long before its answer is wanted yields the core to this process
         if allowed and _can_fork():
             self._start()
 
@@ -49,6 +50,9 @@ class Background:
             os.close(read_end)
             status = 1
             try:
+                if self._nice:
+                    with contextlib.suppress(OSError):
+                        os.nice(self._nice)
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(marshal.dumps(self._work()))
                 status = 0

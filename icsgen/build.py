@@ -33,11 +33,9 @@ from .cache import (
     file_stat,
     locked,
     refers_to,
-    scan_inputs,
     site_fingerprint,
     site_structure,
     stale_outputs,
-    unpack_scan,
 )
 from .config import SiteConfig, load_config
 from .content import (
@@ -62,6 +60,7 @@ from .rules import check_required
 from .templatecache import CodeRecorder, PrecompiledCode, TemplateCodeCache
 from .themes import ThemeChain, theme_chain
 from .views import nav_target
+from .walk import scan_inputs, take_early, unpack_scan
 
 _outlive: list[object] | None = None  # see leave_for_exit
 RACY_NS = 2_000_000_000  # input files newer than this are not trusted to the no-change test
@@ -351,7 +350,7 @@ def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list
     `--jobs 1` asks for one core, so then the scan runs here, and the caches are read only if
     something changed.
     """
-    scan = Background(functools.partial(scan_inputs, root), allowed=options.jobs != 1)
+    scan = take_early(root) or Background(functools.partial(scan_inputs, root), allowed=options.jobs != 1)
     # the outputs in a second child: with the inputs, it took longer than this process's own work
     outputs = Background(functools.partial(stale_outputs, out, output_stats), allowed=scan.running)
     store = None

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import CONTENT_DIR, Site, Tree, identity, record_stat, resolve_link, scan_content
+from .content import Site, resolve_link
 from .mdcache import MarkdownCache
 from .output import remove_later
 from .render import Job, Renderer
@@ -438,17 +438,6 @@ def _file_digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def scan_inputs(root: Path) -> tuple[dict, dict]:
-    """`input_files`, as plain values (see background.py)."""
-    inputs, trees = input_files(root)
-    return inputs, {name: [tree.files, [str(path) for path in tree.outside_links]] for name, tree in trees.items()}
-
-
-def unpack_scan(found: tuple[dict, dict]) -> tuple[dict[str, list[int]], dict[str, Tree]]:
-    inputs, trees = found
-    return inputs, {name: Tree(files, [Path(p) for p in links]) for name, (files, links) in trees.items()}
-
-
 def stale_outputs(out: Path, recorded: dict[str, list[int]]) -> list[str]:
     """The output files (of `recorded`, the last build's sizes and times) that are no longer as it left
     them: edited or deleted by hand."""
@@ -456,28 +445,3 @@ def stale_outputs(out: Path, recorded: dict[str, list[int]]) -> list[str]:
     return [rel for rel, stat in recorded.items() if file_stat(folder + rel) != stat]
 
 
-def input_files(root: Path) -> tuple[dict[str, list[int]], dict[str, Tree]]:
-    """Size, modification and change times and inode of every file a build reads, and the content files.
-
-    The no-change test needs no parsing, the page store reuses these instead of a second stat, and
-    loading reuses the walk. Folders are listed too (an empty one added or removed matters); links to
-    folders are not followed below a region's own folder.
-    """
-    found: dict[str, list[int]] = {}
-    config = root / "regions.yaml"
-    if config.is_file():
-        info = config.stat()
-        found["regions.yaml"] = identity(info)
-    trees = scan_content(root / CONTENT_DIR, found)
-    pending = [root / "themes"]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            record_stat(entry, found)
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
-    return found, trees

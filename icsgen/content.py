@@ -23,27 +23,13 @@ from typing import Any, Protocol
 from .config import RegionConfig, SiteConfig, freeze
 from .errors import Problems
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, split_page
+from .walk import CONTENT_DIR, DATA, THEME_OVERRIDES, Tree, is_ignored, scan_content
 from .yamlio import YamlError, load_yaml
 
-CONTENT_DIR = "content"
 SHARED = "_shared"
 NEWS = "news"
-DATA = "data"
-THEME_OVERRIDES = "_theme"
 ASSETS = "assets"  # the output folder of static theme files, inside each region
 DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
-IGNORED_NAMES = re.compile(
-    r"(^\.|~$|^#.*#$|\.sw[a-p]$|^4913$|___jb_(tmp|old)___$|\.kate-swp$|\.bck$|\.tmp$)"
-)
-
-
-def is_ignored(name: str) -> bool:
-    """Editors' temporary, backup and hidden files: never content."""
-    if name.endswith(".md"):  # of the patterns only a leading dot can match a page: no regex for most names
-        return name.startswith(".")
-    return bool(IGNORED_NAMES.search(name))
-
-
 @functools.lru_cache(maxsize=8192)
 def slugify(name: str) -> str:
     out = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -252,7 +238,7 @@ class PageCache:
 
 def _tree_files(tree: Tree | None, problems: Problems) -> dict[str, str]:
     for path in tree.outside_links if tree else ():
-        problems.add(path, 0, "a link to a file outside the content folder is not followed")
+        problems.add(Path(path), 0, "a link to a file outside the content folder is not followed")
     return tree.files if tree else {}
 
 
@@ -419,89 +405,6 @@ def _claim(by_url: dict[str, str], url: str, key: str, source: Page | StaticFile
                      f"'{key}' and '{owner}' would both be written to /{url}",
                      "rename one of them or give one a different 'slug'")
     by_url.setdefault(url, key)
-
-
-@dataclass
-class Tree:
-    """The content files of one top folder (`_shared` or a region) by path relative to it."""
-
-    files: dict[str, str] = field(default_factory=dict)  # paths as text: Path objects are made when needed
-    outside_links: list[Path] = field(default_factory=list)  # links to files outside content/: not followed
-
-
-def scan_content(content: Path, stats: dict[str, list[int]] | None = None) -> dict[str, Tree]:
-    """Every top folder's content files, from one walk of `content/`.
-
-    With `stats`, also records the size, times and inode of every file and folder there, for the
-    build's change test: one walk serves both, so both see the same files.
-    """
-    trees: dict[str, Tree] = {}
-    try:
-        entries = list(os.scandir(content))
-    except OSError:
-        return trees
-    for entry in entries:
-        if is_ignored(entry.name):
-            continue
-        if entry.is_dir():  # a region's folder may be a link; links further down are not followed
-            trees[entry.name] = _walk(Path(entry.path), stats)
-        elif stats is not None:
-            record_stat(entry, stats)
-    return trees
-
-
-def record_stat(entry: os.DirEntry, stats: dict[str, list[int]]) -> None:
-    """[size, modification time, change time, inode] of a file; a folder counts too, as [-1, 0, 0, 0]."""
-    if entry.is_dir(follow_symlinks=False):
-        stats[entry.path] = [-1, 0, 0, 0]  # an empty folder added or removed matters too
-        return
-    try:
-        info = entry.stat()
-    except OSError:
-        return
-    stats[entry.path] = identity(info)
-
-
-def identity(info: os.stat_result) -> list[int]:
-    """What tells a file's versions apart without reading it: size, modification and change times, inode."""
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-
-
-def _walk(top: Path, stats: dict[str, list[int]] | None) -> Tree:
-    """The content files under `top`, skipping editors' temporary files and the data and theme folders.
-
-    Walks with os.scandir rather than Path.rglob, and keeps paths as text: at 10,000 pages Path
-    objects alone cost more than the rest of loading. Links to folders are not followed (a looping
-    link would never end).
-    """
-    tree = Tree()
-    outside = top.resolve().parent
-    if stats is not None:
-        stats[str(top)] = [-1, 0, 0, 0]
-    pending = [(str(top), "", True)]
-    while pending:
-        folder, prefix, content = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if is_ignored(entry.name):
-                continue
-            if stats is not None:
-                record_stat(entry, stats)
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                keep = content and not (not prefix and entry.name in (DATA, THEME_OVERRIDES))
-                if keep or stats is not None:  # data and theme folders: only their times
-                    pending.append((entry.path, rel + "/", keep))
-            elif content and entry.is_file():
-                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(outside):
-                    tree.outside_links.append(Path(entry.path))
-                    continue
-                tree.files[rel] = entry.path
-    tree.files = dict(sorted(tree.files.items()))
-    return tree
 
 
 def page_url(region_id: str, folder: str, stem: str, slug: str | None = None) -> str:

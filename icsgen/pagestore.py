@@ -23,10 +23,11 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import RegionConfig, freeze
-from .content import Page, _read_page, identity
+from .content import Page, _read_page
 from .errors import Problems
 from .frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
 from .storefile import read_store, write_store
+from .walk import identity
 
 FORMAT = 2
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
