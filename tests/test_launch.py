@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from icsgen import walk
 from icsgen.launch import build_root
 from tests.sitemaker import basic_site
 from tests.test_build import tree_digest
@@ -36,15 +35,26 @@ def test_only_a_plain_build_starts_the_walk_early(args: list[str], expected: str
     assert build_root(args) == (None if expected is None else os.path.realpath(expected))
 
 
+EARLY_WALK = """
+import sys
+from icsgen import walk
+root, other = sys.argv[1], sys.argv[2]
+walk.start_early(root)
+print(walk.take_early(other) is None)  # another folder's build: stopped, not used
+walk.start_early(root)
+early = walk.take_early(root)
+print(early is not None and early.running)
+print(early.result() == walk.scan_inputs(root))
+print(walk.take_early(root) is None)  # handed out once
+"""
+
+
 def test_the_early_walk_answers_only_a_build_of_the_same_folder(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site")
-    walk.start_early(str(root))
-    assert walk.take_early(tmp_path / "other") is None  # and the child is stopped
-    walk.start_early(str(root))
-    early = walk.take_early(root)
-    assert early is not None and early.running
-    assert early.result() == walk.scan_inputs(root)
-    assert walk.take_early(root) is None  # handed out once
+    # in a fresh process, as the command: a test run has threads about, and then nothing is forked
+    done = subprocess.run([sys.executable, "-c", EARLY_WALK, str(root), str(tmp_path / "other")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "True", "True", "True"], done.stderr
 
 
 def test_rebuilds_by_the_command_as_run_equal_a_clean_build(tmp_path: Path) -> None:
