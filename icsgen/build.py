@@ -274,6 +274,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             codes = precompiling.result() if precompiling.running else {}
         finally:
             precompiling.cancel()
+            made_ahead = making.running
+            making.cancel()  # loaded: the render workers need the cores now, and make any missing file themselves
         site = loaded.site
         converted = cache.converted_markdown() if cache else None
         compiled: jinja2.BytecodeCache | None = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) \
@@ -296,8 +298,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         kept = table.kept(jobs, changed, output_stats, stale) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
-        if making.running:
-            making.cancel()
+        if made_ahead:
             precreate.tidy(staging, ahead, [result.job.output_path for result in fresh.values() if result.written])
         for url, result in fresh.items():
             table.add(url, InputStates.keys(result.job, result.deps), states, result.anchors,

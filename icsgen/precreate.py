@@ -9,8 +9,11 @@ A worker then opens an existing file and only writes it.
 
 Addresses are guessed from file names (a `slug` in the front matter, a draft or a failed page
 can make a guess wrong), so whatever was made and not written is taken away again (`tidy`) before
-anything else goes into the staging folder. The child is stopped once rendering ends, whatever it
-has done: a file it did not make, the worker makes as it always would.
+anything else goes into the staging folder. The child is stopped once the pages are loaded, whatever
+it has done: the render workers then need both cores, and a file it did not make, a worker makes as
+it always would. (Beside the workers it could only take their time. Three cold builds of 10,000
+pages each way, alternating and detrended for the file system slowing down build after build, gave
+~27 s without making files ahead and ~25.7 s with it, stopped after the load or not.)
 """
 
 from __future__ import annotations
