@@ -165,6 +165,9 @@ class Site:
     chosen: tuple[str, ...]  # the regions this run writes (all unless --region)
     by_url: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     today: dt.date = field(default_factory=dt.date.today)
+    # made by `update_site`: the keys of the pages read again (added, changed or gone); every other page
+    # is the very object the site before had. None for a site loaded whole.
+    reread: frozenset[str] | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -365,10 +368,12 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
     saved = [f"{r}/{rel}" for r, rel in affected]
     if sections is not None and all(pages[key].url == site.pages[key].url for key in saved if key in pages):
         # the same pages at the same addresses: nothing to claim or sort again (most of a save at 10,000 pages)
+        ordered = dict(site.pages)  # the same keys in the same order
+        ordered.update((key, pages[key]) for key in saved if key in pages)
         return replace(site, regions=MappingProxyType(regions), sections=MappingProxyType(sections),
-                       pages=MappingProxyType({key: pages[key] for key in site.pages}))
-    return _assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today, problems,
-                     sections)
+                       pages=MappingProxyType(ordered), reread=frozenset(saved))
+    return replace(_assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today,
+                             problems, sections), reread=frozenset(saved))
 
 
 def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages: dict[str, Page],

@@ -287,7 +287,7 @@ class Preview:
         new_site, old_site = loaded.site, old.loaded.site
         affected = {url for url, job in jobs.items() if old.jobs.get(url) != job}  # new or changed
         pages: set[str] = set()  # keys whose listing-visible details changed
-        for key in old_site.pages.keys() | new_site.pages.keys():
+        for key in old_site.pages.keys() | new_site.pages.keys() if new_site.reread is None else new_site.reread:
             before, after = old_site.pages.get(key), new_site.pages.get(key)
             if before is after:  # not read again: the same object
                 continue
@@ -413,7 +413,8 @@ def _replan(old: _State, site: Site) -> dict[str, Job]:
     if site.by_url is not old_site.by_url:
         return {j.url: j for j in plan(site)}
     jobs = dict(old.jobs)
-    for key, page in site.pages.items():
+    for key in site.pages if site.reread is None else site.reread & site.pages.keys():
+        page = site.pages[key]
         if page is not old_site.pages.get(key) and page.region in site.chosen:
             if page.kind == "news-list" or jobs.get(page.url) is None:
                 return {j.url: j for j in plan(site)}  # numbered listings: plan them properly
@@ -425,8 +426,8 @@ def _regions_touched(old: Site, new: Site) -> set[str]:
     """Regions whose feed or sitemap may differ: a page added or removed, or read again with another
     address or front matter (an unchanged page is the very same object; a saved body is no matter)."""
     touched = {key.split("/", 1)[0] for key in old.pages.keys() ^ new.pages.keys()}
-    for key, page in new.pages.items():
-        before = old.pages.get(key)
+    for key in new.pages if new.reread is None else new.reread & new.pages.keys():
+        page, before = new.pages[key], old.pages.get(key)
         if before is not page and before is not None and (before.url, before.meta) != (page.url, page.meta):
             touched.add(page.region)
     return touched

@@ -64,6 +64,12 @@ def test_reload_matches_a_full_load(tmp_path: Path, change: str) -> None:
     quick = reload(before, options, changed)
     assert quick is not None
     assert summary(quick) == summary(fresh)
+    # serve looks only at the pages read again: every other one must be the very object it had
+    reread = quick.site.reread
+    assert reread is not None and fresh.site.reread is None
+    differ = {key for key in before.site.pages.keys() | quick.site.pages.keys()
+              if before.site.pages.get(key) is not quick.site.pages.get(key)}
+    assert differ and differ <= reread
 
 
 def test_settings_data_and_theme_changes_ask_for_a_full_load(tmp_path: Path) -> None:
