@@ -40,6 +40,7 @@ from .cache import (
 from .config import SiteConfig, load_config
 from .content import (
     CONTENT_DIR,
+    SHARED,
     THEME_OVERRIDES,
     LoadOptions,
     Page,
@@ -264,8 +265,9 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
                               allowed=options.jobs != 1 and not keeps_templates)
     ahead: list[str] = []
     if not output_stats and options.jobs != 1:  # all will be rendered: make its files while the pages load
-        trees = trees or options.trees or scan_content(root / CONTENT_DIR)  # the walk load would make
-        ahead = _likely_outputs(root, options, trees)
+        if trees is None:  # the walk load would make
+            trees = options.trees if options.trees is not None else scan_content(root / CONTENT_DIR)
+        ahead = precreate.likely_outputs(options.regions or [name for name in trees if name != SHARED], trees)
     making = Background(functools.partial(precreate.make, staging, ahead), allowed=len(ahead) >= PARALLEL_THRESHOLD)
     try:
         try:
@@ -298,8 +300,9 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         kept = table.kept(jobs, changed, output_stats, stale) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
                                 progress)
+        pages_written = [result.job.output_path for result in fresh.values() if result.written]
         if made_ahead:
-            precreate.tidy(staging, ahead, [result.job.output_path for result in fresh.values() if result.written])
+            precreate.tidy(staging, ahead, pages_written)
         for url, result in fresh.items():
             table.add(url, InputStates.keys(result.job, result.deps), states, result.anchors,
                       [(r.target, r.fragment, r.line) for r in result.refs], result.markdown_key)
@@ -308,7 +311,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         if loaded.problems.errors:
             raise BuildFailed(loaded.problems.errors)
         rest = write_the_rest(renderer, site, staging, skip={rel.split("/", 1)[0] for rel in standing})
-        fresh_files = {MARKER, *rest, *(result.job.output_path for result in fresh.values() if result.written)}
+        fresh_files = {MARKER, *rest, *pages_written}
         written = sorted(fresh_files)  # what is in the staging folder: listing it took ~0.5 s at 10,000 pages
         if previous:
             files = _apply_changes(staging, out, written, list(output_stats),
@@ -366,16 +369,6 @@ def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list
         scan.cancel()
         outputs.cancel()
     return inputs, trees, stale, store
-
-
-def _likely_outputs(root: Path, options: BuildOptions, trees: dict[str, Tree]) -> list[str]:
-    """The files a full build will most likely write (see precreate.py), from the settings and the list
-    of content files alone."""
-    config = load_config(root, Problems(root))  # its problems are reported by the build's own load
-    if config is None:
-        return []
-    return precreate.likely_outputs([rc.id for rc in config.regions if not options.regions or rc.id in options.regions],
-                                    trees)
 
 
 def _save_later(saves: list[Callable[[], None]]) -> None:

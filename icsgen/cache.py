@@ -76,8 +76,8 @@ class BuildCache:
 
     def converted_markdown(self) -> MarkdownCache:
         """This icsgen's store of converted pages; stores left by other versions are removed."""
-        top = self.folder / "markdown"
-        current = code_fingerprint()[:16]
+        current = self._markdown_folder()
+        top = current.parent
         try:
             top.mkdir(parents=True, exist_ok=True)
             (self.folder / ".gitignore").write_text("*\n")  # never committed, whatever the project ignores
@@ -85,9 +85,12 @@ class BuildCache:
             return MarkdownCache()  # a read-only project: keep converted pages in memory only
         if top.is_dir():
             for old in top.iterdir():
-                if old.name != current and old.is_dir():
+                if old != current and old.is_dir():
                     remove_later(old)
-        return self._markdown if self._markdown is not None else MarkdownCache(top / current)
+        return self._markdown if self._markdown is not None else MarkdownCache(current)
+
+    def _markdown_folder(self) -> Path:
+        return self.folder / "markdown" / code_fingerprint()[:16]
 
     # -- the last successful build --------------------------------------------------------------
 
@@ -105,7 +108,7 @@ class BuildCache:
         """Decode the output records and the converted pages' index now (while waiting for something
         else), not when first asked."""
         self._read(OUTPUTS)
-        folder = self.folder / "markdown" / code_fingerprint()[:16]
+        folder = self._markdown_folder()
         if folder.is_dir():
             self._markdown = MarkdownCache(folder)
             self._markdown.read_ahead()

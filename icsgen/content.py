@@ -86,15 +86,15 @@ class Page:
 
     @property
     def title(self) -> str:
-        stored = self.__dict__.get("_stored")  # restored, front matter not decoded: a section's title is its index's
-        return stored[0][0] if stored is not None else self.meta.title
+        shown = self.__dict__.get("_shown")  # restored: no front matter to decode (sections ask every index page)
+        return shown[3] if shown is not None else self.meta.title
 
     def hidden(self, drafts: bool, future: bool, today: dt.date) -> bool:
         """Left out of the build: a draft unless drafts are wanted, a post dated after today unless
         future ones are. Answered for a restored page without decoding its front matter."""
         shown = self.__dict__.get("_shown")
         if shown is not None:
-            draft, date, _ = shown  # the date as ISO text, which sorts as dates do
+            draft, date = shown[0], shown[1]  # the date as ISO text, which sorts as dates do
             return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
         return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
 
@@ -457,18 +457,19 @@ def _read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
     if folder and folder.split("/")[0] == ASSETS:
         problems.add(path, 1, f"'{ASSETS}/' is where icsgen puts theme files", "choose another folder name")
         return None
+    url = page_url(rc.id, folder, stem, meta.slug)
     if stem == "index":
         kind = "home" if not folder else ("news-list" if in_news else "section")
     else:
         kind = "news" if in_news else "page"
-        if not folder and (meta.slug or slugify(stem)) == ASSETS:
+        if url == f"{rc.id}/{ASSETS}/":
             problems.add(path, 1, f"'{ASSETS}' is where icsgen puts theme files", "give the page another 'slug'")
             return None
     return Page(
         key=f"{rc.id}/{rel}",
         region=rc.id,
         source_path=path,
-        url=page_url(rc.id, folder, stem, meta.slug),
+        url=url,
         kind=kind,
         section=section,
         meta=meta,
@@ -517,11 +518,10 @@ def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProx
     for key in sorted(members):
         region_id, _, folder = key.partition("/")
         index = pages.get(f"{key}/index.md")
-        folder_url = "/".join(slugify(p) for p in folder.split("/")) if folder else ""
         sections[key] = Section(
             key=key,
             region=region_id,
-            url=f"{region_id}/{folder_url}/" if folder else f"{region_id}/",
+            url=page_url(region_id, folder, "index"),  # where its index.md would go
             index=index,
             pages=tuple(sorted(members[key])),
             sections=tuple(sorted(children.get(key, ()))),

@@ -139,14 +139,15 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     the cost, which counts ten thousand times. `body`, `source_path` and `meta` are left out:
     `Page.__getattr__` reads, makes or decodes each on first use (`restore_meta` for the front
     matter, which most pages of a one-page rebuild never need). `_shown` keeps what decides whether
-    the page is built at all (`Page.hidden`) and its last change (`Page.last_modified`, for the sitemap).
+    the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap) and
+    its title (`Page.title`).
     """
     _, digest, url, kind, section, body_line, values, extra, lines = record
     page = object.__new__(Page)
     page.__dict__.update(key=key, region=region, _source=path, url=url, kind=kind, section=section,
                          body_line=body_line, digest=digest, _stored=(values, extra, lines),
                          _shown=(values[_DRAFT], values[_DATE],
-                                 max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or "")))
+                                 max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or ""), values[0]))
     return page
 
 
