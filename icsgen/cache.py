@@ -19,7 +19,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +186,10 @@ def decode_refs(text: str) -> list[tuple[str, str, int]]:
     return found
 
 
-def refers_to(text: str, page_key: str) -> bool:
-    """Whether encoded refs may hold a link to `page_key` (a quick test: it may say yes wrongly, never no)."""
-    return page_key + _FIELD in text
+def refers_to(page_keys: Iterable[str]) -> Callable[[str], object]:
+    """A test of whether encoded refs may hold a link to one of `page_keys` (a quick test: it may say yes
+    wrongly, never no). One search for them all: ten thousand records are searched for a few keys."""
+    return re.compile("|".join(re.escape(key + _FIELD) for key in page_keys)).search
 
 
 def _plain(fragment: str) -> str:
@@ -243,16 +244,14 @@ class OutputTable:
         the very one these states were computed from (`unchanged_pages`, from the page store).
         """
         same = structure == self.structure
-        skip: set[str] = set()  # keys whose states cannot have changed
-        if same and unchanged_pages:
-            skip = {f"p:{key}" for key in unchanged_pages}
-            skip.update(f"j:{url}" for url, job in states.jobs.items() if job.page.key in unchanged_pages)
-        if same:
-            todo = [i for i, key in enumerate(self.keys) if key[0] not in "cus" and key not in skip]
-        else:
-            todo = range(len(self.keys))
-        changed = set()
         keys, old = self.keys, self.states
+        if same and unchanged_pages:
+            todo = self._maybe_changed(states, unchanged_pages)
+        elif same:
+            todo = [i for i, key in enumerate(keys) if key[0] not in "cus"]
+        else:
+            todo = range(len(keys))
+        changed = set()
         for i in todo:
             now = states.state(keys[i])
             if now != old[i]:
@@ -260,6 +259,22 @@ class OutputTable:
                 old[i] = now
         self.structure = structure
         return changed
+
+    def _maybe_changed(self, states: InputStates, unchanged_pages: set[str]) -> list[int]:
+        """The numbers of the keys `refresh` must recompute when the structure is unchanged: data, template
+        and asset keys, and the page and job keys of pages not in `unchanged_pages`. Any other page or job
+        key is of a page no longer there, or not yet: that changes the structure, and this is not asked."""
+        numbers = self._index()
+        todo = [i for i, key in enumerate(self.keys) if key[0] in "dta"]
+        wanted = [f"p:{key}" for key in states.site.pages if key not in unchanged_pages]
+        wanted += [f"j:{url}" for url, job in states.jobs.items() if job.page.key not in unchanged_pages]
+        todo += [numbers[key] for key in wanted if key in numbers]
+        return todo
+
+    def _index(self) -> dict[str, int]:
+        if self._numbers is None:
+            self._numbers = {key: i for i, key in enumerate(self.keys)}
+        return self._numbers
 
     def kept(self, jobs: Iterable[Job], changed: set[int], output_stats: dict[str, list[int]],
              stale: set[str]) -> set[str]:
@@ -270,36 +285,51 @@ class OutputTable:
         changed numbers' bytes is far cheaper than decoding ten thousand of them. A hit may be a
         misaligned match, so it is confirmed on the decoded numbers.
         """
-        kept = set()
         keys, outputs = self.keys, self.outputs
-        patterns = [array("I", [number]).tobytes() for number in changed] if len(changed) <= 64 else None
-        search = re.compile(b"|".join(map(re.escape, patterns))).search if patterns else None
+        touched = self._touched(changed)
+        kept = set()
         order = sys.byteorder
         for job in jobs:
-            record = outputs.get(job.url)
+            url = job.url
+            if url in touched:
+                continue
+            record = outputs.get(url)
             try:
                 raw = record[0]  # type: ignore[index]
-                if (not raw or len(raw) % WORD or not isinstance(raw, bytes)
-                        or keys[int.from_bytes(raw[:WORD], order)] != "j:" + job.url):
+                if (not isinstance(raw, bytes) or not raw or len(raw) % WORD
+                        or keys[int.from_bytes(raw[:WORD], order)] != "j:" + url):
                     continue  # a damaged record, or another job's: render that page again
-                if changed and (search is None or search(raw)) and not changed.isdisjoint(array("I", raw)):
-                    continue
-                path = job.output_path
-                if path in output_stats and path not in stale:
-                    kept.add(job.url)
             except (TypeError, IndexError, KeyError, ValueError):  # a damaged record: render that page again
                 continue
+            path = url if url.endswith(".html") else url + "index.html"  # Job.output_path, spelt out: 10,000 calls
+            if path in output_stats and path not in stale:
+                kept.add(url)
         return kept
+
+    def _touched(self, changed: set[int]) -> set[str]:
+        """The outputs whose records name one of the `changed` input numbers (see `kept`)."""
+        if not changed:
+            return set()
+        touched = set()
+        patterns = [array("I", [number]).tobytes() for number in changed] if len(changed) <= 64 else None
+        search = re.compile(b"|".join(map(re.escape, patterns))).search if patterns else None
+        for url, record in self.outputs.items():
+            try:
+                raw = record[0]
+                if (search is None or search(raw)) and not changed.isdisjoint(array("I", raw)):
+                    touched.add(url)
+            except (TypeError, IndexError, KeyError, ValueError):
+                touched.add(url)
+        return touched
 
     def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str],
             refs: Iterable[tuple[str, str, int]], markdown_key: str) -> None:
-        if self._numbers is None:
-            self._numbers = {key: i for i, key in enumerate(self.keys)}
+        numbers = self._index()
         deps = array("I")
         for key in keys:
-            number = self._numbers.get(key)
+            number = numbers.get(key)
             if number is None:
-                number = self._numbers[key] = len(self.keys)
+                number = numbers[key] = len(self.keys)
                 self.keys.append(key)
                 self.states.append(states.state(key))
             deps.append(number)
@@ -309,8 +339,11 @@ class OutputTable:
         text = self.outputs[url][1]
         return text.split("\n") if text else []
 
-    def keep_only(self, urls: Iterable[str]) -> None:
-        self.outputs = {url: self.outputs[url] for url in urls if url in self.outputs}
+    def keep_only(self, urls: Collection[str]) -> None:
+        """Forget the records of outputs not in `urls` (the order of records is of no account)."""
+        gone = self.outputs.keys() - urls
+        for url in gone:
+            del self.outputs[url]
 
     def stored(self) -> dict[str, Any]:
         if len(self.keys) < self.recount_at:  # counting the keys in use costs ~30 ms at 10,000 pages
@@ -354,11 +387,15 @@ def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
     return _hash(parts)
 
 
-def site_structure(site: Site, renderer: Renderer) -> str:
-    """What link targets, written addresses and section lists depend on (see `OutputTable.refresh`)."""
-    parts = [f"{url}>{key}" for url, key in site.by_url.items()]
+def site_structure(site: Site) -> str:
+    """What link targets, written addresses and section lists depend on (see `OutputTable.refresh`).
+
+    The site's addresses (`by_url`, which claims every page, generated section page and static file)
+    and its sections' lists and titles; with the regions and settings, which the fingerprint covers,
+    these decide every address the build writes (`Renderer.known_urls`), so that need not be listed too.
+    """
+    parts = list(map("\0".join, site.by_url.items()))  # a C loop over ten thousand addresses (no path holds NUL)
     parts += [f"{s.key}|{s.index.key if s.index else ''}|{','.join(s.pages)}|{s.title}" for s in site.sections.values()]
-    parts += sorted(renderer.known_urls)
     return _hash(parts)
 
 

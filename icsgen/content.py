@@ -206,6 +206,13 @@ class PageSource(Protocol):
     def forget_unseen(self) -> None: ...
 
 
+def unchanged_pages(source: PageSource | None, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+    """The pages of `files` (path in the region -> file) that `source` knows to be unchanged, all at once
+    (`PageStore.unchanged`); `load_site` reads the rest one by one."""
+    bulk = getattr(source, "unchanged", None)
+    return bulk(region_id, files) if bulk is not None else {}
+
+
 class PageCache:
     """Pages by file identity (size, change time, inode), kept between loads by `icsgen serve`.
 
@@ -273,7 +280,11 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         own = _tree_files(trees.get(rc.id), problems)
         files = {**shared, **own}  # a region's own file replaces the shared one at the same path
         statics: list[StaticFile] = []
-        for rel, path in sorted(files.items()):
+        ready = unchanged_pages(options.pages, rc.id, files)  # most pages of a rebuild, restored at once
+        for page in ready.values():
+            if not page.hidden(options.drafts, options.future, today):
+                pages[page.key] = page
+        for rel, path in sorted(files.items() if not ready else ((r, p) for r, p in files.items() if r not in ready)):
             if not rel.endswith(".md"):
                 url_rel = "/".join(slugify(part) for part in rel.split("/")[:-1])
                 name = rel.rsplit("/", 1)[-1]

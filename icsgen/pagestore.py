@@ -103,6 +103,28 @@ class PageStore:
             self._new[name] = _record(page, seen)
         return page
 
+    def unchanged(self, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+        """`read` for every file of `files` (path in the region -> file) whose identity is as stored, in one
+        loop: at 10,000 pages a call per page cost more than the restoring. The rest are left to `read`."""
+        old, ready, stats, new, restored = self._old, self._ready, self.stats, self._new, self.restored
+        pages = {}
+        for rel, path in files.items():
+            name = f"{region_id}/{rel}"
+            record = old.get(name)
+            known = stats.get(path)
+            if record is None or known is None or not rel.endswith(".md"):
+                continue
+            try:
+                if record[0] != [path, *known]:
+                    continue
+                page = ready.pop(name, None) or _restore(name, region_id, path, record)
+            except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+                continue  # a damaged record: `read` reads the file
+            new[name] = record
+            restored.add(name)
+            pages[rel] = page
+        return pages
+
     def forget_unseen(self) -> None:
         """Nothing to do: `save` keeps only the pages read in this run."""
 
