@@ -293,7 +293,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         # The records' page states may be trusted for pages restored from the very store they were made with.
         trusted = (previous is not None and store is not None and store.token_read is not None
                    and previous.pages_token == store.token_read)
-        structure = site_structure(site)
+        structure = site_structure(site) if cache else ""  # only compared with the records'
         standing = _standing_feeds(site, store, output_stats, stale) if trusted and structure == table.structure \
             else []
         changed = table.refresh(states, structure, store.restored if trusted else None)
@@ -303,8 +303,8 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         pages_written = [result.job.output_path for result in fresh.values() if result.written]
         if made_ahead:
             precreate.tidy(staging, ahead, pages_written)
-        for url, result in fresh.items():
-            table.add(url, InputStates.keys(result.job, result.deps), states, result.anchors,
+        for url, result in fresh.items():  # without a cache, the records serve only the anchor check below
+            table.add(url, InputStates.keys(result.job, result.deps) if cache else [], states, result.anchors,
                       [(r.target, r.fragment, r.line) for r in result.refs], result.markdown_key)
         table.keep_only(states.jobs)
         _check_anchors_from_records(site, jobs, table, None if previous is None else set(fresh), loaded.problems)

@@ -29,7 +29,7 @@ from .frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_valu
 from .storefile import read_store, write_store
 from .walk import identity
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
 _DATE, _UPDATED, _DRAFT, _REVIEWED = 2, 3, 6, 10  # positions of some of FrontMatter's fields
@@ -150,32 +150,35 @@ def _record(page: Page, identity: list) -> list:
               meta.template, meta.weight, meta.nav_title, meta.reviewed, meta.review_due, meta.toc, meta.slug]
     for i in _DATES:
         values[i] = values[i].isoformat() if values[i] is not None else None
+    shown = (values[_DRAFT], values[_DATE], max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or ""),
+             values[0])
     return [identity, page.digest, page.url, page.kind, page.section, page.body_line, values,
-            encode_value(_thaw(meta.extra)), dict(meta.lines)]
+            encode_value(_thaw(meta.extra)), dict(meta.lines), shown]
 
 
 def _restore(key: str, region: str, path: str, record: list) -> Page:
     """The page as it was built from the same file, without running the constructors again.
 
-    Frozen dataclasses set each field through `object.__setattr__`; filling `__dict__` at once halves
-    the cost, which counts ten thousand times. `body`, `source_path` and `meta` are left out:
-    `Page.__getattr__` reads, makes or decodes each on first use (`restore_meta` for the front
-    matter, which most pages of a one-page rebuild never need). `_shown` keeps what decides whether
-    the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap) and
-    its title (`Page.title`).
+    Frozen dataclasses set each field through `object.__setattr__`; giving the page its whole
+    `__dict__` at once costs a fraction of that, which counts ten thousand times. `body`, `source_path`
+    and `meta` are left out: `Page.__getattr__` reads, makes or decodes each on first use
+    (`restore_meta` for the front matter, which most pages of a one-page rebuild never need, from the
+    record kept as `_stored`). `_shown`, worked out when the record was made, keeps what decides whether
+    the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap)
+    and its title (`Page.title`).
     """
-    _, digest, url, kind, section, body_line, values, extra, lines = record
+    if len(record) != 10:
+        raise ValueError("not a page record")
     page = object.__new__(Page)
-    page.__dict__.update(key=key, region=region, _source=path, url=url, kind=kind, section=section,
-                         body_line=body_line, digest=digest, _stored=(values, extra, lines),
-                         _shown=(values[_DRAFT], values[_DATE],
-                                 max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or ""), values[0]))
+    object.__setattr__(page, "__dict__", {
+        "key": key, "region": region, "_source": path, "url": record[2], "kind": record[3], "section": record[4],
+        "body_line": record[5], "digest": record[1], "_stored": record, "_shown": tuple(record[9])})
     return page
 
 
-def restore_meta(stored: tuple) -> FrontMatter:
+def restore_meta(record: list) -> FrontMatter:
     """A restored page's front matter from its record (see `_restore`)."""
-    values, extra, lines = stored
+    values, extra, lines = record[6:9]
     values = list(values)
     for i in _DATES:
         if values[i] is not None:
