@@ -460,7 +460,7 @@ def _apply_changes(staging: Path, out: Path, written: list[str], old_files: list
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, target)
-    files = sorted(set(written) | set(page_files))
+    files = list(set(written).union(page_files))  # in no order: it only becomes the keys of a dict
     for rel in set(old_files) - set(files):
         path = out / rel
         if path.is_file() and path.resolve().is_relative_to(out):

@@ -98,6 +98,15 @@ class Page:
             return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
         return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
 
+    @property
+    def date_text(self) -> str:
+        """Its `date` as ISO text, '' if it has none: sorts as the dates do, and is answered for a restored
+        page without decoding its front matter (a news feed sorts every post of its region)."""
+        shown = self.__dict__.get("_shown")
+        if shown is not None:
+            return shown[1] or ""
+        return self.meta.date.isoformat() if self.meta.date else ""
+
     def last_modified(self) -> dt.date | None:
         """The latest of its `updated`, `reviewed` and `date`, for the sitemap; answered for a restored
         page without decoding its front matter (a sitemap lists every page of its region)."""
@@ -178,7 +187,7 @@ class Site:
         section = self.sections[section_key]
         pages = [self.pages[k] for k in section.pages]
         if _is_news(section_key):
-            return sorted(pages, key=lambda p: (p.meta.date or dt.date.min, p.key), reverse=True)
+            return sorted(pages, key=lambda p: (p.date_text, p.key), reverse=True)
         return sorted(pages, key=lambda p: (p.meta.weight, p.title.lower(), p.key))
 
     def child_sections(self, section_key: str) -> list[Section]:
