@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import BuildOptions, build, leave_for_exit
-from .errors import BuildFailed, Problem
+from .build import BuildOptions, leave_for_exit
+from .buildcommand import report_unexpected, run_build
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -22,14 +21,6 @@ REGION_OPTION = click.option(
     "--region", "regions", multiple=True, metavar="ID",
     help="Only this region (repeat for several). Default: every region.",
 )
-
-
-def report_problems(problems: list[Problem], heading: str) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    errors = sum(1 for p in problems if p.level == "error")
-    noun = "problem" if errors == 1 else "problems"
-    click.secho(f"{heading}: {errors} {noun} to fix.", fg="red", err=True)
 
 
 class _Group(click.Group):
@@ -82,51 +73,19 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
     costs you the last good site. Problems are listed as file:line: message. After the first
     build, only pages whose text, template, data or links changed are rendered again.
     """
-    show_progress = not quiet and sys.stderr.isatty()
+    code = run_build(root, BuildOptions(out=out, regions=regions, drafts=drafts, future=future, jobs=jobs,
+                                        cache=not no_cache), quiet, _verbose(ctx))
+    if code:
+        ctx.exit(code)
 
-    def progress(done: int, total: int) -> None:
-        if show_progress:
-            click.echo(f"\r  rendering {done}/{total} pages", nl=done == total, err=True)
 
-    try:
-        report = build(root.resolve(), BuildOptions(out=out, regions=regions, drafts=drafts,
-                                                     future=future, jobs=jobs, cache=not no_cache), progress)
-    except BuildFailed as exc:
-        report_problems(exc.problems, "Build failed; the previous site was left as it was")
-        ctx.exit(1)
-    except Exception:
-        _unexpected(ctx)
-    if not quiet:
-        for warning in report.warnings:
-            click.echo(str(warning), err=True)
-        click.echo(report.summary())
+def _verbose(ctx: click.Context) -> bool:
+    return bool((ctx.find_root().obj or {}).get("verbose"))
 
 
 def _unexpected(ctx: click.Context) -> None:
-    if (ctx.find_root().obj or {}).get("verbose"):
-        traceback.print_exc()
-    else:
-        kind, value, tb = sys.exc_info()
-        name = kind.__name__ if kind else "Error"
-        click.echo(f"icsgen: unexpected error at {_where(value, tb)}: {name}: {value} "
-                   "(run icsgen --verbose ... for the full traceback)", err=True)
+    report_unexpected(_verbose(ctx))
     ctx.exit(2)
-
-
-def _where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-def]
-    """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render.py:120'."""
-    filename = getattr(error, "filename", None)
-    if isinstance(filename, str | Path) and filename:
-        return str(filename)
-    frames = traceback.extract_tb(tb) if tb else []
-    if not frames:
-        return "an unknown place"
-    frame = frames[-1]
-    path = Path(frame.filename)
-    package = Path(__file__).resolve().parent
-    shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package.parent) \
-        else frame.filename
-    return f"{shown}:{frame.lineno}"
 
 
 # -- icsgen new (icsgen/scaffold.py does the work) -------------------------------------------------
