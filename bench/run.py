@@ -179,8 +179,10 @@ class Series:
 
 
 def icsgen_command(site_dir: Path, jobs: int, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "icsgen.cli", "build", "--root", str(site_dir), "--quiet", "--jobs", str(jobs),
-            *extra]
+    """`icsgen build` as an editor runs it: `python -m icsgen` is the installed command's entry point
+    (launch.py), where a plain build starts its input walk early and runs without click."""
+    entry = "icsgen" if (SNAPSHOT / "icsgen" / "__main__.py").is_file() else "icsgen.cli"  # older snapshots
+    return [sys.executable, "-m", entry, "build", "--root", str(site_dir), "--quiet", "--jobs", str(jobs), *extra]
 
 
 def has_no_cache_flag() -> bool:
