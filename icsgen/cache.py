@@ -285,42 +285,27 @@ class OutputTable:
         changed numbers' bytes is far cheaper than decoding ten thousand of them. A hit may be a
         misaligned match, so it is confirmed on the decoded numbers.
         """
-        keys, outputs = self.keys, self.outputs
-        touched = self._touched(changed)
+        outputs = self.outputs
+        search = None
+        if changed:  # search the records for the changed numbers' bytes; with many, decode every record
+            patterns = [array("I", [number]).tobytes() for number in changed] if len(changed) <= 64 else [b""]
+            search = re.compile(b"|".join(map(re.escape, patterns))).search
         kept = set()
-        order = sys.byteorder
         for job in jobs:
             url = job.url
-            if url in touched:
-                continue
             record = outputs.get(url)
+            if record is None:
+                continue
             try:
-                raw = record[0]  # type: ignore[index]
-                if (not isinstance(raw, bytes) or not raw or len(raw) % WORD
-                        or keys[int.from_bytes(raw[:WORD], order)] != "j:" + url):
-                    continue  # a damaged record, or another job's: render that page again
+                raw = record[0]
+                if not raw or (search is not None and search(raw) and not changed.isdisjoint(array("I", raw))):
+                    continue
             except (TypeError, IndexError, KeyError, ValueError):  # a damaged record: render that page again
                 continue
             path = url if url.endswith(".html") else url + "index.html"  # Job.output_path, spelt out: 10,000 calls
             if path in output_stats and path not in stale:
                 kept.add(url)
         return kept
-
-    def _touched(self, changed: set[int]) -> set[str]:
-        """The outputs whose records name one of the `changed` input numbers (see `kept`)."""
-        if not changed:
-            return set()
-        touched = set()
-        patterns = [array("I", [number]).tobytes() for number in changed] if len(changed) <= 64 else None
-        search = re.compile(b"|".join(map(re.escape, patterns))).search if patterns else None
-        for url, record in self.outputs.items():
-            try:
-                raw = record[0]
-                if (search is None or search(raw)) and not changed.isdisjoint(array("I", raw)):
-                    touched.add(url)
-            except (TypeError, IndexError, KeyError, ValueError):
-                touched.add(url)
-        return touched
 
     def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str],
             refs: Iterable[tuple[str, str, int]], markdown_key: str) -> None:
@@ -346,6 +331,11 @@ class OutputTable:
             del self.outputs[url]
 
     def stored(self) -> dict[str, Any]:
+        """The table to save. Each record is checked to be its own output's (its first input is its job):
+        here, where the cache is written in the background, rather than for every record as a build reads it."""
+        mine = {url: record for url, record in self.outputs.items() if self._owns(url, record)}
+        if len(mine) != len(self.outputs):
+            self.outputs = mine  # not so: never trust it again (a mistake in icsgen, as nothing else writes it)
         if len(self.keys) < self.recount_at:  # counting the keys in use costs ~30 ms at 10,000 pages
             return self._plain()
         used = {i for record in self.outputs.values() for i in array("I", record[0])}
@@ -359,6 +349,14 @@ class OutputTable:
             self._numbers = None
         self.recount_at = 2 * len(used) + 1000  # keys are added only by renders of changed pages
         return self._plain()
+
+    def _owns(self, url: str, record: list) -> bool:
+        try:
+            raw = record[0]
+            first = int.from_bytes(raw[:WORD], sys.byteorder)
+            return bool(raw) and not len(raw) % WORD and self.keys[first] == "j:" + url
+        except (TypeError, IndexError, KeyError, ValueError):
+            return False
 
     def _plain(self) -> dict[str, Any]:
         return {"keys": self.keys, "states": self.states, "outputs": self.outputs, "structure": self.structure,

@@ -254,6 +254,30 @@ def test_keys_no_output_reads_any_more_are_dropped_from_the_records() -> None:
     assert stored.anchors("u3/") == ["top"]
 
 
+def test_a_record_that_is_not_its_own_outputs_is_never_trusted(tmp_path: Path) -> None:
+    """Builds read records without checking whose they are; saving checks it. Here two pages' records are
+    swapped in a saved table (as a mistake in icsgen might): the next save drops them, and both pages are
+    rendered again, even though the edited page would otherwise keep the other's record."""
+    root = basic_site(tmp_path / "site")
+    assert run(root, "build").exit_code == 0
+    store = root / ".icsgen-cache" / "outputs.bin"
+    header = f"outputs.bin {FORMAT} {code_fingerprint()}"
+    data = read_store(store, header)
+    assert data is not None
+    a, b = "alpha/about/partners/", "alpha/about/"
+    data["outputs"][a], data["outputs"][b] = data["outputs"][b], data["outputs"][a]
+    table = OutputTable.restore(data)
+    assert table is not None
+    saved = table.stored()
+    assert a not in saved["outputs"] and b not in saved["outputs"]
+    assert len(saved["outputs"]) == len(data["outputs"]) - 2
+    write_store(store, header, {**{k: v for k, v in data.items() if k not in saved}, **saved})
+    edit(root, "content/alpha/about/partners.md", lambda t: t + "\nMore.\n")
+    second = run(root, "build")
+    assert second.exit_code == 0, second.output
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
 def test_the_cache_lock_makes_a_build_wait_for_the_one_before(tmp_path: Path) -> None:
     """The command line writes its cache in a detached child; the lock makes the next reader wait for it."""
     from icsgen.cache import OUTPUTS, STATE, locked
