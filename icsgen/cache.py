@@ -217,6 +217,7 @@ class OutputTable:
         self.pages_token = pages_token  # the version of the page store whose models the states describe
         self.recount_at = 0  # when the table has this many keys, count those in use (see `stored`)
         self._numbers: dict[str, int] | None = None
+        self._pending: dict[str, list[tuple[str, str]]] = {}  # keys and states of outputs added, numbered by `stored`
 
     @classmethod
     def empty(cls) -> OutputTable:
@@ -264,12 +265,9 @@ class OutputTable:
         """The numbers of the keys `refresh` must recompute when the structure is unchanged: data, template
         and asset keys, and the page and job keys of pages not in `unchanged_pages`. Any other page or job
         key is of a page no longer there, or not yet: that changes the structure, and this is not asked."""
-        numbers = self._index()
-        todo = [i for i, key in enumerate(self.keys) if key[0] in "dta"]
-        wanted = [f"p:{key}" for key in states.site.pages if key not in unchanged_pages]
-        wanted += [f"j:{url}" for url, job in states.jobs.items() if job.page.key not in unchanged_pages]
-        todo += [numbers[key] for key in wanted if key in numbers]
-        return todo
+        wanted = {f"p:{key}" for key in states.site.pages if key not in unchanged_pages}
+        wanted.update(f"j:{url}" for url, job in states.jobs.items() if job.page.key not in unchanged_pages)
+        return [i for i, key in enumerate(self.keys) if key[0] in "dta" or key in wanted]
 
     def _index(self) -> dict[str, int]:
         if self._numbers is None:
@@ -309,16 +307,28 @@ class OutputTable:
 
     def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str],
             refs: Iterable[tuple[str, str, int]], markdown_key: str) -> None:
+        """Record what an output read. Its keys' states are taken now, as the render saw them, but the keys
+        are numbered only when the table is saved, in the background: that needs an index of every key."""
+        self.outputs[url] = [b"", "\n".join(sorted(anchors)), encode_refs(refs), markdown_key]
+        if keys:
+            self._pending[url] = [(key, states.state(key)) for key in keys]
+
+    def _number_pending(self) -> None:
         numbers = self._index()
-        deps = array("I")
-        for key in keys:
-            number = numbers.get(key)
-            if number is None:
-                number = numbers[key] = len(self.keys)
-                self.keys.append(key)
-                self.states.append(states.state(key))
-            deps.append(number)
-        self.outputs[url] = [deps.tobytes(), "\n".join(sorted(anchors)), encode_refs(refs), markdown_key]
+        for url, keys in self._pending.items():
+            record = self.outputs.get(url)
+            if record is None:
+                continue
+            deps = array("I")
+            for key, state in keys:
+                number = numbers.get(key)
+                if number is None:
+                    number = numbers[key] = len(self.keys)
+                    self.keys.append(key)
+                    self.states.append(state)
+                deps.append(number)
+            record[0] = deps.tobytes()
+        self._pending = {}
 
     def anchors(self, url: str) -> list[str]:
         text = self.outputs[url][1]
@@ -333,6 +343,7 @@ class OutputTable:
     def stored(self) -> dict[str, Any]:
         """The table to save. Each record is checked to be its own output's (its first input is its job):
         here, where the cache is written in the background, rather than for every record as a build reads it."""
+        self._number_pending()
         mine = {url: record for url, record in self.outputs.items() if self._owns(url, record)}
         if len(mine) != len(self.outputs):
             self.outputs = mine  # not so: never trust it again (a mistake in icsgen, as nothing else writes it)
