@@ -15,6 +15,7 @@ import hashlib
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -50,39 +51,6 @@ class Page:
     body: str
     body_line: int
     digest: str  # hash of the source file, for caches and change detection
-
-    def __getattr__(self, name: str) -> Any:
-        """Reached only for a missing attribute: the body or path of a page `PageStore` restored unread.
-
-        Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is
-        read from the file on first use rather than kept in the cache; and ten thousand Path objects
-        made for pages nobody reports on cost more than the rest of restoring them.
-        """
-        if name == "meta":  # restored pages keep their front matter undecoded until someone reads it
-            try:
-                stored = self.__dict__.pop("_stored")
-            except KeyError:
-                raise AttributeError(name) from None
-            from .pagestore import restore_meta  # here: pagestore imports this module
-
-            meta = restore_meta(stored)
-            object.__setattr__(self, "meta", meta)
-            return meta
-        if name == "source_path":  # restored pages keep the path as text until someone needs a Path
-            try:
-                path = Path(self.__dict__["_source"])
-            except KeyError:
-                raise AttributeError(name) from None
-            object.__setattr__(self, "source_path", path)
-            return path
-        if name != "body":
-            raise AttributeError(name)
-        try:
-            body = body_of(self.source_path.read_text(encoding="utf-8"), self.body_line)
-        except (OSError, UnicodeDecodeError):
-            body = ""  # gone or damaged since the load: the next build sees the change and reports it
-        object.__setattr__(self, "body", body)
-        return body
 
     @property
     def title(self) -> str:
@@ -123,6 +91,63 @@ class Page:
     @property
     def is_shared(self) -> bool:
         return self.source_path.parent.name == SHARED or f"/{SHARED}/" in self.source_path.as_posix()
+
+
+class _MadeOnFirstUse:
+    """A field of a page `PageStore` restored without it: made on first use, then kept in the page.
+
+    Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is read
+    from the file on first use rather than kept in the cache, their front matter is decoded only
+    when something reads it, and ten thousand Path objects made for pages nobody reports on cost
+    more than the rest of restoring them. A descriptor without `__set__`, so a value in the page's
+    own `__dict__` (every page read from its file has all three) is found first; a `__getattr__`
+    would instead slow down every attribute read of every page (CPython does not specialise them).
+    """
+
+    def __init__(self, make: Callable[[Page], Any]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, page: Page | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        value = self.make(page)
+        object.__setattr__(page, self.name, value)
+        return value
+
+
+def _restored_meta(page: Page) -> FrontMatter:
+    try:
+        stored = page.__dict__.pop("_stored")
+    except KeyError:
+        raise AttributeError("meta") from None
+    from .pagestore import restore_meta  # here: pagestore imports this module
+
+    return restore_meta(stored)
+
+
+def _restored_source_path(page: Page) -> Path:
+    try:
+        return Path(page.__dict__["_source"])
+    except KeyError:
+        raise AttributeError("source_path") from None
+
+
+def _restored_body(page: Page) -> str:
+    if "_source" not in page.__dict__ and "source_path" not in page.__dict__:
+        raise AttributeError("body")
+    try:
+        return body_of(page.source_path.read_text(encoding="utf-8"), page.body_line)
+    except (OSError, UnicodeDecodeError):
+        return ""  # gone or damaged since the load: the next build sees the change and reports it
+
+
+for _name, _make in (("meta", _restored_meta), ("source_path", _restored_source_path), ("body", _restored_body)):
+    _field = _MadeOnFirstUse(_make)
+    _field.__set_name__(Page, _name)
+    setattr(Page, _name, _field)
 
 
 @dataclass(frozen=True)
