@@ -8,6 +8,8 @@ Both routes call `run_build`, so they print the same and end with the same exit 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -68,6 +70,14 @@ def where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-de
     shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package.parent) \
         else frame.filename
     return f"{shown}:{frame.lineno}"
+
+
+def end_process(code: int) -> None:
+    """Print what is left and end the process at once (see `cli.run`: a build's site model is never freed)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # nothing left to tell anyone
+            stream.flush()
+    os._exit(code)
 
 
 def run_build(root: Path, options: BuildOptions, quiet: bool, verbose: bool) -> int:

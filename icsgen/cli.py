@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from pathlib import Path
 
@@ -11,7 +9,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, leave_for_exit
-from .buildcommand import report_unexpected, run_build
+from .buildcommand import end_process, report_unexpected, run_build
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -303,11 +301,7 @@ def run() -> None:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-    os._exit(code)
+    end_process(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -237,14 +237,12 @@ class PageSource(Protocol):
     def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
              memo: FrontMatterMemo | None) -> Page | None: ...
 
+    def unchanged(self, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+        """The pages of `files` (path in the region -> file) known to be unchanged, read all at once;
+        `load_site` reads the rest one by one."""
+        ...
+
     def forget_unseen(self) -> None: ...
-
-
-def unchanged_pages(source: PageSource | None, region_id: str, files: dict[str, str]) -> dict[str, Page]:
-    """The pages of `files` (path in the region -> file) that `source` knows to be unchanged, all at once
-    (`PageStore.unchanged`); `load_site` reads the rest one by one."""
-    bulk = getattr(source, "unchanged", None)
-    return bulk(region_id, files) if bulk is not None else {}
 
 
 class PageCache:
@@ -273,6 +271,9 @@ class PageCache:
             if page is not None and len(problems) == before:
                 self._pages[key] = page
         return page
+
+    def unchanged(self, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+        return {}  # a save changes one file: reading each page as now costs little
 
     def forget_unseen(self) -> None:
         """Drop pages whose files were not read in the last load (deleted, renamed or changed)."""
@@ -314,7 +315,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         own = _tree_files(trees.get(rc.id), problems)
         files = {**shared, **own}  # a region's own file replaces the shared one at the same path
         statics: list[StaticFile] = []
-        ready = unchanged_pages(options.pages, rc.id, files)  # most pages of a rebuild, restored at once
+        ready = options.pages.unchanged(rc.id, files) if options.pages is not None else {}  # most of a rebuild
         for page in ready.values():
             if not page.hidden(options.drafts, options.future, today):
                 pages[page.key] = page

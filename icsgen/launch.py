@@ -12,7 +12,6 @@ importing click cost ~25 ms more. Anything else goes to the command line in cli.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -86,7 +85,7 @@ def _build(request: dict) -> None:
     from pathlib import Path
 
     from .build import BuildOptions, leave_for_exit
-    from .buildcommand import run_build
+    from .buildcommand import end_process, run_build
 
     leave_for_exit()
     code = 1
@@ -97,8 +96,4 @@ def _build(request: dict) -> None:
         code = run_build(Path(request["root"]), options, request["quiet"], request["verbose"])
     except KeyboardInterrupt:
         print("Aborted!", file=sys.stderr)  # as click says it
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):  # nothing left to tell anyone
-                stream.flush()
-    os._exit(code)
+    end_process(code)
