@@ -9,12 +9,14 @@ Each repeat then times, in this order, each in a fresh child process:
 2. icsgen first build: no `.icsgen-cache/`, no `build/`, cache allowed (the build that fills it);
 3. no-change rebuild;
 4. one-page-edit rebuild: a sentence appended to one ordinary page;
-5. one-template-edit rebuild: a comment added to `page.html` in the site's own copy of the theme;
-6. with --peers: each installed peer's cold build of the same pages (its output folder removed first).
+5. with --peers: each installed peer's cold build of the same pages (its output folder set aside first).
 
-The edits are undone after each repeat. The report gives medians (and min-max), pages per second,
-peak memory, the peers' cold-build times divided by icsgen's, and serve's save-to-browser latency
-when bench/serve_latency.py exists. Timings on a shared machine are noisy: compare within one run.
+After the repeats, the one-template-edit rebuilds (a comment added to `page.html` in the site's own
+copy of the theme), once per repeat. Nothing is deleted while builds are timed: outputs and caches
+are set aside (renamed) and deleted at the end (see `set_aside`). The edits are undone at the end.
+The report gives medians (and min-max), pages per second, peak memory, the peers' cold-build times
+divided by icsgen's, and serve's save-to-browser latency when bench/serve_latency.py exists. Timings
+on a shared machine are noisy: compare within one run.
 """
 
 from __future__ import annotations
@@ -243,11 +245,32 @@ def wait_for_cache_writer(site_dir: Path) -> float:
     return time.perf_counter() - start
 
 
+ASIDE = BENCH / "sites" / ".set-aside"
+
+
+def set_aside(path: Path) -> None:
+    """Move a build's output or cache out of the way (one rename) instead of deleting it.
+
+    On this machine's ext4, deleting a tree of 10,000 files makes creating files and folders 2-3 times
+    slower for minutes afterwards (`rm -rf` of a 10,000-file tree: ~30 us per new folder and file before,
+    ~90 us from a few seconds after, still so 20 s later; renaming the tree instead: no change). Whichever
+    build followed a deletion paid for it, so the bench deletes nothing while it times builds:
+    `empty_set_aside` deletes it all once a site size is done.
+    """
+    if path.exists():
+        ASIDE.mkdir(parents=True, exist_ok=True)
+        path.rename(ASIDE / f"{time.time_ns()}-{path.parent.name}-{path.name}")
+
+
+def empty_set_aside() -> None:
+    if ASIDE.exists():
+        shutil.rmtree(ASIDE)
+
+
 def clean(site_dir: Path) -> None:
     wait_for_cache_writer(site_dir)  # the last build's cache files may still be being written
     for name in (".icsgen-cache", "build"):
-        if (site_dir / name).exists():
-            shutil.rmtree(site_dir / name)
+        set_aside(site_dir / name)
 
 
 def measure(pages: int, args: argparse.Namespace) -> dict:
@@ -300,11 +323,8 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
             icsgen("nochange")
             page.write_text(page_text + f"\nThis sentence was added by the benchmark (repeat {r}).\n", encoding="utf-8")
             icsgen("onepage")
-            template.write_text(template_text + f"\n{{# edited by the benchmark (repeat {r}) #}}\n", encoding="utf-8")
-            icsgen("template")
         finally:
             page.write_text(page_text, encoding="utf-8")
-            template.write_text(template_text, encoding="utf-8")
         for peer_name, peer_series in peers.items():
             peer = next(p for p in PEERS if p.name == peer_name)
             run = run_peer(peer, site_dir.parent / f"site-{peer.name}")
@@ -313,20 +333,25 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
                   f"  {peer.name:16} FAILED", flush=True)
             if not run.ok:
                 failures.append(f"{peer.name}: {run.output.strip()[-2000:]}")
+    # Last, as a template edit re-renders every page and replaces every file of build/, freeing 10,000 inodes:
+    # the build after it would pay for that (see `set_aside`); each of these follows the one before it.
+    try:
+        for r in range(1, args.repeat + 1):
+            template.write_text(template_text + f"\n{{# edited by the benchmark (edit {r}) #}}\n", encoding="utf-8")
+            icsgen("template")
+    finally:
+        template.write_text(template_text, encoding="utf-8")
     html_files = sum(1 for _ in (site_dir / "build").rglob("*.html")) if (site_dir / "build").exists() else 0
     serve = serve_latency(site_dir) if not args.no_serve else None
+    empty_set_aside()
     return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": peers,
             "skipped": skipped, "html_files": html_files, "serve": serve, "edited": page.relative_to(site_dir),
             "failures": failures, "site": site_dir, "waits": waits}
 
 
 def run_peer(peer: Peer, folder: Path) -> Run:
-    out = folder / peer.output
-    if out.exists():
-        shutil.rmtree(out)
-    for cache in (".jekyll-cache", ".cache", "resources", "__pycache__"):
-        if (folder / cache).exists():
-            shutil.rmtree(folder / cache)
+    for name in (peer.output, ".jekyll-cache", ".cache", "resources", "__pycache__"):
+        set_aside(folder / name)
     return run_timed(list(peer.command), folder)
 
 
@@ -383,7 +408,9 @@ def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, 
                   f"{res['html_files']} HTML files (with section pages, news listings and 404 pages). "
                   f"One-page edit: `{res['edited']}`. Each timed build started once the build before it had "
                   f"finished writing its cache in the background (`.icsgen-cache/lock`): waited "
-                  f"{max(res['waits'], default=0):.2f} s at most, {sum(res['waits']):.2f} s in all.", "",
+                  f"{max(res['waits'], default=0):.2f} s at most, {sum(res['waits']):.2f} s in all. Outputs and caches "
+                  "were set aside, not deleted, before each cold build, and the template-edit rebuilds came after "
+                  "all the repeats (see `set_aside` in bench/run.py).", "",
                   "| icsgen | median s | (min-max) | pages/s | peak RSS, largest process | peak PSS, all processes |",
                   "| --- | ---: | --- | ---: | ---: | ---: |"]
         for s in res["series"].values():
@@ -446,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     args.peers = args.peers or bool(args.peer)
     started = dt.datetime.now(dt.UTC)
     args.icsgen_state = snapshot_icsgen(args.worktree)
+    empty_set_aside()  # left by a run that was stopped: deleted before anything is timed
     load = os.getloadavg()
     results = [measure(n, args) for n in args.pages]
     text = report(results, args, started, load)
