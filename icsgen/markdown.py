@@ -354,6 +354,54 @@ class _QuickInline(InlineProcessor):
         return cached
 
 
+_BRACKET = re.compile(r"[\[\]]")
+
+
+class _QuickBrackets:
+    """Python-Markdown's scans of a link's `[text]` and `(target)`, with the loop over every character
+    done by a regular expression and `str.find` (the link patterns were most of the inline time).
+
+    Mixed into the library's link, image and reference patterns (see `_quicken_brackets`); a target
+    with a nested bracket or a quote (a title) goes to the library's own scan.
+    """
+
+    RE_LINK: re.Pattern[str]
+    unescape: Callable[[str], str]
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        depth = 1
+        for bracket in _BRACKET.finditer(data, index):
+            depth += 1 if bracket.group() == "[" else -1
+            if depth == 0:
+                return data[index:bracket.start()], bracket.end(), True
+        return data[index:], max(index, len(data)), False
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        found = self.RE_LINK.match(data, pos=index)
+        if found and not found.group(1):
+            start = found.end()
+            close = data.find(")", start)
+            if close >= 0:
+                target = data[start:close]
+                if "(" not in target and '"' not in target and "'" not in target:
+                    return self.unescape(target).strip(), None, close + 1, True
+        return super().getLink(data, index)  # type: ignore[misc]
+
+
+def _quicken_brackets(patterns: util.Registry) -> None:
+    """Give each pattern that scans brackets (links, images, references) `_QuickBrackets`' scans."""
+    for item in patterns._priority:
+        pattern = patterns[item.name]
+        kind = type(pattern)
+        if hasattr(kind, "getText") and not issubclass(kind, _QuickBrackets):
+            pattern.__class__ = _quick_kind(kind)
+
+
+@functools.cache
+def _quick_kind(kind: type) -> type:
+    return type(f"_Quick{kind.__name__}", (_QuickBrackets, kind), {})
+
+
 # What a block must contain for a block processor to act on it: a processor is skipped for a block
 # that fails its test here. Python-Markdown otherwise tries every processor on every block, most with
 # a regular expression over the whole block (or, for those whose `test` is always true, in `run`), and
@@ -469,6 +517,7 @@ class _IcsgenExtension(Extension):
         md.preprocessors.register(_QuickNormalize(md), "normalize_whitespace", 30)
         md.preprocessors.register(_QuickHtmlBlock(md, md.preprocessors["html_block"]), "html_block", 20)
         md.treeprocessors.register(_QuickInline(md), "inline", 20)
+        _quicken_brackets(md.inlinePatterns)
         md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
         if "attr_list" in md.treeprocessors:
             self.attr_list = _QuickAttrList(md, md.treeprocessors["attr_list"])

@@ -16,7 +16,7 @@ import pytest
 from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
-from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks, _starts_a_line_with_colon
+from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks, _QuickBrackets, _starts_a_line_with_colon
 
 FRAGMENTS = [
     "Plain text line with words.", "Another line, with a comma and long-term care.", "", "", "", "",
@@ -42,6 +42,10 @@ FRAGMENTS = [
     "Line with two trailing spaces  ", "Escapes \\* \\_ \\` \\# \\[", "{: .class-only }", "Curly {braces}",
     "Text with ## hashes inside", "C# and F# languages", " ", "   ", "  \t  ", "Ünïcödé — “quotes” …",
     "Numeric entity &#12 without a semicolon",
+    "[a [nested] link](nested.md) and [two](one.md)[three](two.md)", "[t](url (with) parens.md) after",
+    "[t](x.md \"A title\") and [u](y.md 'single') and [v](<z.md> \"t\")", "[unclosed text", "[t](unclosed",
+    "[t](a.md\"notitle) x)", "![img](a.png \"T\") ![b](c(d).png)", "[e]( spaced.md ) [f]()", "[g] (not a link)",
+    "[brackets ] ] ]](x.md)", "[x\\]](esc.md) [y](z\\).md)", "[ref] [ref2][] [text] [ref]",
 ]
 
 
@@ -89,6 +93,13 @@ def _standard_attr_list(md: markdown.Markdown) -> None:
     md.treeprocessors.register(md.treeprocessors["attr_list"].standard, "attr_list", 8)
 
 
+def _standard_brackets(md: markdown.Markdown) -> None:
+    for item in md.inlinePatterns._priority:
+        pattern = md.inlinePatterns[item.name]
+        if isinstance(pattern, _QuickBrackets):
+            pattern.__class__ = type(pattern).__bases__[1]
+
+
 def _standard_unescape(md: markdown.Markdown) -> None:
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
 
@@ -109,7 +120,7 @@ class _Standard(MarkdownConverter):
 
 
 @pytest.mark.parametrize("undo", [_standard_blocks, _standard_normalize, _standard_html_block, _standard_inline,
-                                  _standard_attr_list, _standard_unescape])
+                                  _standard_attr_list, _standard_unescape, _standard_brackets])
 def test_each_shortcut_changes_nothing(undo: Callable[[markdown.Markdown], None]) -> None:
     same_results(MarkdownConverter(), _Standard(undo))
 
