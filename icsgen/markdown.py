@@ -17,13 +17,14 @@ import html
 import importlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown
 from markdown import util
 from markdown.blockparser import BlockParser
+from markdown.blockprocessors import ParagraphProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import AMP_SUBSTITUTE, slugify, unique
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
@@ -402,28 +403,65 @@ def _quick_kind(kind: type) -> type:
     return type(f"_Quick{kind.__name__}", (_QuickBrackets, kind), {})
 
 
-# What a block must contain for a block processor to act on it: a processor is skipped for a block
-# that fails its test here. Python-Markdown otherwise tries every processor on every block, most with
-# a regular expression over the whole block (or, for those whose `test` is always true, in `run`), and
-# that was over half the time spent parsing blocks. Each test is implied by the processor's own
-# pattern; a processor not listed here is always tried.
-BLOCK_TRIGGERS: dict[str, Callable[[str], bool]] = {
-    # `!!! kind`, or an indented block that continues the admonition before it
-    "admonition": lambda block: "!!!" in block or block.startswith("    "),
-    "markdown_block": lambda block: block.startswith(util.STX),  # md_in_html: a stashed element
-    "table": lambda block: "|" in block,
-    "hashheader": lambda block: "#" in block,
-    "setextheader": lambda block: "\n=" in block or "\n-" in block,
-    "hr": lambda block: "-" in block or "*" in block or "_" in block,
-    "deflist": lambda block: ":" in block,
-    "quote": lambda block: ">" in block,
-    "abbr": lambda block: "*[" in block,
-    "reference": lambda block: "]:" in block,
+class Sign(NamedTuple):
+    """What a block must show for a block processor to act on it: any one of these."""
+
+    start: str = ""  # a regular expression matching at the start of the block
+    has: tuple[str, ...] = ()  # text found anywhere in it
+    line: str = ""  # a character that starts one of its lines, after at most three spaces
+
+
+# Each block processor's sign, implied by its own test (or, for those whose test is always true, by
+# what `run` looks for). Python-Markdown tries every processor on every block, most with a regular
+# expression over the whole block: that was over half the time spent parsing blocks. A processor is
+# skipped for a block without its sign, and a block with none of them goes straight to the paragraph
+# processor, which takes any block: most blocks are plain paragraphs and list items. A parser with a
+# processor not listed here tries that one on every block and never takes the paragraph shortcut.
+BLOCK_SIGNS: dict[str, Sign] = {
+    "admonition": Sign(start=" {4}", has=("!!!",)),  # `!!! kind`, or an indented block continuing one
+    "markdown_block": Sign(start=util.STX),  # md_in_html: a stashed element
+    "empty": Sign(start=r"\n|\Z"),
+    "indent": Sign(start=" {4}"),
+    "defindent": Sign(start=" {4}"),
+    "code": Sign(start=" {4}"),
+    "table": Sign(has=("|",)),
+    "hashheader": Sign(line="#"),  # not a `#` in a link to an anchor
+    "setextheader": Sign(has=("\n=", "\n-")),
+    "hr": Sign(line="-_*"),  # a line of three or more of one of them
+    "olist": Sign(start=r" {0,3}\d"),
+    "ulist": Sign(start=r" {0,3}[*+-]"),
+    "deflist": Sign(line=":"),
+    "quote": Sign(line=">"),
+    "abbr": Sign(has=("*[",)),
+    "reference": Sign(has=("]:",)),
 }
 
 
+def _shows_any(signs: Collection[Sign]) -> Callable[[str], bool]:
+    """A test for a block showing any of `signs`: one anchored match, a few substring searches, and one
+    search for line starts (each a scan in C; one regular expression of all of them was slower than
+    the processors' own tests)."""
+    line_chars = "".join(sorted({char for sign in signs for char in sign.line}))
+    starts = [sign.start for sign in signs if sign.start]
+    if line_chars:
+        starts.append(f" {{0,3}}[{re.escape(line_chars)}]")
+    at_start = re.compile("|".join(f"(?:{pattern})" for pattern in dict.fromkeys(starts))).match if starts else None
+    texts = tuple(dict.fromkeys(text for sign in signs for text in sign.has))
+    at_line = re.compile(f"\\n {{0,3}}[{re.escape(line_chars)}]").search if line_chars else None
+
+    def shows(block: str) -> bool:
+        if at_start is not None and at_start(block) is not None:
+            return True
+        for text in texts:
+            if text in block:
+                return True
+        return at_line is not None and at_line(block) is not None
+
+    return shows
+
+
 class _QuickBlocks:
-    """Python-Markdown's `BlockParser.parseBlocks`, skipping processors whose block triggers fail.
+    """Python-Markdown's `BlockParser.parseBlocks`, skipping processors whose `BLOCK_SIGNS` a block lacks.
 
     Also lists the processors once per call rather than once per block, as the registry does.
     """
@@ -431,14 +469,29 @@ class _QuickBlocks:
     def __init__(self, parser: BlockParser) -> None:
         self.parser = parser
         self._chain: list[tuple[Any, Callable[[str], bool] | None]] = []
+        self._special: Callable[[str], bool] | None = None  # shows the sign of any processor but the paragraph's
+        self._paragraph: Any = None
+
+    def _prepare(self) -> None:
+        registry = self.parser.blockprocessors
+        ordered = sorted(registry._priority, key=lambda item: item.priority, reverse=True)
+        self._chain = [(registry[item.name], _shows_any([BLOCK_SIGNS[item.name]]) if item.name in BLOCK_SIGNS
+                        else None) for item in ordered]
+        *others, last = [item.name for item in ordered] or [""]
+        if last == "paragraph" and type(registry[last]) is ParagraphProcessor and all(n in BLOCK_SIGNS for n in others):
+            self._special = _shows_any([BLOCK_SIGNS[name] for name in others])
+            self._paragraph = registry[last]
+        else:
+            self._special = self._paragraph = None
 
     def __call__(self, parent: ET.Element, blocks: list[str]) -> None:
-        registry = self.parser.blockprocessors
-        if len(self._chain) != len(registry):
-            ordered = sorted(registry._priority, key=lambda item: item.priority, reverse=True)
-            self._chain = [(registry[item.name], BLOCK_TRIGGERS.get(item.name)) for item in ordered]
-        chain = self._chain
+        if len(self._chain) != len(self.parser.blockprocessors):
+            self._prepare()
+        chain, special, paragraph = self._chain, self._special, self._paragraph
         while blocks:
+            if special is not None and not special(blocks[0]):
+                paragraph.run(parent, blocks)  # its test is always true, and it always takes the block
+                continue
             for processor, could_act in chain:
                 block = blocks[0]
                 if ((could_act is None or could_act(block)) and processor.test(parent, block)

@@ -45,6 +45,8 @@ FRAGMENTS = [
     "[a [nested] link](nested.md) and [two](one.md)[three](two.md)", "[t](url (with) parens.md) after",
     "[t](x.md \"A title\") and [u](y.md 'single') and [v](<z.md> \"t\")", "[unclosed text", "[t](unclosed",
     "[t](a.md\"notitle) x)", "![img](a.png \"T\") ![b](c(d).png)", "[e]( spaced.md ) [f]()", "[g] (not a link)",
+    "A [link to an anchor](#top) and [another](page.md#part).", "  ## Indented heading", "   > three-space quote",
+    " : one-space colon", "2024. A year, not a list", "   1. three-space item", "  *  spaced star", "_ _ _",
     "[brackets ] ] ]](x.md)", "[x\\]](esc.md) [y](z\\).md)", "[ref] [ref2][] [text] [ref]",
 ]
 
