@@ -393,7 +393,7 @@ def _report(out: Path, summary: dict, rendered: int, warnings: list, start: floa
 def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options: BuildOptions,
                     problems: Problems, progress: Progress | None) -> dict[str, Output]:
     results = {}
-    for result in render_all(renderer, jobs, staging, options.jobs, progress):
+    for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache):
         for path, line, message, hint in result.problems:
             problems.add(path, line, message, hint)
         results[result.job.url] = result
@@ -487,6 +487,7 @@ def _output_stats(out: Path, files: list[str], old: dict[str, list[int]], writte
 _worker_renderer: Renderer | None = None
 _worker_folder: Path | None = None
 _worker_jobs: list[Job] = []
+_worker_keeps_deps = True
 
 
 def _render_and_write(index: int) -> tuple[int, Output]:
@@ -498,6 +499,8 @@ def _render_and_write(index: int) -> tuple[int, Output]:
         write_text(_worker_folder, job.output_path, result.html)
         result.written = True
     result.html = ""  # written: don't send it back between processes
+    if not _worker_keeps_deps:
+        result.deps = {}  # nothing will record them: not worth sending
     result.job = None  # type: ignore[assignment]  # the parent has it; pages don't pickle cheaply
     return index, result
 
@@ -510,10 +513,11 @@ def _worker_start() -> None:
 
 
 def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
-               progress: Progress | None = None) -> Iterator[Output]:
-    """Render and write every job, yielding results (without their HTML) in job order."""
-    global _worker_renderer, _worker_folder, _worker_jobs
-    _worker_renderer, _worker_folder, _worker_jobs = renderer, folder, jobs
+               progress: Progress | None = None, keep_deps: bool = True) -> Iterator[Output]:
+    """Render and write every job, yielding results (without their HTML, and without their dependencies
+    unless `keep_deps`: a build without a cache records none) in job order."""
+    global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps
+    _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = renderer, folder, jobs, keep_deps
     workers = workers or os.cpu_count() or 1
     try:
         if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
@@ -529,7 +533,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
             results = pool.imap(_render_and_write, range(len(jobs)), chunksize=chunk)
             yield from _counted(results, jobs, progress)
     finally:
-        _worker_renderer, _worker_folder, _worker_jobs = None, None, []
+        _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = None, None, [], True
 
 
 def _counted(results: Iterable[tuple[int, Output]], jobs: list[Job],
