@@ -27,6 +27,7 @@ from markdown.blockparser import BlockParser
 from markdown.blockprocessors import ParagraphProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import AMP_SUBSTITUTE, slugify, unique
+from markdown.inlinepatterns import ReferenceInlineProcessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
@@ -264,6 +265,8 @@ class _QuickInline(InlineProcessor):
 
     _any_trigger: re.Pattern[str] | None = None
     _trigger_list: list[tuple[str, ...] | None]
+    _without_references: list[tuple[str, ...] | None]  # `()`: never tried
+    _active_triggers: list[tuple[str, ...] | None]
 
     def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
         """Python-Markdown's `InlineProcessor.run`, leaving alone text in which no pattern can match.
@@ -325,7 +328,7 @@ class _QuickInline(InlineProcessor):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
-        triggers = self._trigger_list
+        triggers = self._active_triggers
         if self._any_trigger is not None and self._any_trigger.search(data) is None:
             return data  # no pattern can match: most list items, headings and plain sentences
         patterns = self.inlinePatterns
@@ -333,7 +336,7 @@ class _QuickInline(InlineProcessor):
         start = 0
         while patternIndex < count:
             needed = triggers[patternIndex]
-            if needed is not None and not (needed[0] in data or (len(needed) > 1 and needed[1] in data)):
+            if needed is not None and not (needed and (needed[0] in data or needed[-1] in data)):  # at most 2
                 patternIndex += 1
                 start = 0  # as after a pattern that did not match
                 continue
@@ -344,14 +347,22 @@ class _QuickInline(InlineProcessor):
         return data
 
     def _triggers(self) -> list[tuple[str, ...] | None]:
-        """Each pattern's triggers, in the order patterns run; `_any_trigger` finds any of them all."""
+        """Each pattern's triggers, in the order patterns run; `_any_trigger` finds any of them all.
+
+        Sets the triggers for the page being converted (`_active_triggers`): a page that defines no
+        references (`[id]: url`, read by the block parser before this runs) skips the reference patterns,
+        which then can only look at each `[` and leave the text as it was.
+        """
         cached: list[tuple[str, ...] | None] | None = getattr(self, "_trigger_list", None)
         if cached is None or len(cached) != len(self.inlinePatterns):
             ordered = sorted(self.inlinePatterns._priority, key=lambda item: item.priority, reverse=True)
             cached = self._trigger_list = [INLINE_TRIGGERS.get(item.name) for item in ordered]
+            self._without_references = [() if isinstance(self.inlinePatterns[item.name], ReferenceInlineProcessor)
+                                        else needed for item, needed in zip(ordered, cached, strict=True)]
             needles = sorted({needle for needed in cached if needed is not None for needle in needed})
             everything_triggered = all(needed is not None for needed in cached)
             self._any_trigger = re.compile("|".join(map(re.escape, needles))) if everything_triggered else None
+        self._active_triggers = cached if self.md.references else self._without_references
         return cached
 
 
