@@ -274,7 +274,9 @@ class _QuickInline(InlineProcessor):
         For such text the standard loop takes it off its element, finds nothing in it and puts it
         back, and for a tail it also makes a scratch element and looks for the element among its
         siblings. This is a copy of the library's method but for the two `quiet` tests, which skip
-        that; the tests in test_render_speed_equivalence.py compare the two.
+        that, and the map of every element's parent, which it builds and keeps up to date but reads
+        only to list the ancestors of the root, which has none; the tests in
+        test_render_speed_equivalence.py compare the two.
         """
         self._triggers()  # once per page, not for each piece of text
         quiet = self._any_trigger
@@ -284,9 +286,9 @@ class _QuickInline(InlineProcessor):
         process_placeholders = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
         self.stashed_nodes = {}
         tree_parents = [] if ancestors is None else ancestors[:]
-        self.parent_map = {c: p for p in tree.iter() for c in p}
+        self.parent_map = {}
         stack = [(tree, tree_parents)]
-        self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
+        tree_parents.append(tree.tag.lower())  # as `__build_ancestors` would: the root's parent is not in the tree
         while stack:
             element, parents = stack.pop(0)
             self.ancestors = parents
@@ -299,8 +301,6 @@ class _QuickInline(InlineProcessor):
                     self.ancestors.append(child.tag.lower())
                     child.text = None
                     found = process_placeholders(handle_inline(text), child)
-                    for item in found:
-                        self.parent_map[item[0]] = child
                     stack += found
                     insert_queue.append((child, found))
                     self.ancestors.pop()
@@ -315,10 +315,8 @@ class _QuickInline(InlineProcessor):
                     position = list(element).index(child) + 1
                     tail_result.reverse()
                     for new_child in tail_result:
-                        self.parent_map[new_child[0]] = element
                         element.insert(position, new_child[0])
                 if len(child):
-                    self.parent_map[child] = element
                     stack.append((child, self.ancestors[:]))
             for parent, found in insert_queue:
                 for index, item in enumerate(found):
