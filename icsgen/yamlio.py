@@ -7,6 +7,8 @@ value should name its line. Mappings therefore load as `LineDict`, which remembe
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -67,6 +69,9 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML safely; errors carry the line in the file (`first_line` is where `text` starts)."""
+    flat = _flat_mapping(text, first_line)
+    if flat is not None:
+        return flat
     loader = _Loader(text)  # derives from SafeLoader: no arbitrary Python objects
     loader.first_line = first_line
     try:
@@ -86,3 +91,80 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise YamlError(f"invalid YAML: {exc}", first_line) from None
     finally:
         loader.dispose()
+
+
+# -- the common case without the parser ---------------------------------------------------------------
+#
+# Nearly all front matter is a few `key: value` lines of plain text, quoted text, dates, whole numbers,
+# booleans and flat lists (`tags: [a, b]`), and making a parser and constructor for that was 40% of
+# loading a page (~30 us). `_flat_mapping` reads exactly that much and hands anything else, however
+# slightly different, to the parser, which then gives the result or the error. What it accepts it
+# reads as PyYAML does: plain values take the tag PyYAML's own resolver gives them, and only tags it
+# can construct the same way are accepted (tests/test_yamlio.py compares the two on awkward input).
+
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)")
+_RESOLVER = yaml.resolver.Resolver()  # the resolver of the safe loaders: which tag a plain value gets
+_TAG = "tag:yaml.org,2002:"
+_BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_DECIMAL = re.compile(r"0|[1-9][0-9]*")
+_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")  # indicators, and a space
+_NOT_FLAT = object()
+
+
+def _flat_mapping(text: str, first_line: int) -> LineDict | None:
+    result = LineDict()
+    result.lines = {}
+    result.line = first_line
+    for index, line in enumerate(text.split("\n")):
+        entry = _ENTRY.fullmatch(line)
+        if entry is None:
+            return None
+        key, raw = entry.groups()
+        if key in result or _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) != _TAG + "str":
+            return None  # a duplicate (the parser reports it), or a key such as `yes` or `null`
+        value = _flat_value(raw)
+        if value is _NOT_FLAT:
+            return None
+        result[key] = value
+        result.lines[key] = first_line + index
+    return result
+
+
+def _flat_value(raw: str) -> Any:
+    if not raw.isprintable():
+        return _NOT_FLAT
+    first = raw[0]
+    if first == '"' or first == "'":
+        inner = raw[1:-1]
+        if len(raw) < 2 or raw[-1] != first or first in inner or "\\" in inner:
+            return _NOT_FLAT
+        return inner
+    if first == "[":
+        inner = raw[1:-1]
+        if raw[-1] != "]" or any(bracket in inner for bracket in "[]{}"):
+            return _NOT_FLAT
+        if not inner:
+            return []
+        items = [_plain(item.strip(" ")) for item in inner.split(",")]
+        return _NOT_FLAT if _NOT_FLAT in items else items
+    return _plain(raw)
+
+
+def _plain(raw: str) -> Any:
+    if not raw or raw[0] in _NOT_FIRST or raw[-1] == " " or "#" in raw or ":" in raw:
+        return _NOT_FLAT
+    tag = _RESOLVER.resolve(yaml.ScalarNode, raw, (True, False))
+    if tag == _TAG + "str":
+        return raw
+    if tag == _TAG + "bool":
+        return _BOOLEANS[raw.lower()]
+    if tag == _TAG + "int" and _DECIMAL.fullmatch(raw):
+        return int(raw)
+    date = _DATE.fullmatch(raw) if tag == _TAG + "timestamp" else None
+    if date is not None:
+        try:
+            return dt.date(int(date[1]), int(date[2]), int(date[3]))
+        except ValueError:
+            return _NOT_FLAT
+    return _NOT_FLAT
