@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+# last: run.py puts its copy of icsgen on PYTHONPATH, and that copy is the one to time
+sys.path.append(str(REPO))
 
 from icsgen.build import BuildOptions  # noqa: E402
 from icsgen.preview import Session  # noqa: E402
