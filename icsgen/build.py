@@ -54,7 +54,17 @@ from .content import (
 from .errors import BuildFailed, Problem, Problems, nearest
 from .frontmatter import FrontMatterMemo
 from .markdown import LinkRef
-from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, staging_dir, swap_in, write_text
+from .output import (
+    MARKER,
+    UnsafeOutput,
+    check_output_dir,
+    copy_file,
+    discard,
+    holds,
+    staging_dir,
+    swap_in,
+    write_text,
+)
 from .pagestore import PageStore
 from .render import Job, Output, Renderer, special_page, synthetic_page, theme_environment
 from .rules import check_required
@@ -299,8 +309,11 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         changed = table.refresh(states, structure, store.restored if trusted else None)
         kept = table.kept(jobs, changed, output_stats, stale) if previous else set()
         fresh = _render_changed([j for j in jobs if j.url not in kept], renderer, staging, options, loaded.problems,
-                                progress)
+                                progress, live=out if previous else None)
         pages_written = [result.job.output_path for result in fresh.values() if result.written]
+        # a page as it was (say, after a template edit that changes no output) is not written again, but a
+        # file that was touched by hand, even back to the same bytes, gets its new size and time recorded
+        restat = {result.job.output_path for result in fresh.values() if result.unchanged} & stale
         if made_ahead:
             precreate.tidy(staging, ahead, pages_written)
         for url, result in fresh.items():  # without a cache, the records serve only the anchor check below
@@ -329,7 +342,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     pages_by_region = {region: counted[region] for region in site.chosen}
     summary = {"pages_by_region": pages_by_region, "files": len(jobs) + len(rest) + len(standing), "jobs": len(jobs)}
     if cache is not None:
-        new_stats = _output_stats(out, files, output_stats, fresh_files)
+        new_stats = _output_stats(out, files, output_stats, fresh_files | restat)
         if max((stat[1] for stat in inputs.values()), default=0) > time.time_ns() - RACY_NS:
             inputs = {}  # edited a moment ago: a same-size edit in the same clock tick could pass unseen
 
@@ -391,9 +404,9 @@ def _report(out: Path, summary: dict, rendered: int, warnings: list, start: floa
 
 
 def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options: BuildOptions,
-                    problems: Problems, progress: Progress | None) -> dict[str, Output]:
+                    problems: Problems, progress: Progress | None, live: Path | None) -> dict[str, Output]:
     results = {}
-    for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache):
+    for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache, live=live):
         for path, line, message, hint in result.problems:
             problems.add(path, line, message, hint)
         results[result.job.url] = result
@@ -488,16 +501,21 @@ _worker_renderer: Renderer | None = None
 _worker_folder: Path | None = None
 _worker_jobs: list[Job] = []
 _worker_keeps_deps = True
+_worker_live: Path | None = None
 
 
 def _render_and_write(index: int) -> tuple[int, Output]:
-    """Render job `index` (workers inherit the job list) and write it; return it without its HTML."""
+    """Render job `index` (workers inherit the job list) and write it, unless the live folder holds exactly
+    that already; return it without its HTML."""
     assert _worker_renderer is not None and _worker_folder is not None
     job = _worker_jobs[index]
     result = _worker_renderer.render(job)
     if result.html and not result.problems:
-        write_text(_worker_folder, job.output_path, result.html)
-        result.written = True
+        if _worker_live is not None and holds(_worker_live, job.output_path, result.html):
+            result.unchanged = True
+        else:
+            write_text(_worker_folder, job.output_path, result.html)
+            result.written = True
     result.html = ""  # written: don't send it back between processes
     if not _worker_keeps_deps:
         result.deps = {}  # nothing will record them: not worth sending
@@ -513,11 +531,17 @@ def _worker_start() -> None:
 
 
 def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
-               progress: Progress | None = None, keep_deps: bool = True) -> Iterator[Output]:
+               progress: Progress | None = None, keep_deps: bool = True, live: Path | None = None) -> Iterator[Output]:
     """Render and write every job, yielding results (without their HTML, and without their dependencies
-    unless `keep_deps`: a build without a cache records none) in job order."""
-    global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps
+    unless `keep_deps`: a build without a cache records none) in job order.
+
+    With `live` (the output folder a rebuild updates), a page whose file there holds exactly its HTML is
+    not written into `folder`: after a template edit that changes few pages' output, the workers compare
+    the pages while they have them, and the build has nothing to compare or move for the rest.
+    """
+    global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live
     _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = renderer, folder, jobs, keep_deps
+    _worker_live = live
     workers = workers or os.cpu_count() or 1
     try:
         if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
@@ -533,7 +557,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
             results = pool.imap(_render_and_write, range(len(jobs)), chunksize=chunk)
             yield from _counted(results, jobs, progress)
     finally:
-        _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = None, None, [], True
+        _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live = None, None, [], True, None
 
 
 def _counted(results: Iterable[tuple[int, Output]], jobs: list[Job],

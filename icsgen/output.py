@@ -83,6 +83,16 @@ def write_text(folder: Path, rel: str, text: str) -> None:
         os.close(fd)
 
 
+def holds(folder: Path, rel: str, text: str) -> bool:
+    """Whether the file `rel` under `folder` holds exactly what `write_text` would write there."""
+    data = text.encode("utf-8")
+    try:
+        with open(_inside(folder, rel), "rb") as handle:
+            return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data
+    except OSError:
+        return False
+
+
 def copy_file(folder: Path, rel: str, source: Path) -> None:
     path = _inside(folder, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -93,6 +93,7 @@ class Output:
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     markdown_key: str = ""  # its converted body's key in the MarkdownCache, so the build knows which to keep
     written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
+    unchanged: bool = False  # not written: the live folder already holds exactly its HTML
 
 
 def date_long(value: dt.date | None) -> str:

@@ -96,6 +96,24 @@ def test_a_file_changed_by_hand_in_build_is_put_right(tmp_path: Path) -> None:
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
 
 
+def test_a_template_edit_that_changes_no_output_rewrites_nothing(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    build = root / "build"
+    (build / "alpha/about/index.html").write_text("tampered")  # put right below
+    touched = build / "beta/index.html"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**9))  # same bytes, older
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in build.rglob("*.html")}
+    edit(root, "themes/nhs/templates/base.html", lambda t: t.replace("</body>", "{# a note #}</body>"))
+    second = run(root, "build")
+    assert second.exit_code == 0, second.output
+    assert tree_digest(build) == clean_build(root, tmp_path)
+    replaced = sorted(p.relative_to(build).as_posix() for p, stamp in before.items()
+                      if (p.stat().st_ino, p.stat().st_mtime_ns) != stamp)
+    assert replaced == ["alpha/about/index.html"]  # the rest were not written again, only compared
+    assert rerendered(run(root, "build").output) == 0  # the touched file's new time was recorded
+
+
 def _garbage_records(path: Path, stamp: str) -> None:
     data = read_store(path, stamp)
     assert data is not None
