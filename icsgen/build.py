@@ -328,7 +328,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         written = sorted(fresh_files)  # what is in the staging folder: listing it took ~0.5 s at 10,000 pages
         if previous:
             files = _apply_changes(staging, out, written, list(output_stats),
-                                   [j.output_path for j in jobs] + standing)
+                                   [j.output_path for j in jobs] + standing, differ=set(pages_written))
         else:
             swap_in(staging, out)
             files = written
@@ -461,15 +461,17 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable,
 
 
 def _apply_changes(staging: Path, out: Path, written: list[str], old_files: list[str],
-                   page_files: list[str]) -> list[str]:
+                   page_files: list[str], differ: Collection[str] = ()) -> list[str]:
     """Move what changed into the live folder and delete what the site no longer has.
 
     Runs only after every check passed, and each file is replaced in one step, so a reader of the
-    live folder sees either the old or the new version of a page, never half of one.
+    live folder sees either the old or the new version of a page, never half of one. Files in `differ`
+    are known to differ from the live ones (the render workers compared them), the rest are compared here.
     """
     for rel in written:
         target = out / rel
-        if rel == MARKER or (target.is_file() and filecmp.cmp(staging / rel, target, shallow=False)):
+        if rel == MARKER or (rel not in differ and target.is_file()
+                             and filecmp.cmp(staging / rel, target, shallow=False)):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, target)
