@@ -60,6 +60,7 @@ from .output import (
     check_output_dir,
     copy_file,
     discard,
+    discard_later,
     holds,
     staging_dir,
     swap_in,
@@ -481,7 +482,10 @@ def _apply_changes(staging: Path, out: Path, written: list[str], old_files: list
         if path.is_file() and path.resolve().is_relative_to(out):
             path.unlink()
             _remove_empty_parents(path.parent, out)
-    discard(staging)
+    if len(written) >= PARALLEL_THRESHOLD:
+        discard_later(staging)
+    else:
+        discard(staging)  # a few folders: quicker than starting `rm`
     return files
 
 

@@ -126,3 +126,17 @@ def remove_later(folder: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def discard_later(staging: Path) -> None:
+    """`discard`, after the command has returned (see `remove_later`): a rebuild that moved thousands of
+    pages out of the staging folder leaves as many empty folders, and deleting them took 0.8 s at
+    10,000 pages. Renamed first, so a build that makes a staging folder of the same name meanwhile
+    (serve rebuilds in one process) cannot lose it to the deletion."""
+    aside = staging.with_name(f"{staging.name}.done-{time.time_ns()}")
+    try:
+        staging.rename(aside)
+    except OSError:
+        discard(staging)
+        return
+    remove_later(aside)

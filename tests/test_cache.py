@@ -114,6 +114,19 @@ def test_a_template_edit_that_changes_no_output_rewrites_nothing(tmp_path: Path)
     assert rerendered(run(root, "build").output) == 0  # the touched file's new time was recorded
 
 
+def test_a_rebuild_of_many_pages_leaves_no_staging_folder(tmp_path: Path) -> None:
+    many = {f"content/alpha/services/service-{n}.md": f"---\ntitle: Service {n}\n---\nAbout {n}.\n" for n in range(80)}
+    root = basic_site(tmp_path / "site", many)
+    assert run(root, "build").exit_code == 0
+    edit(root, "themes/nhs/templates/base.html", lambda t: t.replace("</body>", "<p>Changed</p></body>"))
+    assert run(root, "build").exit_code == 0  # every page changes: its emptied staging folders go in the background
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+    deadline = time.monotonic() + 10
+    while list(root.glob(".build.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(root.glob(".build.*"))
+
+
 def _garbage_records(path: Path, stamp: str) -> None:
     data = read_store(path, stamp)
     assert data is not None
