@@ -64,6 +64,7 @@ from .output import (
     holds,
     staging_dir,
     swap_in,
+    write_bytes,
     write_text,
 )
 from .pagestore import PageStore
@@ -517,10 +518,11 @@ def _render_and_write(index: int) -> tuple[int, Output]:
     job = _worker_jobs[index]
     result = _worker_renderer.render(job)
     if result.html and not result.problems:
-        if _worker_live is not None and holds(_worker_live, job.output_path, result.html):
+        data = result.html.encode("utf-8")  # once, for the comparison and the write
+        if _worker_live is not None and holds(_worker_live, job.output_path, data):
             result.unchanged = True
         else:
-            write_text(_worker_folder, job.output_path, result.html)
+            write_bytes(_worker_folder, job.output_path, data)
             result.written = True
     result.html = ""  # written: don't send it back between processes
     if not _worker_keeps_deps:

@@ -59,7 +59,11 @@ _WRITE = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 
 
 def write_text(folder: Path, rel: str, text: str) -> None:
-    """Write `text` as UTF-8, opening the file without `O_TRUNC` and cutting any longer old content after.
+    write_bytes(folder, rel, text.encode("utf-8"))
+
+
+def write_bytes(folder: Path, rel: str, data: bytes) -> None:
+    """Write `data`, opening the file without `O_TRUNC` and cutting any longer old content after.
 
     A cold build's files exist already, empty (see precreate.py), and on ext4 truncating a file to
     nothing, even an empty one, makes its `close` start writing it to disk (the `auto_da_alloc`
@@ -67,7 +71,6 @@ def write_text(folder: Path, rel: str, text: str) -> None:
     cold build, and made the files made ahead cost more than they saved.
     """
     path = _inside(folder, rel)
-    data = text.encode("utf-8")
     try:
         fd = os.open(path, _WRITE, 0o666)
     except FileNotFoundError:  # its folder is new: make it (cheaper than checking every time)
@@ -83,9 +86,8 @@ def write_text(folder: Path, rel: str, text: str) -> None:
         os.close(fd)
 
 
-def holds(folder: Path, rel: str, text: str) -> bool:
-    """Whether the file `rel` under `folder` holds exactly what `write_text` would write there."""
-    data = text.encode("utf-8")
+def holds(folder: Path, rel: str, data: bytes) -> bool:
+    """Whether the file `rel` under `folder` holds exactly `data`."""
     try:
         with open(_inside(folder, rel), "rb") as handle:
             return os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data

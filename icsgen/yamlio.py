@@ -104,7 +104,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
 
 _ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)")
 _RESOLVER = yaml.resolver.Resolver()  # the resolver of the safe loaders: which tag a plain value gets
-_TAG = "tag:yaml.org,2002:"
+_STR, _BOOL, _INT, _TIMESTAMP = (f"tag:yaml.org,2002:{name}" for name in ("str", "bool", "int", "timestamp"))
 _BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
@@ -121,7 +121,7 @@ def _flat_mapping(text: str, first_line: int) -> LineDict | None:
         if entry is None:
             return None
         key, raw = entry.groups()
-        if key in result or _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) != _TAG + "str":
+        if key in result or _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) != _STR:
             return None  # a duplicate (the parser reports it), or a key such as `yes` or `null`
         value = _flat_value(raw)
         if value is _NOT_FLAT:
@@ -155,13 +155,13 @@ def _plain(raw: str) -> Any:
     if not raw or raw[0] in _NOT_FIRST or raw[-1] == " " or "#" in raw or ":" in raw:
         return _NOT_FLAT
     tag = _RESOLVER.resolve(yaml.ScalarNode, raw, (True, False))
-    if tag == _TAG + "str":
+    if tag == _STR:
         return raw
-    if tag == _TAG + "bool":
+    if tag == _BOOL:
         return _BOOLEANS[raw.lower()]
-    if tag == _TAG + "int" and _DECIMAL.fullmatch(raw):
+    if tag == _INT and _DECIMAL.fullmatch(raw):
         return int(raw)
-    date = _DATE.fullmatch(raw) if tag == _TAG + "timestamp" else None
+    date = _DATE.fullmatch(raw) if tag == _TIMESTAMP else None
     if date is not None:
         try:
             return dt.date(int(date[1]), int(date[2]), int(date[3]))
