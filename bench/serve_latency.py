@@ -27,8 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 # last: run.py puts its copy of icsgen on PYTHONPATH, and that copy is the one to time
 sys.path.append(str(REPO))
 
-from icsgen.build import BuildOptions  # noqa: E402
-from icsgen.preview import Session  # noqa: E402
+from icsgen.build.pipeline import BuildOptions  # noqa: E402
+from icsgen.serve.incremental import Session  # noqa: E402
 from tests.support.browser import DEFAULT_CONTEXT_OPTIONS, launch_browser  # noqa: E402
 
 WATCH_FOR = """marker => {

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icsgen.build import BuildOptions
-from icsgen.preview import Rebuilt, Session
+from icsgen.build.pipeline import BuildOptions
+from icsgen.serve.incremental import Rebuilt, Session
 
 TIMEOUT = 10.0
 

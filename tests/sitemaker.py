@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from icsgen.cli import main
+from icsgen.cli.commands import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 THEMES = PROJECT / "themes"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.background import Background
+from icsgen.build.background import Background
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
                                 reason="runs in the background only where it can fork onto a second core")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.cache import FORMAT, OutputTable, code_fingerprint
-from icsgen.storefile import read_store, write_store
+from icsgen.cache.outputs import FORMAT, OutputTable, code_fingerprint
+from icsgen.cache.files import read_store, write_store
 from tests.sitemaker import basic_site, run, write_site
 from tests.test_build import tree_digest
 
@@ -311,8 +311,8 @@ def test_a_record_that_is_not_its_own_outputs_is_never_trusted(tmp_path: Path) -
 
 def test_the_cache_lock_makes_a_build_wait_for_the_one_before(tmp_path: Path) -> None:
     """The command line writes its cache in a detached child; the lock makes the next reader wait for it."""
-    from icsgen.cache import OUTPUTS, STATE, locked
-    from icsgen.pagestore import FORMAT as PAGES_FORMAT
+    from icsgen.cache.outputs import OUTPUTS, STATE, locked
+    from icsgen.cache.pages import FORMAT as PAGES_FORMAT
 
     root = basic_site(tmp_path / "site")
     for _ in range(3):

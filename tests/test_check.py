@@ -150,7 +150,7 @@ def test_reading_grade_above_the_regions_target(tmp_path: Path) -> None:
 
 
 def test_syllables_and_grade() -> None:
-    from icsgen.readability import grade, syllables
+    from icsgen.check.readability import grade, syllables
 
     counts = {"care": 1, "people": 2, "services": 3, "integrated": 4, "walked": 1, "wanted": 2,
               "partnership": 3, "community": 4, "the": 1, "2024": 1}

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from icsgen import __version__
-from icsgen.cli import main
+from icsgen.cli.commands import main
 from tests.sitemaker import basic_site, run
 
 
@@ -90,7 +90,7 @@ def _line_of_raise() -> int:
 def test_an_unexpected_error_is_one_line_naming_file_and_line(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = basic_site(tmp_path / "site")
-    monkeypatch.setattr("icsgen.build.load_config", _explode)
+    monkeypatch.setattr("icsgen.build.pipeline.load_config", _explode)
     result = run(root, "build", "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.output == (
@@ -101,7 +101,7 @@ def test_an_unexpected_error_is_one_line_naming_file_and_line(tmp_path: Path,
 
 def test_verbose_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = basic_site(tmp_path / "site")
-    monkeypatch.setattr("icsgen.build.load_config", _explode)
+    monkeypatch.setattr("icsgen.build.pipeline.load_config", _explode)
     result = run(root, "--verbose", "build", "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.output.startswith("Traceback (most recent call last):")
@@ -116,7 +116,7 @@ def test_unexpected_errors_in_any_command_are_caught(tmp_path: Path, monkeypatch
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", "content/gamma/index.md")
 
-    monkeypatch.setattr("icsgen.scaffold.new_region", denied)
+    monkeypatch.setattr("icsgen.new.new_region", denied)
     result = run(root, "new", "region", "gamma", "--name", "Gamma")
     assert result.exit_code == 2
     assert result.output.startswith("icsgen: unexpected error at content/gamma/index.md: PermissionError: ")
@@ -149,7 +149,7 @@ def test_readme_names_every_command_and_the_two_fresh_machine_commands() -> None
 def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> None:
     from markdown.extensions.toc import slugify
 
-    from icsgen.frontmatter import FRONT_MATTER
+    from icsgen.content.frontmatter import FRONT_MATTER
 
     guide = (DOCS / "docs/guide.md").read_text(encoding="utf-8")
     for spec in FRONT_MATTER.fields:
@@ -160,7 +160,7 @@ def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> Non
     assert "click here" not in guide.replace("Never write \"click here\"", "").replace("'click here'", "")
 
 
-@pytest.mark.parametrize("module", ["icsgen", "icsgen.cli"])
+@pytest.mark.parametrize("module", ["icsgen", "icsgen.cli.commands"])
 def test_the_command_as_run_prints_everything_and_exits_with_the_right_code(tmp_path: Path, module: str) -> None:
     """`icsgen` ends with os._exit after a build: nothing it printed may be lost, and the code must be right."""
     root = basic_site(tmp_path / "site")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks
+from icsgen.markdown.convert import LinkTarget, MarkdownConverter, PageLinks
 
 
 def convert(source: str, pages: dict[str, LinkTarget] | None = None):  # type: ignore[no-untyped-def]
@@ -103,7 +103,7 @@ def test_the_quick_inline_processor_gives_the_same_html_as_python_markdowns() ->
 
 def test_leaving_out_unused_extensions_does_not_change_the_html() -> None:
     """A page gets only the optional extensions whose syntax it could contain; output must not change."""
-    from icsgen.markdown import OPTIONAL
+    from icsgen.markdown.convert import OPTIONAL
 
     samples = [
         "Term\n: Definition\n", "Term\n   : indented definition\n", "*[ICS]: Integrated Care System\n\nThe ICS.",

@@ -6,8 +6,8 @@ import multiprocessing
 import pickle
 from pathlib import Path
 
-from icsgen.mdcache import MarkdownCache, entry_key
-from icsgen.storefile import read_store, write_store
+from icsgen.cache.markdown import MarkdownCache, entry_key
+from icsgen.cache.files import read_store, write_store
 from tests.sitemaker import BASIC_PAGES, basic_site, run, write_site
 from tests.test_build import tree_digest
 from tests.test_cache import clean_build, edit

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.output import UnsafeOutput, write_text
+from icsgen.build.output import UnsafeOutput, write_text
 
 
 def test_the_file_holds_exactly_the_new_text_whatever_was_there(tmp_path: Path) -> None:

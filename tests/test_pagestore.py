@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from icsgen.build import BuildOptions, load
-from icsgen.cache import code_fingerprint
-from icsgen.frontmatter import body_of
-from icsgen.pagestore import FORMAT, PageStore
-from icsgen.storefile import write_store
+from icsgen.build.pipeline import BuildOptions, load
+from icsgen.cache.outputs import code_fingerprint
+from icsgen.content.frontmatter import body_of
+from icsgen.cache.pages import FORMAT, PageStore
+from icsgen.cache.files import write_store
 from tests.sitemaker import basic_site, run
 from tests.test_build import tree_digest
 from tests.test_cache import clean_build, edit

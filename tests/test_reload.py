@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build import BuildOptions, Loaded, load, reload
+from icsgen.build.pipeline import BuildOptions, Loaded, load, reload
 from tests.sitemaker import basic_site
 
 

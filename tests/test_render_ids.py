@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from icsgen.render import page_ids
+from icsgen.render.renderer import page_ids
 
 ID_ATTR = re.compile(r'\sid="([^"]+)"')  # what the build used before page_ids
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from icsgen.build import BuildOptions, load, plan
-from icsgen.render import Output, Renderer
+from icsgen.build.pipeline import BuildOptions, load, plan
+from icsgen.render.renderer import Output, Renderer
 from tests.sitemaker import basic_site
 
 

@@ -16,7 +16,7 @@ import pytest
 from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
-from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks, _QuickBrackets, _starts_a_line_with_colon
+from icsgen.markdown.convert import LinkTarget, MarkdownConverter, PageLinks, _QuickBrackets, _starts_a_line_with_colon
 
 FRAGMENTS = [
     "Plain text line with words.", "Another line, with a comma and long-term care.", "", "", "", "",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.serve import LiveServer
+from icsgen.serve.http import LiveServer
 from tests.serve_support import Running, fetch, serving
 from tests.sitemaker import basic_site
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build import BuildOptions, plan
-from icsgen.preview import Preview
+from icsgen.build.pipeline import BuildOptions, plan
+from icsgen.serve.incremental import Preview
 from tests.sitemaker import basic_site
 from tests.test_build import tree_digest
 
@@ -145,7 +145,7 @@ def test_stylesheet_change_renames_it_without_asking_for_a_reload(preview: Previ
 
 def test_large_changes_rebuild_whole_and_a_stylesheet_still_swaps(preview: Preview,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import icsgen.preview
+    import icsgen.serve.incremental as preview
 
     monkeypatch.setattr(icsgen.preview, "FULL_REBUILD_MIN", 1)
     css = preview.root / "themes/nhs/static/css/nhs.css"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.watch import ignored
+from icsgen.serve.watch import ignored
 from tests.serve_support import Running, serving, wait_until
 from tests.sitemaker import basic_site
 

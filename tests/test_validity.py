@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build import BuildOptions, load
+from icsgen.build.pipeline import BuildOptions, load
 from tests.sitemaker import PROJECT, run
 from tests.support import links
 from tests.support.axe import format_violations, run_axe

@@ -1,0 +1,199 @@
+"""Pages kept between builds, so an unchanged page file is neither read nor parsed again.
+
+At ten thousand pages, reading and splitting every file was most of a one-page rebuild. The store
+keeps each page's model (front matter, address, where its body starts) with the file's identity:
+size, modification and change times and inode. A file whose identity is unchanged is trusted
+without being opened; its Markdown is read only if something renders it (`Page.body` is read on
+first use). A file whose identity changed but whose bytes did not (a `git checkout`, a copy) is
+read and recognised by its hash, skipping YAML. Anything else is parsed as usual.
+
+Kept in `.icsgen-cache/pages.bin` (see storefile.py); a damaged store, or one written by another
+version of icsgen, is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import time
+from dataclasses import fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from icsgen.config.settings import RegionConfig, freeze
+from icsgen.content.model import Page, _read_page
+from icsgen.problems import Problems
+from icsgen.content.frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
+from icsgen.cache.files import read_store, write_store
+from icsgen.content.files import identity
+
+FORMAT = 3
+RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
+_DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
+_DATE, _UPDATED, _DRAFT, _REVIEWED = 2, 3, 6, 10  # positions of some of FrontMatter's fields
+_META_FIELDS = tuple(f.name for f in fields(FrontMatter))
+_EMPTY = encode_value({})
+_NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
+
+
+class PageStore:
+    """Reads pages for `load_site` like `PageCache`, from the last build's models when it can."""
+
+    def __init__(self, path: Path, fingerprint: str, stats: dict[str, list[int]] | None = None) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.stats = stats or {}  # [size, mtime, ctime, inode] by path, from the build's own walk
+        self.token: str | None = None  # names the version of the store on disk, None if unknown
+        self._old: dict[str, list] = self._open()
+        self._new: dict[str, list] = {}
+        # A build whose records were made from version `token_read` of the store may trust that the
+        # `restored` pages are exactly as it saw them, and skip recomputing what it recorded of them.
+        self.token_read = self.token
+        self.restored: set[str] = set()
+        self._ready: dict[str, Page] = {}  # made in advance by `prepare`
+
+    def prepare(self) -> None:
+        """Make every stored page's model now, before knowing which files changed.
+
+        For time that would be spent waiting anyway (see build._scan): making a model needs no file,
+        and `read` hands it out only if the file's identity matches, as it would have made it then.
+        """
+        for name, record in self._old.items():
+            with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
+                self._ready[name] = _restore(name, name.partition("/")[0], record[0][0], record)
+
+    def _open(self) -> dict[str, list]:
+        data = read_store(self.path, f"pages {FORMAT} {self.fingerprint}")
+        if not (isinstance(data, dict) and isinstance(data.get("pages"), dict) and isinstance(data.get("token"), str)):
+            return {}
+        self.token = data["token"]
+        return data["pages"]
+
+    def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
+             memo: FrontMatterMemo | None = None) -> Page | None:
+        name = f"{rc.id}/{rel}"
+        where = str(path)  # text already, from the build's walk
+        known = self.stats.get(where)
+        if known is None:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return _read_page(rc, rel, path, problems, memo)
+            known = identity(info)
+        seen = [where, *known]  # the path too: a region's own file may replace a shared one
+        record = self._old.get(name)
+        if record is not None:
+            try:
+                if record[0] == seen:
+                    page = self._ready.pop(name, None) or _restore(name, rc.id, where, record)
+                    self._new[name] = record
+                    self.restored.add(name)
+                    return page
+            except (TypeError, ValueError, IndexError, KeyError):
+                record = None  # a damaged record: read the file
+        before = len(problems)
+        page = _read_page(rc, rel, path, problems, memo)
+        if page is None or len(problems) != before:
+            return page  # a page with problems is read every time, so they are reported every time
+        if record is not None and record[1] == page.digest:
+            self._new[name] = [seen, *record[1:]]  # same bytes, new seen: keep the model
+        else:
+            self._new[name] = _record(page, seen)
+        return page
+
+    def unchanged(self, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+        """`read` for every file of `files` (path in the region -> file) whose identity is as stored, in one
+        loop: at 10,000 pages a call per page cost more than the restoring. The rest are left to `read`."""
+        old, ready, stats, new, restored = self._old, self._ready, self.stats, self._new, self.restored
+        pages = {}
+        for rel, path in files.items():
+            name = f"{region_id}/{rel}"
+            record = old.get(name)
+            known = stats.get(path)
+            if record is None or known is None or not rel.endswith(".md"):
+                continue
+            try:
+                if record[0] != [path, *known]:
+                    continue
+                page = ready.pop(name, None) or _restore(name, region_id, path, record)
+            except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+                continue  # a damaged record: `read` reads the file
+            new[name] = record
+            restored.add(name)
+            pages[rel] = page
+        return pages
+
+    def forget_unseen(self) -> None:
+        """Nothing to do: `save` keeps only the pages read in this run."""
+
+    def save(self) -> None:
+        """Write the models of this run's pages, unless they are exactly what was read."""
+        racy = time.time_ns() - RACY_NS
+        for record in self._new.values():
+            if record[0][2] > racy:  # edited a moment ago: trust the bytes next time, not the times
+                record[0] = [record[0][0], -1, -1, -1, -1]
+        old = self._old
+        if len(self._new) == len(old) and all(old.get(name) is record for name, record in self._new.items()):
+            return  # every record restored as it was read (comparing values would walk every field)
+        self.token = None  # until the new version is written
+        token = os.urandom(8).hex()
+        with contextlib.suppress(OSError):  # a store that cannot be written only makes the next build slower
+            write_store(self.path, f"pages {FORMAT} {self.fingerprint}", {"token": token, "pages": self._new})
+            self.token = token
+
+
+def _record(page: Page, identity: list) -> list:
+    meta = page.meta
+    values = [meta.title, meta.summary, meta.date, meta.updated, meta.author, list(meta.tags), meta.draft,
+              meta.template, meta.weight, meta.nav_title, meta.reviewed, meta.review_due, meta.toc, meta.slug]
+    for i in _DATES:
+        values[i] = values[i].isoformat() if values[i] is not None else None
+    shown = (values[_DRAFT], values[_DATE], max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or ""),
+             values[0])
+    return [identity, page.digest, page.url, page.kind, page.section, page.body_line, values,
+            encode_value(_thaw(meta.extra)), dict(meta.lines), shown]
+
+
+def _restore(key: str, region: str, path: str, record: list) -> Page:
+    """The page as it was built from the same file, without running the constructors again.
+
+    Frozen dataclasses set each field through `object.__setattr__`; giving the page its whole
+    `__dict__` at once costs a fraction of that, which counts ten thousand times. `body`, `source_path`
+    and `meta` are left out: `Page.__getattr__` reads, makes or decodes each on first use
+    (`restore_meta` for the front matter, which most pages of a one-page rebuild never need, from the
+    record kept as `_stored`). `_shown`, worked out when the record was made, keeps what decides whether
+    the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap)
+    and its title (`Page.title`).
+    """
+    if len(record) != 10:
+        raise ValueError("not a page record")
+    page = object.__new__(Page)
+    object.__setattr__(page, "__dict__", {
+        "key": key, "region": region, "_source": path, "url": record[2], "kind": record[3], "section": record[4],
+        "body_line": record[5], "digest": record[1], "_stored": record, "_shown": tuple(record[9])})
+    return page
+
+
+def restore_meta(record: list) -> FrontMatter:
+    """A restored page's front matter from its record (see `_restore`)."""
+    values, extra, lines = record[6:9]
+    values = list(values)
+    for i in _DATES:
+        if values[i] is not None:
+            values[i] = dt.date.fromisoformat(values[i])
+    values[5] = tuple(values[5])
+    extra = _NO_EXTRA if extra == _EMPTY else freeze(decode_value(extra))
+    meta = object.__new__(FrontMatter)
+    meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines)], strict=True))
+    return meta
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, MappingProxyType | dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_thaw(v) for v in value]
+    return value
+

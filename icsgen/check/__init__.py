@@ -1,0 +1,1 @@
+"""icsgen.check."""

@@ -1,0 +1,605 @@
+"""Finding the content and building the read-only site model: regions, sections and pages.
+
+Pages are keyed by their *content path* (`leeds/about/partners.md`), the name an editor writes in a
+link, and addressed by their *url* (`leeds/about/partners/`), a site path without a leading slash.
+Shared pages (`content/_shared/`) are copied into every region under the region's content path, so
+a link from a region page to `accessibility.md` finds that region's copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from icsgen.config.settings import RegionConfig, SiteConfig, freeze
+from icsgen.problems import Problems
+from icsgen.content.frontmatter import FrontMatter, FrontMatterMemo, body_of, split_page
+from icsgen.content.files import CONTENT_DIR, DATA, THEME_OVERRIDES, Tree, is_ignored, scan_content
+from icsgen.config.safe_yaml import YamlError, load_yaml
+
+SHARED = "_shared"
+NEWS = "news"
+ASSETS = "assets"  # the output folder of static theme files, inside each region
+DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+@functools.lru_cache(maxsize=8192)
+def slugify(name: str) -> str:
+    out = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return out or "page"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: what it says (front matter and Markdown) and where it goes (url)."""
+
+    key: str  # content path, e.g. "leeds/about/partners.md"
+    region: str  # region id
+    source_path: Path  # the file an editor edits (for a shared page, the _shared file)
+    url: str  # e.g. "leeds/about/partners/"
+    kind: str  # home, page, section, news, news-list
+    section: str  # key of the section (folder) it belongs to, e.g. "leeds/about"
+    meta: FrontMatter
+    body: str
+    body_line: int
+    digest: str  # hash of the source file, for caches and change detection
+
+    @property
+    def title(self) -> str:
+        shown = self.__dict__.get("_shown")  # restored: no front matter to decode (sections ask every index page)
+        return shown[3] if shown is not None else self.meta.title
+
+    def hidden(self, drafts: bool, future: bool, today: dt.date) -> bool:
+        """Left out of the build: a draft unless drafts are wanted, a post dated after today unless
+        future ones are. Answered for a restored page without decoding its front matter."""
+        shown = self.__dict__.get("_shown")
+        if shown is not None:
+            draft, date = shown[0], shown[1]  # the date as ISO text, which sorts as dates do
+            return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
+        return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
+
+    @property
+    def date_text(self) -> str:
+        """Its `date` as ISO text, '' if it has none: sorts as the dates do, and is answered for a restored
+        page without decoding its front matter (a news feed sorts every post of its region)."""
+        shown = self.__dict__.get("_shown")
+        if shown is not None:
+            return shown[1] or ""
+        return self.meta.date.isoformat() if self.meta.date else ""
+
+    def last_modified(self) -> dt.date | None:
+        """The latest of its `updated`, `reviewed` and `date`, for the sitemap; answered for a restored
+        page without decoding its front matter (a sitemap lists every page of its region)."""
+        shown = self.__dict__.get("_shown")
+        if shown is not None:
+            return dt.date.fromisoformat(shown[2]) if shown[2] else None
+        dates = [d for d in (self.meta.updated, self.meta.reviewed, self.meta.date) if d]
+        return max(dates) if dates else None
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.source_path.parent.name == SHARED or f"/{SHARED}/" in self.source_path.as_posix()
+
+
+class _MadeOnFirstUse:
+    """A field of a page `PageStore` restored without it: made on first use, then kept in the page.
+
+    Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is read
+    from the file on first use rather than kept in the cache, their front matter is decoded only
+    when something reads it, and ten thousand Path objects made for pages nobody reports on cost
+    more than the rest of restoring them. A descriptor without `__set__`, so a value in the page's
+    own `__dict__` (every page read from its file has all three) is found first; a `__getattr__`
+    would instead slow down every attribute read of every page (CPython does not specialise them).
+    """
+
+    def __init__(self, make: Callable[[Page], Any]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, page: Page | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        value = self.make(page)
+        object.__setattr__(page, self.name, value)
+        return value
+
+
+def _restored_meta(page: Page) -> FrontMatter:
+    try:
+        stored = page.__dict__.pop("_stored")
+    except KeyError:
+        raise AttributeError("meta") from None
+    from icsgen.cache.pages import restore_meta  # here: pagestore imports this module
+
+    return restore_meta(stored)
+
+
+def _restored_source_path(page: Page) -> Path:
+    try:
+        return Path(page.__dict__["_source"])
+    except KeyError:
+        raise AttributeError("source_path") from None
+
+
+def _restored_body(page: Page) -> str:
+    if "_source" not in page.__dict__ and "source_path" not in page.__dict__:
+        raise AttributeError("body")
+    try:
+        return body_of(page.source_path.read_text(encoding="utf-8"), page.body_line)
+    except (OSError, UnicodeDecodeError):
+        return ""  # gone or damaged since the load: the next build sees the change and reports it
+
+
+for _name, _make in (("meta", _restored_meta), ("source_path", _restored_source_path), ("body", _restored_body)):
+    _field = _MadeOnFirstUse(_make)
+    _field.__set_name__(Page, _name)
+    setattr(Page, _name, _field)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A folder of a region: its own page (index.md or a generated one) and what it holds."""
+
+    key: str  # e.g. "leeds/about"; a region's root section is "leeds"
+    region: str
+    url: str
+    index: Page | None  # the folder's index.md, if any
+    pages: tuple[str, ...]  # keys of the pages directly in the folder (not the index)
+    sections: tuple[str, ...]  # keys of child sections
+    title: str
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied as it is (an image, a PDF): `key` is its content path, `url` its output path."""
+
+    key: str
+    source_path: Path
+    url: str
+
+
+@dataclass(frozen=True)
+class Region:
+    config: RegionConfig
+    home: Page | None
+    data: MappingProxyType  # name -> frozen value
+    data_files: MappingProxyType  # name -> path, for messages and dependency tracking
+    statics: tuple[StaticFile, ...]
+    override_dir: Path  # content/<id>/_theme
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build knows about the content, read-only once loaded."""
+
+    root: Path
+    config: SiteConfig
+    regions: MappingProxyType  # id -> Region, in regions.yaml order
+    pages: MappingProxyType  # key -> Page
+    sections: MappingProxyType  # key -> Section
+    statics: MappingProxyType  # key -> StaticFile
+    chosen: tuple[str, ...]  # the regions this run writes (all unless --region)
+    by_url: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    today: dt.date = field(default_factory=dt.date.today)
+    # made by `update_site`: the keys of the pages read again (added, changed or gone); every other page
+    # is the very object the site before had. None for a site loaded whole.
+    reread: frozenset[str] | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT_DIR
+
+    def section_pages(self, section_key: str) -> list[Page]:
+        """The pages of a section in reading order: news newest first, others by weight then title."""
+        section = self.sections[section_key]
+        pages = [self.pages[k] for k in section.pages]
+        if _is_news(section_key):
+            return sorted(pages, key=lambda p: (p.date_text, p.key), reverse=True)
+        return sorted(pages, key=lambda p: (p.meta.weight, p.title.lower(), p.key))
+
+    def child_sections(self, section_key: str) -> list[Section]:
+        children = [self.sections[k] for k in self.sections[section_key].sections]
+        return sorted(children, key=lambda s: (s.index.meta.weight if s.index else 0, s.title.lower()))
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    regions: tuple[str, ...] = ()  # empty: all
+    drafts: bool = False
+    future: bool = False
+    today: dt.date | None = None
+    memo: FrontMatterMemo | None = None  # parsed front matter from the last run, if any
+    pages: PageSource | None = None  # pages kept from an earlier load (serve's memory, build's store)
+    trees: dict[str, Tree] | None = None  # content files found by the caller's own walk (`scan_content`)
+
+
+class PageSource(Protocol):
+    """Where `load_site` gets pages from when it may reuse earlier ones."""
+
+    def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
+             memo: FrontMatterMemo | None) -> Page | None: ...
+
+    def unchanged(self, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+        """The pages of `files` (path in the region -> file) known to be unchanged, read all at once;
+        `load_site` reads the rest one by one."""
+        ...
+
+    def forget_unseen(self) -> None: ...
+
+
+class PageCache:
+    """Pages by file identity (size, change time, inode), kept between loads by `icsgen serve`.
+
+    Reading and splitting ten thousand files is most of what a load costs, and a save changes one
+    file. A page that reported a problem is never kept, so its problems are reported every time.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple, Page] = {}
+        self._seen: set[tuple] = set()
+
+    def read(self, rc: RegionConfig, rel: str, path: str, problems: Problems,
+             memo: FrontMatterMemo | None) -> Page | None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return _read_page(rc, rel, path, problems, memo)
+        key = (rc.id, rel, path, info.st_mtime_ns, info.st_size, info.st_ino)
+        self._seen.add(key)
+        page = self._pages.get(key)
+        if page is None:
+            before = len(problems)
+            page = _read_page(rc, rel, path, problems, memo)
+            if page is not None and len(problems) == before:
+                self._pages[key] = page
+        return page
+
+    def unchanged(self, region_id: str, files: dict[str, str]) -> dict[str, Page]:
+        return {}  # a save changes one file: reading each page as now costs little
+
+    def forget_unseen(self) -> None:
+        """Drop pages whose files were not read in the last load (deleted, renamed or changed)."""
+        self._pages = {k: v for k, v in self._pages.items() if k in self._seen}
+        self._seen = set()
+
+
+def _tree_files(tree: Tree | None, problems: Problems) -> dict[str, str]:
+    for path in tree.outside_links if tree else ():
+        problems.add(Path(path), 0, "a link to a file outside the content folder is not followed")
+    return tree.files if tree else {}
+
+
+def _is_news(section_key: str) -> bool:
+    return section_key.split("/", 1)[-1] == NEWS and "/" in section_key
+
+
+def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Problems) -> Site:
+    """Read every page and data file into one read-only `Site`.
+
+    Regions left out with `--region` are still read, so links to them resolve (they become
+    absolute addresses), but their problems are not this run's business and are dropped.
+    """
+    today = options.today or dt.date.today()
+    content = root / CONTENT_DIR
+    chosen = tuple(r.id for r in config.regions if not options.regions or r.id in options.regions)
+    everyone = problems
+    trees = options.trees if options.trees is not None else scan_content(content)
+    shared = _tree_files(trees.get(SHARED), problems)
+    pages: dict[str, Page] = {}
+    regions: dict[str, Region] = {}
+    statics_by_region: dict[str, list[StaticFile]] = {}
+    for rc in config.regions:
+        problems = everyone if rc.id in chosen else Problems(root)
+        region_dir = content / rc.id
+        if not region_dir.is_dir():
+            problems.add(config.path, rc.line, f"region '{rc.id}' has no folder content/{rc.id}/",
+                         f"create content/{rc.id}/index.md")
+        own = _tree_files(trees.get(rc.id), problems)
+        files = {**shared, **own}  # a region's own file replaces the shared one at the same path
+        statics: list[StaticFile] = []
+        ready = options.pages.unchanged(rc.id, files) if options.pages is not None else {}  # most of a rebuild
+        for page in ready.values():
+            if not page.hidden(options.drafts, options.future, today):
+                pages[page.key] = page
+        for rel, path in sorted(files.items() if not ready else ((r, p) for r, p in files.items() if r not in ready)):
+            if not rel.endswith(".md"):
+                url_rel = "/".join(slugify(part) for part in rel.split("/")[:-1])
+                name = rel.rsplit("/", 1)[-1]
+                url = f"{rc.id}/{url_rel + '/' if url_rel else ''}{name}"
+                statics.append(StaticFile(f"{rc.id}/{rel}", Path(path), url))
+                continue
+            if options.pages is not None:
+                page = options.pages.read(rc, rel, path, problems, options.memo)
+            else:
+                page = _read_page(rc, rel, path, problems, options.memo)
+            if page is None:
+                continue
+            if page.hidden(options.drafts, options.future, today):
+                continue
+            pages[page.key] = page
+        statics_by_region[rc.id] = statics
+        data, data_files = _read_data(region_dir / DATA, problems)
+        regions[rc.id] = Region(
+            config=rc,
+            home=pages.get(f"{rc.id}/index.md"),
+            data=data,
+            data_files=data_files,
+            statics=tuple(statics),
+            override_dir=region_dir / THEME_OVERRIDES,
+        )
+        if f"{rc.id}/index.md" not in pages and region_dir.is_dir():
+            problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
+                         "create index.md with a title")
+    if options.pages is not None:
+        options.pages.forget_unseen()
+    all_statics = {s.key: s for statics in statics_by_region.values() for s in statics}
+    return _assemble(root, config, regions, pages, all_statics, chosen, today, everyone)
+
+
+def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: Problems) -> Site | None:
+    """The site with just the changed page files read again, or None when a full load is needed.
+
+    For `icsgen serve`: a save changes one page, and walking ten thousand files to find that out
+    costs more than the rest of a rebuild. Anything but a page (settings, data, themes, images,
+    folders) asks for a full load.
+    """
+    content = site.root.resolve() / CONTENT_DIR
+    affected: set[tuple[str, str]] = set()
+    for path in changed:
+        try:
+            parts = path.resolve().relative_to(content).parts
+        except ValueError:
+            return None
+        if any(is_ignored(part) for part in parts):
+            continue
+        if path.suffix != ".md" or len(parts) < 2 or path.is_dir():
+            return None
+        top, rel = parts[0], "/".join(parts[1:])
+        if top == SHARED:
+            affected.update((region_id, rel) for region_id in site.regions)
+        elif top in site.regions and parts[1] not in (DATA, THEME_OVERRIDES):
+            affected.add((top, rel))
+        else:
+            return None
+    pages = dict(site.pages)
+    regions = dict(site.regions)
+    for region_id, rel in sorted(affected):
+        key = f"{region_id}/{rel}"
+        pages.pop(key, None)
+        own, shared = site.content_dir / region_id / rel, site.content_dir / SHARED / rel
+        source = own if own.is_file() else shared if shared.is_file() else None
+        if source is None:
+            continue
+        rc = regions[region_id].config
+        sink = problems if region_id in site.chosen else Problems(site.root)
+        page = (options.pages.read(rc, rel, str(source), sink, options.memo) if options.pages is not None
+                else _read_page(rc, rel, source, sink, options.memo))
+        if page is None or page.hidden(options.drafts, options.future, site.today):
+            continue
+        pages[key] = page
+    for region_id in {r for r, _ in affected}:
+        regions[region_id] = replace(regions[region_id], home=pages.get(f"{region_id}/index.md"))
+        if f"{region_id}/index.md" not in pages and region_id in site.chosen:
+            problems.add(content / region_id / "index.md", 0, f"region '{region_id}' has no home page",
+                         "create index.md with a title")
+    sections = None
+    if pages.keys() == site.pages.keys() and all(
+            pages[f"{r}/{rel}"].section == site.pages[f"{r}/{rel}"].section for r, rel in affected
+            if f"{r}/{rel}" in pages):
+        sections = dict(site.sections)  # the same pages in the same folders: only index pages to swap
+        for region_id, rel in affected:
+            page = pages.get(f"{region_id}/{rel}")
+            if page is not None and rel.endswith("index.md") and page.section in sections:
+                section = sections[page.section]
+                sections[page.section] = replace(section, index=page, title=_section_title(
+                    section.key, page, regions[region_id].config.name))
+    saved = [f"{r}/{rel}" for r, rel in affected]
+    if sections is not None and all(pages[key].url == site.pages[key].url for key in saved if key in pages):
+        # the same pages at the same addresses: nothing to claim or sort again (most of a save at 10,000 pages)
+        ordered = dict(site.pages)  # the same keys in the same order
+        ordered.update((key, pages[key]) for key in saved if key in pages)
+        return replace(site, regions=MappingProxyType(regions), sections=MappingProxyType(sections),
+                       pages=MappingProxyType(ordered), reread=frozenset(saved))
+    return replace(_assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today,
+                             problems, sections), reread=frozenset(saved))
+
+
+def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages: dict[str, Page],
+              statics: dict[str, StaticFile], chosen: tuple[str, ...], today: dt.date, problems: Problems,
+              sections: dict[str, Section] | None = None) -> Site:
+    """Sections from the pages, every address claimed once, and the read-only `Site`."""
+    sections = MappingProxyType(sections) if sections is not None else _sections(pages, regions)
+    by_url: dict[str, str] = {}
+    ordered = {key: pages[key] for key in sorted(pages)}  # one order, whatever order the pages were read in
+    for key, page in ordered.items():
+        _claim(by_url, page.url, key, page, problems)
+    for section in sections.values():
+        if section.index is None:
+            _claim(by_url, section.url, section.key + "/", None, problems)
+    for static in statics.values():
+        _claim(by_url, static.url, static.key, static, problems)
+    return Site(
+        root=root,
+        config=config,
+        regions=MappingProxyType(regions),
+        pages=MappingProxyType(ordered),
+        sections=MappingProxyType(sections),
+        statics=MappingProxyType(statics),
+        chosen=chosen,
+        by_url=MappingProxyType(by_url),
+        today=today,
+    )
+
+
+def _claim(by_url: dict[str, str], url: str, key: str, source: Page | StaticFile | None, problems: Problems) -> None:
+    owner = by_url.get(url)
+    if owner is not None and owner != key:  # only now is the file's path wanted
+        problems.add(source.source_path if source else "content", 1,
+                     f"'{key}' and '{owner}' would both be written to /{url}",
+                     "rename one of them or give one a different 'slug'")
+    by_url.setdefault(url, key)
+
+
+def page_url(region_id: str, folder: str, stem: str, slug: str | None = None) -> str:
+    """The address of the page `folder/stem.md` of a region (a news post's stem without its date prefix)."""
+    folder_url = "/".join(slugify(part) for part in folder.split("/")) if folder else ""
+    if stem == "index":
+        url_rel = folder_url
+    else:
+        last = slug or slugify(stem)
+        url_rel = f"{folder_url}/{last}" if folder_url else last
+    return f"{region_id}/{url_rel}/" if url_rel else f"{region_id}/"
+
+
+def _read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
+               memo: FrontMatterMemo | None = None) -> Page | None:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(path, line, "not valid UTF-8 text", "save the file as UTF-8")
+        return None
+    except OSError as exc:
+        problems.add(path, 0, f"cannot read: {exc.strerror}")
+        return None
+    split = split_page(text, path, problems, memo)
+    if split is None:
+        return None
+    meta = split.meta
+    folder, _, filename = rel.rpartition("/")
+    stem = filename[: -len(".md")]
+    section = f"{rc.id}/{folder}" if folder else rc.id
+    in_news = folder == NEWS
+    if in_news and stem != "index":
+        dated = DATE_PREFIX.match(stem)
+        if dated:
+            stem = dated.group(2)
+            if meta.date is None:
+                with contextlib.suppress(ValueError):  # a bad prefix is reported as a missing date
+                    meta = replace(meta, date=dt.date.fromisoformat(dated.group(1)))
+        if meta.date is None:
+            problems.add(path, 1, "a news post needs a 'date'", "add 'date: YYYY-MM-DD' to the front matter")
+            return None
+    if folder and folder.split("/")[0] == ASSETS:
+        problems.add(path, 1, f"'{ASSETS}/' is where icsgen puts theme files", "choose another folder name")
+        return None
+    url = page_url(rc.id, folder, stem, meta.slug)
+    if stem == "index":
+        kind = "home" if not folder else ("news-list" if in_news else "section")
+    else:
+        kind = "news" if in_news else "page"
+        if url == f"{rc.id}/{ASSETS}/":
+            problems.add(path, 1, f"'{ASSETS}' is where icsgen puts theme files", "give the page another 'slug'")
+            return None
+    return Page(
+        key=f"{rc.id}/{rel}",
+        region=rc.id,
+        source_path=path,
+        url=url,
+        kind=kind,
+        section=section,
+        meta=meta,
+        body=split.body,
+        body_line=split.body_line,
+        digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
+    )
+
+
+def _read_data(folder: Path, problems: Problems) -> tuple[MappingProxyType, MappingProxyType]:
+    data: dict[str, Any] = {}
+    files: dict[str, Path] = {}
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".yaml", ".yml") or is_ignored(path.name):
+                continue
+            try:
+                data[path.stem] = freeze(load_yaml(path.read_text(encoding="utf-8")))
+                files[path.stem] = path
+            except YamlError as exc:
+                problems.add(path, exc.line, exc.message)
+            except UnicodeDecodeError:
+                problems.add(path, 0, "not valid UTF-8 text", "save the file as UTF-8")
+    return MappingProxyType(data), MappingProxyType(files)
+
+
+def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProxyType:
+    """Every folder that holds pages becomes a section, including the folders in between."""
+    members: dict[str, list[str]] = {rid: [] for rid in regions}
+    for page in pages.values():
+        listed = members.get(page.section)
+        if listed is None:
+            listed = members[page.section] = []
+        if page.kind in ("page", "news"):
+            listed.append(page.key)
+    for key in list(members):  # the folders in between, once per folder rather than once per page
+        parts = key.split("/")
+        for i in range(1, len(parts)):
+            members.setdefault("/".join(parts[:i]), [])
+    children: dict[str, list[str]] = {}
+    for key in members:
+        parent, _, _ = key.rpartition("/")
+        if parent:
+            children.setdefault(parent, []).append(key)
+    sections: dict[str, Section] = {}
+    for key in sorted(members):
+        region_id, _, folder = key.partition("/")
+        index = pages.get(f"{key}/index.md")
+        sections[key] = Section(
+            key=key,
+            region=region_id,
+            url=page_url(region_id, folder, "index"),  # where its index.md would go
+            index=index,
+            pages=tuple(sorted(members[key])),
+            sections=tuple(sorted(children.get(key, ()))),
+            title=_section_title(key, index, regions[region_id].config.name),
+        )
+    return MappingProxyType(sections)
+
+
+def _section_title(key: str, index: Page | None, region_name: str) -> str:
+    """The folder's own page's title, else its name made readable (`our-services` -> 'Our services')."""
+    folder = key.partition("/")[2]
+    title = index.title if index else folder.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+    return title or region_name
+
+
+def resolve_link(site: Site, from_key: str, target: str) -> tuple[str, Page | Section | StaticFile | None]:
+    """Find what a Markdown link points at: (the content path it names, the thing or None).
+
+    `target` is as written, without '#fragment': relative to the linking page's folder, or from
+    `content/` when it starts with '/'. A folder (`news/`) means that section.
+    """
+    if target.startswith("/"):
+        joined = posixpath.normpath(target.lstrip("/"))
+    else:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_key), target))
+    if joined.startswith("..") or joined == ".":
+        return joined, None
+    if joined in site.pages:
+        return joined, site.pages[joined]
+    if joined.endswith(".md"):
+        return joined, None
+    section = site.sections.get(joined)
+    if section is not None:
+        return joined + "/", section.index or section
+    return joined, site.statics.get(joined)

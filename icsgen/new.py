@@ -1,0 +1,565 @@
+"""`icsgen new`: starting a region, a page or a news post from files that build and pass checks at once.
+
+Two rules matter more than anything else here:
+
+* `regions.yaml` is edited as text. A new region is a block of lines inserted at the end of the
+  `regions:` mapping; every comment, blank line and the order an editor chose stay exactly as they
+  were. The file is then validated again and put back as it was if the result does not load.
+* Nothing that exists is ever overwritten, and nothing is written outside the region's folder.
+  Every file is checked before the first one is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from icsgen.config.settings import CONFIG_FILE, REGION_ID, RESERVED_IDS, SiteConfig, load_config
+from icsgen.content.model import ASSETS, CONTENT_DIR, DATA, NEWS, THEME_OVERRIDES, slugify
+from icsgen.problems import Problems, nearest
+
+SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_FOLDERS = {DATA, THEME_OVERRIDES, ASSETS}
+MAX_SLUG = 60
+NEXT_STEP = "Preview it with: icsgen serve"
+
+
+class ScaffoldError(Exception):
+    """A mistake in what was asked for (a bad id, a file that exists): one clear sentence."""
+
+
+@dataclass
+class Created:
+    """What a `new` command made, for the command line to report."""
+
+    files: list[Path] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)  # edited in place (regions.yaml)
+    notes: list[str] = field(default_factory=list)  # what to do next
+
+
+# -- checking names --------------------------------------------------------------------------------
+
+
+def check_region_id(region_id: str) -> None:
+    if not region_id.strip():
+        raise ScaffoldError("the region id is empty; use something like 'west-yorkshire'")
+    if region_id in RESERVED_IDS:
+        raise ScaffoldError(f"'{region_id}' is used by icsgen itself; choose another region id")
+    if not REGION_ID.match(region_id):
+        suggestion = slugify(region_id)
+        raise ScaffoldError(
+            f"region id '{region_id}' can only use lower-case letters, digits and single hyphens "
+            f"(no spaces, dots or slashes), for example '{suggestion}'"
+        )
+
+
+def page_path(path: str) -> PurePosixPath:
+    """The file a page PATH names inside its region (`about/our-board` -> about/our-board.md)."""
+    raw = path.strip().replace("\\", "/")
+    if not raw:
+        raise ScaffoldError("the page path is empty; use something like 'about/our-board'")
+    if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw):
+        raise ScaffoldError(
+            f"'{path}' is an absolute path; give a path inside the region, such as 'about/our-board'"
+        )
+    if raw.endswith(".md"):
+        raw = raw[: -len(".md")]
+    parts = raw.split("/")
+    if ".." in parts:
+        raise ScaffoldError(f"'{path}' goes outside the region ('..' is not allowed)")
+    parts = [p for p in parts if p not in ("", ".")]
+    if not parts:
+        raise ScaffoldError(f"'{path}' does not name a page; use something like 'about/our-board'")
+    for part in parts:
+        if not SEGMENT.match(part):
+            raise ScaffoldError(
+                f"'{part}' in '{path}' can only use lower-case letters, digits and single hyphens "
+                f"(no spaces), for example '{slugify(part)}'"
+            )
+    if parts[0] in RESERVED_FOLDERS:
+        raise ScaffoldError(f"'{parts[0]}/' is not a folder for pages; choose another path")
+    if len(parts) == 1 and parts[0] in (ASSETS, "index"):
+        what = "the region's home page" if parts[0] == "index" else "where icsgen puts theme files"
+        raise ScaffoldError(f"'{parts[0]}' is {what}; choose another path")
+    return PurePosixPath(*parts[:-1], parts[-1] + ".md")
+
+
+def _load(root: Path) -> SiteConfig:
+    problems = Problems(root)
+    config = load_config(root, problems)
+    if config is None or problems.errors:
+        listed = "\n  ".join(str(p) for p in problems.errors)
+        raise ScaffoldError(f"{CONFIG_FILE} has problems; fix them first:\n  {listed}")
+    return config
+
+
+def _known_region(config: SiteConfig, region_id: str) -> None:
+    if config.region(region_id) is None:
+        known = [r.id for r in config.regions]
+        hint = nearest(region_id, known) or f"the regions are: {', '.join(known)}"
+        raise ScaffoldError(f"there is no region '{region_id}' in {CONFIG_FILE} ({hint})")
+
+
+def _refuse_existing(paths: list[Path], root: Path) -> None:
+    existing = [p for p in paths if p.exists() or p.is_symlink()]
+    if existing:
+        names = ", ".join(_show(p, root) for p in existing)
+        raise ScaffoldError(f"{names} already exists; nothing was changed (edit it, or choose another name)")
+
+
+def _show(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _inside(path: Path, folder: Path) -> None:
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise ScaffoldError(f"{path} is outside {folder}; nothing was changed")
+
+
+def _write_new(files: dict[Path, str]) -> list[Path]:
+    """Create every file (never replacing one); on any failure remove what this call made."""
+    made: list[Path] = []
+    folders: list[Path] = []
+    try:
+        for path, text in files.items():
+            for parent in reversed(path.parents):
+                if not parent.exists():
+                    parent.mkdir()
+                    folders.append(parent)
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            made.append(path)
+    except BaseException:
+        for path in made:
+            path.unlink(missing_ok=True)
+        for folder in reversed(folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return made
+
+
+# -- YAML text ------------------------------------------------------------------------------------
+
+
+def scalar(value: str) -> str:
+    """`value` as a one-line YAML scalar, quoted only when it must be (colons, leading #, 'yes')."""
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=10_000, default_flow_style=True)
+    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def _front_matter(fields: list[tuple[str, str]], body: str) -> str:
+    lines = ["---", *(f"{k}: {v}" for k, v in fields), "---", "", body.strip(), ""]
+    return "\n".join(lines)
+
+
+# -- inserting a region into regions.yaml -----------------------------------------------------------
+
+TOP_KEY = re.compile(r"^[^\s#\-][^:]*:(\s|$)")
+
+
+def insert_region(text: str, block: list[str]) -> str:
+    """Insert `block` (lines indented as one step inside a region) at the end of `regions:`.
+
+    The region id line is `block[0]` at indent 0; the other lines are relative to it. They are
+    re-indented to match the file. Everything else in `text` is kept byte for byte.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if re.match(r"^regions\s*:", line)), None)
+    if start is None:
+        raise ScaffoldError(f"{CONFIG_FILE} has no 'regions:' line; add one at the start of a line")
+    after = lines[start].split(":", 1)[1].split(" #", 1)[0].strip()
+    head = lines[start]
+    if after in ("{}", "~", "null"):
+        # An empty mapping written inline: the one change beyond the insertion is making it a block.
+        comment = lines[start].split(":", 1)[1].partition(" #")
+        head = "regions:" + (f"  #{comment[2].rstrip()}" if comment[1] else "") + newline
+    elif after:
+        raise ScaffoldError(
+            f"'regions:' in {CONFIG_FILE} is written on one line ({after[:30]}...); "
+            "write one region per block, then run this again"
+        )
+    end = next((i for i in range(start + 1, len(lines)) if TOP_KEY.match(lines[i])), len(lines))
+    last_key = end == len(lines)
+    # Blank lines, and unindented comments just before a following key (they belong to it), stay after.
+    while end > start + 1 and (not lines[end - 1].strip() or (not last_key and lines[end - 1].startswith("#"))):
+        end -= 1
+    body = [line for line in lines[start + 1 : end] if line.strip() and not line.lstrip().startswith("#")]
+    region_indent, step = _indents(body)
+    out_block = [" " * region_indent + block[0].strip() + newline]
+    for line in block[1:]:
+        stripped = line.lstrip(" ")
+        depth = (len(line) - len(stripped)) // 2  # the block is written with 2-space steps
+        out_block.append((" " * (region_indent + depth * step) + stripped).rstrip() + newline if stripped
+                         else newline)
+    before = lines[:end]
+    before[start] = head
+    if before and not before[-1].endswith(("\n", "\r")):
+        before[-1] += newline
+    separator = [newline] if body and before[-1].strip() else []
+    rest = lines[end:]
+    if rest and rest[0].strip():
+        out_block.append(newline)
+    return "".join([*before, *separator, *out_block, *rest])
+
+
+def _indents(body: list[str]) -> tuple[int, int]:
+    """The indent of region ids under `regions:` and of one nesting step, from the file itself."""
+    if not body:
+        return 2, 2
+    region_indent = min(len(line) - len(line.lstrip(" ")) for line in body)
+    deeper = [len(line) - len(line.lstrip(" ")) for line in body]
+    inner = sorted({d for d in deeper if d > region_indent})
+    step = inner[0] - region_indent if inner else region_indent or 2
+    return max(region_indent, 1), max(step, 1)
+
+
+def region_block(region_id: str, name: str, short_name: str, owner: str, base_url: str | None,
+                 today: dt.date) -> list[str]:
+    """The lines of a new region's settings, in 2-space steps from the region id."""
+    lines = [
+        f"{region_id}:",
+        f"  # Added by 'icsgen new region' on {today.isoformat()}. Check every value before the site goes live.",
+        f"  name: {scalar(name)}",
+        f"  short_name: {scalar(short_name)}",
+        f"  description: {scalar(f'How health and care partners in {name} work together.')}",
+    ]
+    if base_url:
+        lines.append(f"  base_url: {scalar(base_url)}")
+    lines += [
+        "  # The organisation named in the footer and responsible for the site.",
+        f"  owner: {scalar(owner)}",
+        "  # Replace this example email address with a real one. Add phone and address if you wish.",
+        "  contact:",
+        f"    email: enquiries@{region_id}.example.org",
+        "  nav:",
+        "    - {title: About us, page: about/index.md}",
+        "    - {title: Our priorities, page: priorities.md}",
+        "    - {title: Partners, page: partners.md}",
+        "    - {title: News, page: news/}",
+        "    - {title: Contact us, page: contact.md}",
+        "  accessibility:",
+        "    status: partially compliant",
+        f"    prepared: {today.isoformat()}",
+        f"    reviewed: {today.isoformat()}",
+        "    known_issues:",
+        "      - This website is new. We have not finished testing it for accessibility yet.",
+        "  check:",
+        "    reading_grade: 9",
+        "    review_months: 12",
+        "    abbreviations:",
+        "      NHS: National Health Service",
+        "      ICB: integrated care board",
+    ]
+    return lines
+
+
+def _replace_file(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temporary.write_bytes(text.encode("utf-8"))
+    try:
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# -- the three commands ------------------------------------------------------------------------------
+
+
+def new_region(root: Path, region_id: str, name: str, short_name: str = "", owner: str = "",
+               base_url: str | None = None, today: dt.date | None = None) -> Created:
+    today = today or dt.date.today()
+    check_region_id(region_id)
+    name = " ".join(name.split())
+    if not name:
+        raise ScaffoldError("the region needs a name: --name \"West Yorkshire\"")
+    if base_url is not None and not re.match(r"^https?://[^/\s]+", base_url):
+        raise ScaffoldError(f"--base-url must be an address starting https://, not '{base_url}'")
+    config = _load(root)
+    if config.region(region_id) is not None:
+        raise ScaffoldError(f"region '{region_id}' is already in {CONFIG_FILE}; nothing was changed")
+    content = root / CONTENT_DIR
+    folder = content / region_id
+    if folder.exists():
+        raise ScaffoldError(f"{_show(folder, root)}/ already exists; nothing was changed "
+                            "(add the region to regions.yaml by hand, or choose another id)")
+    files = {folder / rel: text for rel, text in region_files(region_id, name, today).items()}
+    config_path = root / CONFIG_FILE
+    original = config_path.read_bytes()
+    block = region_block(region_id, name, short_name.strip() or name, owner.strip() or
+                         f"NHS {name} Integrated Care Board", base_url, today)
+    updated = insert_region(original.decode("utf-8"), block)
+    made = _write_new(files)
+    try:
+        _replace_file(config_path, updated)
+        problems = Problems(root)
+        checked = load_config(root, problems)
+        if checked is None or problems.errors or checked.region(region_id) is None:
+            listed = "\n  ".join(str(p) for p in problems.errors) or "the new region was not found"
+            raise ScaffoldError(f"adding the region would break {CONFIG_FILE}, so it was left as it was:\n  {listed}")
+    except BaseException:
+        config_path.write_bytes(original)
+        shutil.rmtree(folder, ignore_errors=True)  # it did not exist before this call
+        raise
+    return Created(
+        files=made,
+        changed=[config_path],
+        notes=[
+            "The news post in news/ is a draft: 'icsgen serve' shows it; remove 'draft: true' to publish it.",
+            f"Check the new region's settings at the end of {CONFIG_FILE}.",
+        ],
+    )
+
+
+def new_page(root: Path, region_id: str, path: str, title: str, today: dt.date | None = None) -> Created:
+    today = today or dt.date.today()
+    title = _title(title)
+    rel = page_path(path)
+    config = _load(root)
+    _known_region(config, region_id)
+    region = config.region(region_id)
+    assert region is not None
+    folder = root / CONTENT_DIR / region_id
+    target = folder / rel
+    _inside(target, folder)
+    if rel.parts[0] == NEWS and rel.name != "index.md":
+        raise ScaffoldError(f"news posts are dated; use: icsgen new news {region_id} --title {scalar(title)}")
+    _refuse_existing([target], root)
+    due = _add_months(today, region.check.review_months)
+    text = _front_matter(
+        [("title", scalar(title)), ("summary", scalar(f"Find out about {title[0].lower() + title[1:]}.")),
+         ("reviewed", today.isoformat()), ("review_due", due.isoformat())],
+        PAGE_BODY,
+    )
+    made = _write_new({target: text})
+    link = rel.as_posix()
+    return Created(files=made, notes=[
+        f"Link to it from another page of {region_id} with a path such as [{title}]({link}) "
+        "(relative to the page you link from).",
+        f"To add it to the main menu, add '- {{title: {title}, page: {link}}}' under 'nav:' for "
+        f"{region_id} in {CONFIG_FILE}.",
+    ])
+
+
+def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None) -> Created:
+    date = date or dt.date.today()
+    title = _title(title)
+    config = _load(root)
+    _known_region(config, region_id)
+    slug = slugify(title)[:MAX_SLUG].rstrip("-")
+    if len(slugify(title)) > MAX_SLUG and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    folder = root / CONTENT_DIR / region_id
+    target = folder / NEWS / f"{date.isoformat()}-{slug}.md"
+    _inside(target, folder)
+    _refuse_existing([target], root)
+    text = _front_matter(
+        [("title", scalar(title)), ("summary", scalar("One or two sentences that say what the news is.")),
+         ("date", date.isoformat()), ("draft", "true")],
+        NEWS_BODY,
+    )
+    files = {target: text}
+    if not (folder / NEWS / "index.md").exists() and not (folder / NEWS).exists():
+        files[folder / NEWS / "index.md"] = NEWS_INDEX
+    made = _write_new(files)
+    notes = ["It is a draft: 'icsgen serve' shows it, but 'icsgen build' leaves it out until you remove "
+             "'draft: true'."]
+    if date > dt.date.today():
+        notes.append(f"It is dated {date.isoformat()}, so it appears on that day's build (or with --future).")
+    return Created(files=made, notes=notes)
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise ScaffoldError("a title is needed: --title \"Our board\"")
+    return title
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# -- the files of a new region ---------------------------------------------------------------------
+
+PAGE_BODY = """\
+Write the page here. Start with the most important point. Use short sentences and plain words.
+
+## A heading for the first part
+
+Headings split a long page into parts. A page with three or more headings gets a contents list.
+"""
+
+NEWS_BODY = """\
+Start with what has happened and why it matters to local people.
+
+## What happens next
+
+Say what happens next and where readers can find out more.
+"""
+
+NEWS_INDEX = """\
+---
+title: News
+summary: The latest news from health and care partners in this area.
+---
+
+Read our latest news.
+"""
+
+
+def region_files(region_id: str, name: str, today: dt.date) -> dict[str, str]:
+    """Every file of a new region (path inside the region folder -> text), from `name`."""
+    due = _add_months(today, 12).isoformat()
+    day = today.isoformat()
+    return {
+        "index.md": f"""\
+---
+title: {scalar(f"Health and care in {name}")}
+nav_title: Home
+summary: {scalar(f"How the NHS, councils and their partners in {name} work together.")}
+---
+
+This is the home page for health and care in {name}. The NHS, local councils and voluntary groups
+work together here to improve health and care.
+
+Replace this text with a short welcome. Say who the site is for and what they can do on it.
+
+## Find out more
+
+- [About us](about/index.md)
+- [Our priorities](priorities.md)
+- [Our partners](partners.md)
+- [News](news/index.md)
+- [Contact us](contact.md)
+""",
+        "about/index.md": f"""\
+---
+title: About us
+summary: {scalar(f"Who we are and how health and care partners in {name} work together.")}
+weight: 1
+reviewed: {day}
+review_due: {due}
+---
+
+We are the health and care partners in {name}. We work together to improve the health of local
+people.
+
+## Who we are
+
+Say which organisations work together here. You can link to the full list of
+[our partners](../partners.md).
+
+!!! inset
+    An inset box makes a short piece of text stand out. Use it for one important fact.
+
+## How we work
+
+Say how decisions are made, and how people can get involved.
+""",
+        "priorities.md": f"""\
+---
+title: Our priorities
+summary: {scalar(f"What health and care partners in {name} will focus on.")}
+template: priorities
+---
+
+These are the things we will work on together. Edit the list in the file data/priorities.yaml.
+""",
+        "partners.md": f"""\
+---
+title: Our partners
+nav_title: Partners
+summary: {scalar(f"The organisations that work together for health and care in {name}.")}
+template: partners
+---
+
+These organisations work together for health and care in {name}. Edit the list in the file
+data/partners.yaml.
+""",
+        "contact.md": f"""\
+---
+title: Contact us
+summary: {scalar(f"How to contact health and care partners in {name}.")}
+template: contact
+---
+
+!!! warning "Important"
+    We cannot give medical advice. If you need medical help, use
+    [NHS 111 online](https://111.nhs.uk/) or call 111. In an emergency, call 999.
+
+Use the details on this page to contact us. Edit the list in the file data/contacts.yaml.
+""",
+        f"{NEWS}/index.md": NEWS_INDEX,
+        f"{NEWS}/{day}-welcome-to-our-new-website.md": f"""\
+---
+title: Welcome to our new website
+summary: {scalar(f"We have launched a new website for health and care in {name}.")}
+date: {day}
+draft: true
+---
+
+We have launched a new website. It tells you how health and care partners in {name} work
+together.
+
+This post is a draft. It will not be published until you remove the line 'draft: true'.
+
+!!! details "How do I publish this post?"
+    Open this file and delete the line that says draft: true. Then build the site again.
+""",
+        f"{DATA}/partners.yaml": """\
+# Partners shown on partners.md (template: partners), grouped by type.
+# Each partner needs a name and a type. url (a web address) and description are optional.
+# type is one of: NHS trust, Local authority, Voluntary sector, Primary care, University, Other
+# Replace these examples with your real partners.
+- name: Example Hospitals NHS Foundation Trust
+  type: NHS trust
+  description: Runs the main hospitals in the area.
+- name: Example City Council
+  type: Local authority
+  description: Runs social care and public health services.
+- name: Example Voluntary Action
+  type: Voluntary sector
+  description: Supports local charities and community groups.
+""",
+        f"{DATA}/priorities.yaml": """\
+# Priorities shown on priorities.md (template: priorities), in this order.
+# Each priority needs a title and a summary. Replace these examples with your own.
+- title: Help people stay well
+  summary: >-
+    Help people to stay healthy and independent for longer, with support close to home.
+- title: Make services fairer
+  summary: >-
+    Close the unfair gaps in health between different groups of people and places.
+""",
+        f"{DATA}/contacts.yaml": f"""\
+# Contacts shown on contact.md (template: contact).
+# Each contact needs a name and a description. phone, email and hours are optional.
+# Replace this example with real contact details before the site goes live.
+- name: General enquiries
+  email: enquiries@{region_id}.example.org
+  hours: Monday to Friday, 9am to 5pm
+  description: {scalar(f"Questions about health and care partners in {name} and how we work.")}
+""",
+    }
+

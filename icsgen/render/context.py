@@ -1,0 +1,321 @@
+"""Read-only views of the site model for templates, which also record what each page depends on.
+
+Templates never see the internal `Page`, `Section` or `Region` objects. A view exposes what a theme
+needs, computes links relative to the page being rendered, and notes every other page, section or
+data file it was asked about in `Deps`, so a later rebuild knows which outputs a change affects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from icsgen.content.model import Page, Section, Site
+from icsgen.render.urls import Linker
+
+
+@dataclass
+class Deps:
+    """What one output read, so a later build can tell whether the output could have changed.
+
+    pages: keys of other pages whose text it used (titles, summaries, addresses);
+    sections: folders whose list of pages it used; data: "region/name" data files;
+    templates: template names; urls: site paths it linked to or asked about with exists();
+    assets: static theme files it linked to (their names carry a content hash).
+    """
+
+    pages: set[str] = field(default_factory=set)
+    sections: set[str] = field(default_factory=set)
+    data: set[str] = field(default_factory=set)
+    templates: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    assets: set[str] = field(default_factory=set)
+
+    KINDS = ("pages", "sections", "data", "templates", "urls", "assets")
+
+    def frozen(self) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(sorted(getattr(self, k))) for k in self.KINDS}
+
+
+@dataclass
+class RenderScope:
+    """Everything a view needs to know about the page being rendered."""
+
+    site: Site
+    linker: Linker
+    url: str  # the site path being written
+    deps: Deps
+
+    def link(self, to_url: str) -> str:
+        return self.linker.link(self.url, to_url)
+
+
+_MD_NOISE = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|[*_`#>]|\{[^}]*\}")
+
+
+def excerpt(body: str, limit: int = 200) -> str:
+    """A plain-text first paragraph, for listings of pages that have no summary."""
+    for block in body.split("\n\n"):
+        block = block.strip()
+        if not block or block[0] in "#!|<-{" or block.startswith(("    ", "```")):
+            continue
+        text = _MD_NOISE.sub(lambda m: m.group(2) or "", block)
+        text = " ".join(text.split())
+        if len(text) > limit:
+            text = text[:limit].rsplit(" ", 1)[0] + "…"
+        return text
+    return ""
+
+
+class PageView:
+    """A page as a template sees it. Full content and contents list only for the page being rendered."""
+
+    def __init__(self, page: Page, scope: RenderScope, content: str = "",
+                 toc: tuple[dict[str, Any], ...] = (), current: bool = False) -> None:
+        self._page = page
+        self._scope = scope
+        self._content = content
+        self._toc = toc
+        self._current = current
+        if not current:
+            scope.deps.pages.add(page.key)
+
+    def __repr__(self) -> str:
+        return f"<page {self._page.key}>"
+
+    @property
+    def key(self) -> str:
+        return self._page.key
+
+    @property
+    def title(self) -> str:
+        return self._page.meta.title
+
+    @property
+    def nav_title(self) -> str:
+        return self._page.meta.nav_title or self._page.meta.title
+
+    @functools.cached_property
+    def summary(self) -> str:
+        """The page's summary, else its first paragraph (worked out once: themes ask twice)."""
+        return self._page.meta.summary or excerpt(self._page.body)
+
+    @property
+    def date(self) -> dt.date | None:
+        return self._page.meta.date
+
+    @property
+    def updated(self) -> dt.date | None:
+        return self._page.meta.updated
+
+    @property
+    def author(self) -> str:
+        return self._page.meta.author
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self._page.meta.tags
+
+    @property
+    def reviewed(self) -> dt.date | None:
+        return self._page.meta.reviewed
+
+    @property
+    def review_due(self) -> dt.date | None:
+        return self._page.meta.review_due
+
+    @property
+    def draft(self) -> bool:
+        return self._page.meta.draft
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        return self._page.meta.extra
+
+    @property
+    def kind(self) -> str:
+        return self._page.kind
+
+    @property
+    def content(self) -> Markup:
+        return Markup(self._content)
+
+    @property
+    def toc(self) -> tuple[dict[str, Any], ...]:
+        return self._toc
+
+    @property
+    def show_toc(self) -> bool:
+        chosen = self._page.meta.toc
+        return bool(self._toc) and (chosen if chosen is not None else len(self._toc) >= 3)
+
+    @property
+    def url(self) -> str:
+        return self._scope.link(self._page.url)
+
+    @property
+    def canonical(self) -> str:
+        return self._scope.linker.absolute(self._page.url)
+
+    @property
+    def section(self) -> SectionView | None:
+        section = self._scope.site.sections.get(self._page.section)
+        return SectionView(section, self._scope) if section is not None else None
+
+    @functools.cached_property
+    def breadcrumbs(self) -> list[dict[str, str]]:
+        """Links to the ancestors: the region's home, then each enclosing folder.
+
+        Worked out once per page (the theme asks three times); what it read is recorded then.
+        """
+        site, page = self._scope.site, self._page
+        region = site.regions.get(page.region)
+        if region is None or page.kind == "home":
+            return []
+        crumbs = [{"title": "Home", "url": self._scope.link(f"{page.region}/")}]
+        parts = page.section.split("/")
+        own = page.kind in ("section", "news-list")  # a folder's own page: stop before itself
+        last = len(parts) - 1 if own else len(parts)
+        for i in range(2, last + 1):
+            key = "/".join(parts[:i])
+            section = site.sections.get(key)
+            if section is None:
+                continue
+            self._scope.deps.sections.add(key)
+            if section.index:
+                self._scope.deps.pages.add(section.index.key)
+            title = section.index.meta.nav_title or section.title if section.index else section.title
+            crumbs.append({"title": title, "url": self._scope.link(section.url)})
+        return crumbs
+
+
+class SectionView:
+    def __init__(self, section: Section, scope: RenderScope) -> None:
+        self._section = section
+        self._scope = scope
+
+    def __repr__(self) -> str:
+        return f"<section {self._section.key}>"
+
+    @property
+    def title(self) -> str:
+        if self._section.index:
+            self._scope.deps.pages.add(self._section.index.key)
+        return self._section.title
+
+    @property
+    def url(self) -> str:
+        return self._scope.link(self._section.url)
+
+    @property
+    def pages(self) -> list[PageView]:
+        self._scope.deps.sections.add(self._section.key)
+        return [PageView(p, self._scope) for p in self._scope.site.section_pages(self._section.key)]
+
+    @property
+    def sections(self) -> list[SectionView]:
+        self._scope.deps.sections.add(self._section.key)
+        return [SectionView(s, self._scope) for s in self._scope.site.child_sections(self._section.key)]
+
+
+class DataView(Mapping[str, Any]):
+    """A region's data files; reading one records the dependency."""
+
+    def __init__(self, region_id: str, data: Mapping[str, Any], deps: Deps) -> None:
+        self._region = region_id
+        self._data = data
+        self._deps = deps
+
+    def __getitem__(self, name: str) -> Any:
+        self._deps.data.add(f"{self._region}/{name}")
+        return self._data[name]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class RegionView:
+    """A region's settings with links made relative to the page being rendered."""
+
+    def __init__(self, region_id: str, scope: RenderScope, current_url: str = "") -> None:
+        self._scope = scope
+        self._region = scope.site.regions[region_id]
+        self._config = self._region.config
+        self._current_url = current_url
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        # id, name, short_name, description, part_of, colour, owner, contact, accessibility, extra
+        return getattr(self._config, name)
+
+    @property
+    def logo_text(self) -> str:
+        return self._config.logo_text or self._config.name  # the header names the region in full
+
+    @property
+    def home_url(self) -> str:
+        return self._scope.link(f"{self._config.id}/")
+
+    @property
+    def url(self) -> str:
+        return self.home_url
+
+    @functools.cached_property
+    def nav(self) -> list[dict[str, Any]]:
+        """The main navigation, with the entries for this page or its ancestors marked current.
+
+        Worked out once per page: the theme asks whether there is any, then lists it.
+        """
+        items = []
+        for item in self._config.nav:
+            target = nav_target(self._scope.site, self._config.id, item.page)
+            if target is None:
+                continue  # reported once by the build's navigation check
+            current = self._current_url == target or (
+                target != f"{self._config.id}/" and self._current_url.startswith(target)
+            )
+            items.append({"title": item.title, "url": self._scope.link(target), "current": current})
+        return items
+
+
+def nav_target(site: Site, region_id: str, page: str) -> str | None:
+    """The site path a navigation entry names (`about/index.md`, `news/`), or None if none."""
+    from icsgen.content.model import resolve_link
+
+    _, found = resolve_link(site, f"{region_id}/index.md", page)
+    if isinstance(found, Page | Section):
+        return found.url
+    return None
+
+
+class SiteView:
+    def __init__(self, scope: RenderScope) -> None:
+        self._scope = scope
+        self._config = scope.site.config
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._config, name)
+
+    @property
+    def regions(self) -> list[RegionView]:
+        return [RegionView(rid, self._scope) for rid in self._scope.site.regions]

@@ -1,0 +1,439 @@
+"""Rendering one output page: region variables in the body, Markdown, then the theme's template.
+
+`Renderer.render(job)` is a pure function of the loaded site and the job: it touches no shared
+state and writes no files, so the build can run jobs in any order, in several processes, and the
+preview server can re-run just the jobs a change affects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from icsgen.content.model import Page, Section, Site, StaticFile, resolve_link
+from icsgen.content.frontmatter import FrontMatter
+from icsgen.markdown.convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
+from icsgen.cache.markdown import MarkdownCache, entry_key
+from icsgen.render.themes import Asset, ThemeChain, collect_assets
+from icsgen.render.urls import Linker
+from icsgen.render.context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
+
+_EMPTY: MappingProxyType = MappingProxyType({})
+DEFAULT_TEMPLATES = {
+    "home": "home.html",
+    "page": "page.html",
+    "section": "section.html",
+    "news": "news-article.html",
+    "news-list": "news-list.html",
+    "hub": "hub.html",
+    "404": "404.html",
+}
+NOT_PAGE_TEMPLATES = {"base", "hub", "404"}
+_ID_VALUE = re.compile(r'id="([^"]+)"')
+
+
+def page_ids(html: str) -> frozenset[str]:
+    """The values of a page's id attributes: the same set as the regex `\\sid="([^"]+)"`, in a quarter of the time.
+
+    That regex, starting with a character class, is tried at every position of the page; this one
+    starts with literal text, which the regex engine finds quickly, and the whitespace before it is
+    checked here. When that is not whitespace (`data-id="..."`), the search goes on from the next
+    character rather than from the end of the match: the regex could find an id inside that match.
+    """
+    found = set()
+    search = _ID_VALUE.search
+    match = search(html)
+    while match is not None:
+        start = match.start()
+        if start and html[start - 1].isspace():
+            found.add(match.group(1))
+            match = search(html, match.end())
+        else:
+            match = search(html, start + 1)
+    return frozenset(found)
+
+
+class Job(NamedTuple):
+    """One HTML file to write. `page` is a real page or one made up for a generated listing.
+
+    A named tuple, not a frozen dataclass: a build plans one per page, and at 10,000 pages making
+    frozen dataclasses (a guarded `__setattr__` per field) cost several times as much.
+    """
+
+    url: str  # site path of the output: 'leeds/about/' or '404.html'
+    page: Page
+    region: str | None
+    number: int = 1  # for paginated news listings
+    total: int = 1
+
+    @property
+    def output_path(self) -> str:
+        return self.url if self.url.endswith(".html") else self.url + "index.html"
+
+
+@dataclass
+class Output:
+    """What rendering one job produced, and what it found wrong."""
+
+    job: Job
+    html: str = ""
+    anchors: frozenset[str] = frozenset()
+    refs: list[LinkRef] = field(default_factory=list)
+    problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
+    deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    markdown_key: str = ""  # its converted body's key in the MarkdownCache, so the build knows which to keep
+    written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
+    unchanged: bool = False  # not written: the live folder already holds exactly its HTML
+
+
+def date_long(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def date_iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+class _TrackingEnvironment(jinja2.Environment):
+    """Records every template a render loads, including through extends, include and import."""
+
+    deps: Deps | None = None
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
+        if self.deps is not None and isinstance(name, str):
+            self.deps.templates.add(name)
+        return super().get_template(name, parent, globals)
+
+
+def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) -> _TrackingEnvironment:
+    """The Jinja environment of a theme chain: the one place its settings are made, as compiled code
+    depends on them and is cached by template name and text alone (see templatecache.py)."""
+    env = _TrackingEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=compiled,
+        auto_reload=False,
+    )
+    env.filters["date_long"] = date_long
+    env.filters["date_iso"] = date_iso
+    return env
+
+
+class Renderer:
+    """Holds one Jinja environment per theme chain, the asset lists, and a Markdown converter."""
+
+    def __init__(self, site: Site, chains: dict[str | None, ThemeChain],
+                 converted: MarkdownCache | None = None, compiled: jinja2.BytecodeCache | None = None) -> None:
+        self.site = site
+        self.compiled = compiled  # compiled templates from earlier runs, if kept
+        self.converted = converted  # converted page bodies from earlier renders, if kept
+        self.linker = Linker(site.config, site.chosen)
+        self.chains = chains
+        self.assets: dict[str | None, dict[str, Asset]] = {k: collect_assets(c) for k, c in chains.items()}
+        shared: dict[tuple[Path, ...], _TrackingEnvironment] = {}  # regions without overrides share one
+        self.envs = {k: shared.get(c.template_dirs) or shared.setdefault(c.template_dirs,
+                                                                         theme_environment(c, compiled))
+                     for k, c in chains.items()}
+        self.markdown = MarkdownConverter()
+        self.body_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                             keep_trailing_newline=True)
+
+    def prepare(self) -> None:
+        """Compile every theme template now, so that forked workers inherit them compiled.
+
+        Each worker would otherwise compile the same templates again. Nothing is recorded as a
+        dependency (no render is under way), and a template that fails to compile is left alone:
+        the render of a page that uses it reports the error, as it would without this.
+        """
+        for env in {id(env): env for env in self.envs.values()}.values():
+            for name in env.list_templates():
+                try:
+                    env.get_template(name)
+                except Exception:
+                    continue  # reported by the render of a page that uses it, if one does
+
+    def asset_url(self, region: str | None, logical: str, deps: Deps | None = None) -> str:
+        """The site path of a static theme file in the folder of `region` (or the hub's)."""
+        if deps is not None:
+            deps.assets.add(logical)
+        asset = self.assets[region].get(logical)
+        if asset is None:
+            raise jinja2.TemplateRuntimeError(f"no static file '{logical}' in the theme")
+        prefix = f"{region}/" if region else ""
+        return f"{prefix}assets/{asset.output}"
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def render(self, job: Job) -> Output:
+        out = Output(job)
+        page = job.page
+        deps = Deps()
+        absolute = job.url.endswith("404.html")  # served at any address, so links must be absolute
+        scope = RenderScope(self.site, self.linker, job.url, deps)
+        if absolute:
+            scope = _AbsoluteScope(self.site, self.linker, job.url, deps)
+        body = page.body
+        region_view = RegionView(job.region, scope, job.url) if job.region else None
+        data_view = DataView(job.region, self.site.regions[job.region].data, deps) if job.region else {}
+        site_view = SiteView(scope)
+        if "{{" in body or "{%" in body:
+            body = self._render_body(page, body, site_view, region_view, data_view, out)
+            if body is None:
+                return out
+        links = PageLinks(
+            resolve=lambda target: self._resolve(page, target, deps),
+            relative=scope.link,
+            source=page.body,
+            first_line=page.body_line,
+        )
+        converted = self._convert(page, body, links, deps, out) if job.number == 1 else None
+        for line, message, hint in links.problems:
+            out.problems.append((page.source_path, line, message, hint))
+        out.refs = [r if r.target else replace(r, target=page.key) for r in links.refs]
+        view = PageView(page, scope, converted.html if converted else "",
+                        converted.toc if converted else (), current=True)
+        context: dict[str, Any] = {
+            "site": site_view,
+            "region": region_view,
+            "data": data_view,
+            "page": view,
+            "url": lambda target: scope.link(self._checked(target, deps)),
+            "exists": lambda target: self._exists(target, deps),
+            "asset": lambda logical: scope.link(self.asset_url(job.region, logical, deps)),
+        }
+        if job.region:
+            context["feed_url"] = scope.link(f"{job.region}/news/feed.xml")
+        if page.kind == "news-list":
+            context["paginator"] = self._paginator(job, scope)
+        env = self.envs[job.region]
+        name = page.meta.template + ".html" if page.meta.template else DEFAULT_TEMPLATES[page.kind]
+        env.deps = deps
+        try:
+            out.html = env.get_template(name).render(context)
+        except jinja2.TemplateNotFound as exc:
+            if exc.name == name and page.meta.template:
+                line = page.meta.lines.get("template", 1)
+                out.problems.append((page.source_path, line, f"unknown template '{page.meta.template}'",
+                                     f"available: {', '.join(self.template_names(job.region))}"))
+            else:
+                out.problems.append((page.source_path, 1, f"template '{exc.name}' not found", ""))
+        except jinja2.TemplateSyntaxError as exc:
+            out.problems.append((Path(exc.filename or name), exc.lineno, f"template error: {exc.message}", ""))
+        except Exception as exc:  # a template failed while rendering: point at its line
+            path, line = _template_position(exc, self.chains[job.region])
+            out.problems.append((path or Path(name), line, f"template error: {_describe(exc)}",
+                                 f"first seen on {page.key}"))
+        finally:
+            env.deps = None
+        out.anchors = page_ids(out.html)
+        out.deps = deps.frozen()
+        return out
+
+    def _convert(self, page: Page, body: str, links: PageLinks, deps: Deps, out: Output) -> Converted:
+        """Markdown to HTML, or the kept result when the page and all its links are as they were.
+
+        The key is noted in `out`, hit or miss, so the build can tell the cache which entries are in use."""
+        if self.converted is None:
+            return self.markdown.convert(body, links)
+        key = out.markdown_key = entry_key(page.key, page.url, page.body_line, page.body, body)
+        entry = self.converted.get(key)
+        if entry is not None and all(self._resolve(page, path, deps) == LinkTarget(url, target)
+                                     for path, url, target in entry["links"]):
+            links.refs = [LinkRef(*ref) for ref in entry["refs"]]
+            toc = tuple({"id": t["id"], "title": t["title"], "children": tuple(t["children"])}
+                        for t in entry["toc"])
+            return Converted(entry["html"], toc, len(toc))
+        seen: list[tuple[str, LinkTarget | str]] = []
+        resolve = links.resolve
+
+        def recording(path: str) -> LinkTarget | str:
+            found = resolve(path)
+            seen.append((path, found))
+            return found
+
+        links.resolve = recording
+        converted = self.markdown.convert(body, links)
+        if not links.problems and all(isinstance(found, LinkTarget) for _, found in seen):
+            self.converted.put(key, {
+                "html": converted.html,
+                "toc": [{**t, "children": list(t["children"])} for t in converted.toc],
+                "refs": [[r.target, r.fragment, r.line] for r in links.refs],
+                "links": [[path, found.url, found.page_key] for path, found in seen
+                          if isinstance(found, LinkTarget)],
+            })
+        return converted
+
+    @functools.cached_property
+    def known_urls(self) -> frozenset[str]:
+        """Every site path this build writes or links to elsewhere, for checking theme links."""
+        site = self.site
+        urls = {"", "404.html", "robots.txt", "sitemap.xml"}
+        urls.update(p.url for p in site.pages.values())
+        urls.update(s.url for s in site.sections.values())
+        urls.update(s.url for s in site.statics.values())
+        for region in site.regions:
+            urls.update((f"{region}/news/feed.xml", f"{region}/sitemap.xml", f"{region}/404.html"))
+        for key, section in site.sections.items():
+            pages = math.ceil(len(section.pages) / site.config.news_per_page)
+            urls.update(f"{section.url}page/{n}/" for n in range(2, pages + 1) if key.endswith("/news"))
+        return frozenset(urls)
+
+    @staticmethod
+    def _site_path(target: Any) -> str:
+        return target if isinstance(target, str) else target._page.url
+
+    def _exists(self, target: Any, deps: Deps) -> bool:
+        path = self._site_path(target).partition("#")[0]
+        deps.urls.add(path)
+        return path in self.known_urls
+
+    def _checked(self, target: Any, deps: Deps) -> str:
+        """A template's link target, refused when the build writes nothing there."""
+        path = self._site_path(target)
+        if not self._exists(path, deps):
+            raise jinja2.TemplateRuntimeError(
+                f"url('{path}') links to a page this build does not write; "
+                "test it first with {% if exists('" + path + "') %}"
+            )
+        return path
+
+    def template_names(self, region: str | None) -> list[str]:
+        names = set()
+        for folder in self.chains[region].template_dirs:
+            names.update(p.stem for p in folder.glob("*.html"))
+        return sorted(names - NOT_PAGE_TEMPLATES)
+
+    def _render_body(self, page: Page, body: str, site: SiteView, region: RegionView | None,
+                     data: Any, out: Output) -> str | None:
+        """Fill in region variables such as {{ region.name }}; an error points at the page's line."""
+        try:
+            template = self.body_env.from_string(body)
+            return template.render(site=site, region=region, data=data, page=page.meta)
+        except jinja2.TemplateSyntaxError as exc:
+            out.problems.append((page.source_path, page.body_line + exc.lineno - 1,
+                                 f"error in a {{{{ }}}} variable: {exc.message}", ""))
+        except Exception as exc:
+            line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                         if f.filename == "<template>"), 1)
+            out.problems.append((page.source_path, page.body_line + (line or 1) - 1,
+                                 f"error in a {{{{ }}}} variable: {_describe(exc)}",
+                                 "they look like {{ region.name }} or {{ region.contact.email }}"))
+        return None
+
+    def _resolve(self, page: Page, target: str, deps: Deps) -> LinkTarget | str:
+        written, found = resolve_link(self.site, page.key, target)
+        deps.urls.add("content:" + written)  # whether it exists, and what it is, may change
+        if isinstance(found, Page):
+            deps.pages.add(found.key)
+        if found is None:
+            if written.endswith(".md"):
+                return f"no page '{written}' (from content/)"
+            return f"no page or file '{written}' in content/"
+        if isinstance(found, Page):
+            return LinkTarget(found.url, found.key)
+        if isinstance(found, Section | StaticFile):
+            return LinkTarget(found.url, None)
+        return "cannot link to this"
+
+    def _paginator(self, job: Job, scope: RenderScope) -> Paginator:
+        section_key = job.page.section
+        site = self.site
+        all_posts = site.section_pages(section_key)
+        scope.deps.sections.add(section_key)
+        size = site.config.news_per_page
+        chunk = all_posts[(job.number - 1) * size : job.number * size]
+        base = site.sections[section_key].url
+
+        def page_url(n: int) -> str:
+            return scope.link(base if n == 1 else f"{base}page/{n}/")
+
+        return Paginator(
+            items=[PageView(p, scope) for p in chunk],
+            number=job.number,
+            total=job.total,
+            prev_url=page_url(job.number - 1) if job.number > 1 else None,
+            next_url=page_url(job.number + 1) if job.number < job.total else None,
+            pages=[{"number": n, "url": page_url(n), "current": n == job.number}
+                   for n in range(1, job.total + 1)],
+        )
+
+
+@dataclass(frozen=True)
+class Paginator:
+    """One page of a news listing (an object, not a dict: `paginator.items` must be the posts)."""
+
+    items: list[PageView]
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    pages: list[dict[str, Any]]
+
+
+class _AbsoluteScope(RenderScope):
+    def link(self, to_url: str) -> str:
+        path, hash_, fragment = to_url.partition("#")
+        if not path and fragment:
+            return hash_ + fragment
+        return self.linker.absolute(path) + hash_ + fragment
+
+
+def _template_position(exc: BaseException, chain: ThemeChain) -> tuple[Path | None, int]:
+    """The innermost template frame of a traceback (Jinja rewrites frames to template lines)."""
+    dirs = [str(d) for d in chain.template_dirs]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html") and any(frame.filename.startswith(d) for d in dirs):
+            return Path(frame.filename), frame.lineno or 1
+    return None, 1
+
+
+_VIEW_NAMES = {"PageView": "page", "RegionView": "region", "SiteView": "site", "DataView": "data",
+               "SectionView": "section"}
+_VIEW_OBJECT = re.compile(r"'icsgen\.[\w.]+\.(\w+) object'")
+
+
+def _describe(exc: BaseException) -> str:
+    """The error in an editor's terms: `'region' has no attribute 'nam'`, not internal class names."""
+    if isinstance(exc, jinja2.UndefinedError):
+        message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES.get(m.group(1), m.group(1))}'", exc.message or "")
+        return f"{message}: a misspelt name, or a value missing from the data?"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def synthetic_page(site: Site, section_key: str, kind: str) -> Page:
+    """A stand-in page for a folder that has no index.md: its listing still needs a page."""
+    section = site.sections[section_key]
+    folder = site.content_dir / section_key
+    meta = FrontMatter(
+        title=section.title,
+        summary="", date=None, updated=None, author="", tags=(), draft=False, template=None,
+        weight=0, nav_title="", reviewed=None, review_due=None, toc=None, slug=None,
+        extra=_EMPTY, lines=_EMPTY,
+    )
+    return Page(key=f"{section_key}/", region=section.region, source_path=folder, url=section.url,
+                kind=kind, section=section_key, meta=meta, body="", body_line=1, digest="")
+
+
+def special_page(site: Site, kind: str, title: str, url: str, region: str | None) -> Page:
+    meta = FrontMatter(
+        title=title, summary=site.config.description if kind == "hub" else "", date=None,
+        updated=None, author="", tags=(), draft=False, template=None, weight=0, nav_title="",
+        reviewed=None, review_due=None, toc=None, slug=None, extra=_EMPTY, lines=_EMPTY,
+    )
+    return Page(key=f"<{kind}:{region or ''}>", region=region or "", source_path=site.config.path,
+                url=url, kind=kind, section="", meta=meta, body="", body_line=1, digest="")
+
+

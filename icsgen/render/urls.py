@@ -1,0 +1,71 @@
+"""Turning site paths into the links written in pages.
+
+A site path has no leading slash: `leeds/about/` is a page (a folder holding index.html),
+`leeds/assets/css/nhs.css` a file, `` the hub. Every internal link is made relative, so the output
+works from any folder of any host and from `file://`. That last needs explicit `index.html`
+(a browser does not look for it on disk), so links end in `index.html` unless `pretty_links` is set.
+
+A region with its own `base_url` is deployed on its own, so links between it and any other region
+are absolute addresses.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+
+from icsgen.config.settings import SiteConfig
+
+
+class Linker:
+    def __init__(self, config: SiteConfig, written: tuple[str, ...] | None = None) -> None:
+        self.config = config
+        self._own_domain = {r.id: r.base_url for r in config.regions if r.base_url}
+        self._ids = frozenset(r.id for r in config.regions)
+        # regions not written by this run (--region) are reached by their public address
+        self._elsewhere = {r.id for r in config.regions if written is not None and r.id not in written}
+
+    def region_of(self, url: str) -> str:
+        first = url.split("/", 1)[0]
+        return first if "/" in url and first in self._ids else ""
+
+    def absolute(self, url: str) -> str:
+        """The public address of a site path, on the region's own domain where it has one."""
+        region = self.region_of(url)
+        if region in self._own_domain:
+            return self._own_domain[region] + url[len(region) + 1 :]
+        return self.config.base_url + url
+
+    def link(self, from_url: str, to_url: str) -> str:
+        """The href to write in the file at `from_url` to reach `to_url` (either may end in '/')."""
+        to_path, hash_, fragment = to_url.partition("#")
+        suffix = hash_ + fragment
+        from_region, to_region = self.region_of(from_url), self.region_of(to_path)
+        if from_region != to_region and (
+            from_region in self._own_domain or to_region in self._own_domain or to_region in self._elsewhere
+        ):
+            return self.absolute(to_path) + suffix
+        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+        rel = _relative(to_path.rstrip("/"), base.rstrip("/"))
+        if to_path.endswith("/") or to_path == "":
+            if self.config.pretty_links:
+                rel = "./" if rel == "." else rel + "/"
+            else:
+                rel = "index.html" if rel == "." else rel + "/index.html"
+        if to_path == from_url and suffix:
+            return suffix
+        return rel + suffix
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, base: str) -> str:
+    """posixpath.relpath for site paths, without its call to os.getcwd() (a hot path: every link)."""
+    target_parts = target.split("/") if target else []
+    base_parts = base.split("/") if base else []
+    common = 0
+    for a, b in zip(target_parts, base_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base_parts) - common) + target_parts[common:]
+    return "/".join(parts) or "."
