@@ -1,6 +1,6 @@
 """Write a synthetic multi-region icsgen project of N pages, for the benchmark.
 
-    python3 bench/generate.py --pages 1000 --out /tmp/site [--seed 1] [--peers]
+    python3 bench/generate.py --pages 1000 --out /tmp/site [--seed 1]
 
 The site has 5 regions (regions.yaml), each with a home page, about/priorities/partners/contact
 pages, data files (partners, priorities, contacts), nested sections (services/<topic>/<sub>/...),
@@ -11,7 +11,7 @@ links between pages as `.md` links (to pages that exist; to their headings' `#an
 The same seed always gives the same site, byte for byte.
 
 `themes/` is copied from the repository (not linked), so the benchmark can edit a template of the
-generated site without touching the real theme. With `--peers`, the same pages are also written as
+generated site without touching the real theme. `python3 bench/peers.py` writes the same pages as
 minimal Hugo, Jekyll, Eleventy, Pelican and MkDocs projects beside it (see bench/peers.py).
 """
 
@@ -544,8 +544,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, required=True, help="pages in total (shared pages count per region)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the icsgen project into")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--peers", action="store_true",
-                        help="also write the peers' projects beside it, in OUT-hugo, OUT-jekyll, ...")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()) and not (args.out / "regions.yaml").exists():
         print(f"{args.out} exists and is not a generated site; choose an empty or new folder", file=sys.stderr)
@@ -557,11 +555,6 @@ def main(argv: list[str] | None = None) -> int:
     words = [p.words for p in site.pages]
     print(f"wrote {site.rendered_count()} pages ({len(site.pages)} files, "
           f"{sum(words) // len(words)} words on average) into {args.out}")
-    if args.peers:
-        from peers import write_peers  # bench/ is on sys.path when run as a script
-
-        for name, folder in write_peers(site, args.out.parent, args.out.name).items():
-            print(f"wrote the {name} project into {folder}")
     return 0
 
 

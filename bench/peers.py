@@ -11,18 +11,25 @@ text and code blocks), table of contents, breadcrumbs, feeds, pagination and the
 Pelican and MkDocs use Python-Markdown with the same extensions as icsgen.
 
 `PEERS` says how to find each peer and build its project; bench/run.py times those commands.
+
+    python3 bench/peers.py --pages 1000 --out /tmp/site [--seed 1]
+
+writes the icsgen project (as bench/generate.py does) and each peer's beside it, in OUT-hugo, ...
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generate import NAV, SynthPage, SynthSite, summary_of
+from generate import NAV, SynthPage, SynthSite, build_site, summary_of
+from generate import main as generate_main
 
 BENCH = Path(__file__).resolve().parent
 NODE_BIN = BENCH / "peers" / "node_modules" / ".bin"
@@ -428,3 +435,22 @@ def write_peers(site: SynthSite, parent: Path, stem: str, names: list[str] | Non
             peer.write(site, pages, folder)  # type: ignore[operator]
             written[peer.name] = folder
     return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, required=True, help="pages in total (shared pages count per region)")
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the icsgen project into")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    code = generate_main(["--pages", str(args.pages), "--out", str(args.out), "--seed", str(args.seed)])
+    if code:
+        return code
+    site = build_site(args.pages, args.seed)
+    for name, folder in write_peers(site, args.out.parent, args.out.name).items():
+        print(f"wrote the {name} project into {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

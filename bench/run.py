@@ -188,12 +188,12 @@ class Series:
 def icsgen_command(site_dir: Path, jobs: int, *extra: str) -> list[str]:
     """`icsgen build` as an editor runs it: `python -m icsgen` is the installed command's entry point
     (launch.py), where a plain build starts its input walk early and runs without click."""
-    entry = "icsgen" if (SNAPSHOT / "icsgen" / "__main__.py").is_file() else "icsgen.cli.commands"  # older snapshots
+    entry = "icsgen" if (SNAPSHOT / "icsgen" / "__main__.py").is_file() else "icsgen.cli"  # older snapshots
     return [sys.executable, "-m", entry, "build", "--root", str(site_dir), "--quiet", "--jobs", str(jobs), *extra]
 
 
 def has_no_cache_flag() -> bool:
-    out = subprocess.run([sys.executable, "-m", "icsgen.cli.commands", "build", "--help"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "icsgen.cli", "build", "--help"], capture_output=True, text=True,
                          cwd=SNAPSHOT, env=icsgen_env()).stdout
     return "--no-cache" in out
 
@@ -226,7 +226,7 @@ def snapshot_icsgen(worktree: bool) -> str:
     # Byte-compile the copy as `pip install` does: this machine sets PYTHONDONTWRITEBYTECODE, and without
     # .pyc files every timed run would first compile icsgen's source (~60 ms), which no installed icsgen does.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(SNAPSHOT / "icsgen")], check=True)
-    check = subprocess.run([sys.executable, "-m", "icsgen.cli.commands", "--version"], capture_output=True, text=True,
+    check = subprocess.run([sys.executable, "-m", "icsgen.cli", "--version"], capture_output=True, text=True,
                            cwd=SNAPSHOT.parent, env=icsgen_env())
     if check.returncode != 0:
         raise SystemExit(f"the copy of icsgen does not run:\n{check.stderr.strip()[-2000:]}")

@@ -1,5 +1,5 @@
 """`python -m icsgen`: the same as the `icsgen` command."""
 
-from icsgen.cli.launch import run
+from icsgen.cli import run
 
 run()

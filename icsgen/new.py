@@ -21,8 +21,9 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from icsgen.config.settings import CONFIG_FILE, REGION_ID, RESERVED_IDS, SiteConfig, load_config
-from icsgen.content.model import ASSETS, CONTENT_DIR, DATA, NEWS, THEME_OVERRIDES, slugify
+from icsgen.config import CONFIG_FILE, REGION_ID, RESERVED_IDS, SiteConfig, load_config
+from icsgen.content import ASSETS, NEWS, slugify
+from icsgen.files import CONTENT_DIR, DATA, THEME_OVERRIDES
 from icsgen.problems import Problems, nearest
 
 SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

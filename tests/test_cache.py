@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.cache.outputs import FORMAT, OutputTable, code_fingerprint
 from icsgen.cache.files import read_store, write_store
+from icsgen.cache.outputs import FORMAT, OutputTable, code_fingerprint
 from tests.sitemaker import basic_site, run, write_site
 from tests.test_build import tree_digest
 

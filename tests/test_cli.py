@@ -160,7 +160,7 @@ def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> Non
     assert "click here" not in guide.replace("Never write \"click here\"", "").replace("'click here'", "")
 
 
-@pytest.mark.parametrize("module", ["icsgen", "icsgen.cli.commands"])
+@pytest.mark.parametrize("module", ["icsgen", "icsgen.cli"])
 def test_the_command_as_run_prints_everything_and_exits_with_the_right_code(tmp_path: Path, module: str) -> None:
     """`icsgen` ends with os._exit after a build: nothing it printed may be lost, and the code must be right."""
     root = basic_site(tmp_path / "site")

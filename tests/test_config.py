@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from icsgen.config.safe_yaml import YamlError, load_yaml
 from icsgen.config.settings import load_config
 from icsgen.problems import Problems
-from icsgen.config.safe_yaml import YamlError, load_yaml
 
 
 def config_problems(tmp_path: Path, text: str) -> list[str]:

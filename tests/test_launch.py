@@ -45,7 +45,7 @@ def test_only_a_plain_build_starts_the_walk_early(args: list[str], expected: str
 
 EARLY_WALK = """
 import sys
-from icsgen import walk
+from icsgen.build import early as walk
 root, other = sys.argv[1], sys.argv[2]
 walk.start_early(root)
 print(walk.take_early(other) is None)  # another folder's build: stopped, not used
@@ -98,7 +98,7 @@ def test_a_plain_build_is_read_as_click_would_read_it(tmp_path: Path) -> None:
 def _both_routes(args: list[str], cwd: Path, before: str = "") -> list[subprocess.CompletedProcess]:
     """`icsgen ARGS` as launch.py runs it (a plain build, without click) and as cli.py runs it (click)."""
     done = []
-    for entry in ("icsgen.cli.launch", "icsgen.cli.commands"):
+    for entry in ("icsgen.cli.launch", "icsgen.cli"):
         code = f"import sys\n{before}\nsys.argv = ['icsgen', *sys.argv[1:]]\nfrom {entry} import run\nrun()\n"
         done.append(subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
                                    timeout=120))
@@ -125,10 +125,10 @@ def test_both_routes_print_the_same_and_end_the_same(tmp_path: Path) -> None:
 
 
 BOOM = """
-import icsgen.build
+import icsgen.build.pipeline
 def boom(*args, **kwargs):
     raise RuntimeError("something icsgen did not expect")
-icsgen.build.load_config = boom
+icsgen.build.pipeline.load_config = boom
 """
 
 

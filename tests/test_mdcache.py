@@ -6,8 +6,9 @@ import multiprocessing
 import pickle
 from pathlib import Path
 
-from icsgen.cache.markdown import MarkdownCache, entry_key
 from icsgen.cache.files import read_store, write_store
+from icsgen.cache.markdown import MarkdownCache
+from icsgen.render import entry_key
 from tests.sitemaker import BASIC_PAGES, basic_site, run, write_site
 from tests.test_build import tree_digest
 from tests.test_cache import clean_build, edit

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from icsgen.cli.commands import main
-from icsgen.config.settings import load_config
-from icsgen.problems import Problems
-from icsgen.new import ScaffoldError, insert_region, page_path, region_block, scalar
 from icsgen.config.safe_yaml import load_yaml
+from icsgen.config.settings import load_config
+from icsgen.new import ScaffoldError, insert_region, page_path, region_block, scalar
+from icsgen.problems import Problems
 from tests.sitemaker import PROJECT, basic_site, run
 from tests.support.links import find_broken_links
 

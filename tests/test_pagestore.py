@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 from icsgen.build.pipeline import BuildOptions, load
-from icsgen.cache.outputs import code_fingerprint
-from icsgen.content.frontmatter import body_of
-from icsgen.cache.pages import FORMAT, PageStore
 from icsgen.cache.files import write_store
+from icsgen.cache.outputs import code_fingerprint
+from icsgen.cache.pages import FORMAT, PageStore
+from icsgen.content.frontmatter import body_of
 from tests.sitemaker import basic_site, run
 from tests.test_build import tree_digest
 from tests.test_cache import clean_build, edit

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from icsgen.build.prefill import likely_outputs
 from icsgen.cache.outputs import BuildCache
 from icsgen.content.model import scan_content
-from icsgen.build.prefill import likely_outputs
 from tests.sitemaker import basic_site, run
 from tests.test_build import tree_digest
 

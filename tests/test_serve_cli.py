@@ -14,7 +14,7 @@ from tests.sitemaker import basic_site
 
 def start(root: Path, tmp: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "icsgen.cli.commands", "serve", "--root", str(root), "--port", "0",
+    return subprocess.Popen([sys.executable, "-m", "icsgen.cli", "serve", "--root", str(root), "--port", "0",
                              *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

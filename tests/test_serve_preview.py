@@ -145,9 +145,9 @@ def test_stylesheet_change_renames_it_without_asking_for_a_reload(preview: Previ
 
 def test_large_changes_rebuild_whole_and_a_stylesheet_still_swaps(preview: Preview,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import icsgen.serve.incremental as preview
+    import icsgen.serve.incremental
 
-    monkeypatch.setattr(icsgen.preview, "FULL_REBUILD_MIN", 1)
+    monkeypatch.setattr(icsgen.serve.incremental, "FULL_REBUILD_MIN", 1)
     css = preview.root / "themes/nhs/static/css/nhs.css"
     css.write_text(css.read_text() + "\nbody { color: blue; }\n")
     result = preview.rebuild([css])

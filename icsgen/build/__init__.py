@@ -1,1 +1,77 @@
-"""icsgen.build."""
+"""Building the site: load, plan, render, check links, write, publish in one step.
+
+Public face: `build(root, options)` runs the whole pipeline; `load`, `plan` and `reload` give
+`icsgen check` and `icsgen serve` the same loaded site the build uses. Everything about worker
+processes, the build cache and the output folder stays inside this package.
+
+This face loads the pipeline on first use (PEP 562 `__getattr__`), not on import: `icsgen build`
+imports `icsgen.build.early` first thing, to start its walk of the input files in a child process
+while the rest of icsgen is still being imported (see cli/launch.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import feeds
+    from .early import start_early
+    from .background import Background
+    from .output import MARKER, copy_file, discard, staging_dir, swap_in
+    from .pipeline import (
+        BuildOptions,
+        BuildReport,
+        Loaded,
+        build,
+        check_anchors,
+        check_rendered_links,
+        leave_for_exit,
+        load,
+        plan,
+        reload,
+        render_all,
+        write_the_rest,
+    )
+
+_WHERE = {
+    "feeds": "feeds", "start_early": "early",
+    "Background": "background",
+    "MARKER": "output", "copy_file": "output", "discard": "output", "staging_dir": "output", "swap_in": "output",
+    "BuildOptions": "pipeline", "BuildReport": "pipeline", "Loaded": "pipeline", "build": "pipeline",
+    "check_anchors": "pipeline", "check_rendered_links": "pipeline", "leave_for_exit": "pipeline", "load": "pipeline",
+    "plan": "pipeline", "reload": "pipeline", "render_all": "pipeline", "write_the_rest": "pipeline",
+}
+
+__all__ = [
+    "Background",
+    "BuildOptions",
+    "BuildReport",
+    "Loaded",
+    "MARKER",
+    "build",
+    "check_anchors",
+    "check_rendered_links",
+    "copy_file",
+    "discard",
+    "feeds",
+    "leave_for_exit",
+    "load",
+    "plan",
+    "reload",
+    "render_all",
+    "staging_dir",
+    "start_early",
+    "swap_in",
+    "write_the_rest",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'icsgen.build' has no attribute {name!r}")
+    loaded = importlib.import_module(f"{__name__}.{module}")
+    value = loaded if name == module else getattr(loaded, name)
+    globals()[name] = value
+    return value

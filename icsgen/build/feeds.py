@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from icsgen.content.model import Site
-from icsgen.render.urls import Linker
+from icsgen.content import Site
+from icsgen.render import Linker
 
 
 def escape(text: str) -> str:

@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from icsgen.cache import remove_later
+
 MARKER = ".icsgen-build"
 
 
@@ -111,19 +113,6 @@ def swap_in(staging: Path, out: Path) -> None:
     if old.exists():
         remove_later(old)
 
-
-def remove_later(folder: Path) -> None:
-    """Delete a replaced site without making the editor wait: thousands of unlinks take seconds.
-
-    The folder is already out of the way under a hidden name; a detached `rm` finishes the job
-    after the command has returned. Where there is no `rm`, it is deleted here and now.
-    """
-    rm = shutil.which("rm")
-    if rm is None or os.name != "posix":
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def discard(staging: Path) -> None:

@@ -24,21 +24,23 @@ import jinja2
 
 from icsgen.build import feeds
 from icsgen.build import prefill as precreate
-from icsgen.build.background import Background, run_detached
-from icsgen.cache.outputs import BuildCache, InputStates, OutputTable, code_fingerprint, decode_refs, file_stat, locked, refers_to, site_fingerprint, site_structure, stale_outputs
-from icsgen.config.settings import SiteConfig, load_config
-from icsgen.content.model import CONTENT_DIR, SHARED, THEME_OVERRIDES, LoadOptions, Page, PageSource, Site, Tree, load_site, scan_content, update_site
+from .background import Background, run_detached
+from icsgen.cache import BuildCache, InputStates, OutputTable, code_fingerprint, decode_refs, file_stat, locked, refers_to, site_fingerprint, site_structure, stale_outputs
+from icsgen.config import SiteConfig, load_config
+from icsgen.content import SHARED, LoadOptions, Page, PageSource, Site, load_site, update_site
+from icsgen.files import CONTENT_DIR, THEME_OVERRIDES, Tree, scan_content
 from icsgen.problems import BuildFailed, Problem, Problems, nearest
-from icsgen.content.frontmatter import FrontMatterMemo
-from icsgen.markdown.convert import LinkRef
-from icsgen.build.output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, discard_later, holds, staging_dir, swap_in, write_bytes, write_text
-from icsgen.cache.pages import PageStore
-from icsgen.render.renderer import Job, Output, Renderer, special_page, synthetic_page, theme_environment
-from icsgen.content.required import check_required
-from icsgen.cache.templates import CodeRecorder, PrecompiledCode, TemplateCodeCache
-from icsgen.render.themes import ThemeChain, theme_chain
-from icsgen.render.context import nav_target
-from icsgen.content.files import scan_inputs, take_early, unpack_scan
+from icsgen.content import FrontMatterMemo
+from icsgen.markdown import LinkRef
+from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, discard_later, holds, staging_dir, swap_in, write_bytes, write_text
+from icsgen.cache import PageStore
+from icsgen.render import Job, Output, Renderer, special_page, synthetic_page, theme_environment
+from icsgen.content import check_required
+from icsgen.cache import CodeRecorder, PrecompiledCode, TemplateCodeCache
+from icsgen.render import ThemeChain, theme_chain
+from icsgen.render import nav_target
+from .early import take_early
+from icsgen.files import scan_inputs, unpack_scan
 
 _outlive: list[object] | None = None  # see leave_for_exit
 RACY_NS = 2_000_000_000  # input files newer than this are not trusted to the no-change test

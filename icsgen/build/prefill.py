@@ -23,7 +23,8 @@ import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from icsgen.content.model import DATE_PREFIX, NEWS, SHARED, Tree, page_url
+from icsgen.content import DATE_PREFIX, NEWS, SHARED, page_url
+from icsgen.files import Tree
 
 
 def likely_outputs(regions: Iterable[str], trees: dict[str, Tree]) -> list[str]:

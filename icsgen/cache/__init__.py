@@ -1,1 +1,40 @@
 """icsgen.cache."""
+
+from .files import remove_later
+from .markdown import MarkdownCache
+from .outputs import (
+    BuildCache,
+    InputStates,
+    OutputTable,
+    code_fingerprint,
+    decode_refs,
+    file_stat,
+    locked,
+    refers_to,
+    site_fingerprint,
+    site_structure,
+    stale_outputs,
+)
+from .pages import PageStore, restore_meta
+from .templates import CodeRecorder, PrecompiledCode, TemplateCodeCache
+
+__all__ = [
+    "BuildCache",
+    "CodeRecorder",
+    "InputStates",
+    "MarkdownCache",
+    "OutputTable",
+    "PageStore",
+    "PrecompiledCode",
+    "TemplateCodeCache",
+    "code_fingerprint",
+    "decode_refs",
+    "file_stat",
+    "locked",
+    "refers_to",
+    "remove_later",
+    "restore_meta",
+    "site_fingerprint",
+    "site_structure",
+    "stale_outputs",
+]

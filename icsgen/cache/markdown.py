@@ -21,7 +21,6 @@ damaged or half-written record is a miss, never an error. Packs only grow, so no
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import re
@@ -32,7 +31,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from icsgen.cache.files import MARSHAL_VERSION, read_store, write_store
+from .files import MARSHAL_VERSION, read_store, write_store
 
 Entry = dict[str, Any]  # {"html", "toc", "refs": [[target, fragment, line]], "links": [[path, url, key]]}
 
@@ -41,14 +40,6 @@ HEADER = struct.Struct("<4s20sII")  # magic, key (20 raw bytes), payload length,
 PACK_NAME = re.compile(r"pack-\d+-\d+\.bin")
 INDEX = "index.bin"  # the packs' headers as last read (storefile.py), so they need not be read again
 MAX_PACKS = 16  # more packs than this (each writing process adds one), or mostly dead records: compact
-
-
-def entry_key(page_key: str, url: str, body_line: int, source: str, text: str) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (page_key, url, str(body_line), source, text):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 class _Files:

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from icsgen import __version__
-from icsgen.content.model import Site, resolve_link
-from icsgen.cache.markdown import MarkdownCache
-from icsgen.build.output import remove_later
-from icsgen.render.renderer import Job, Renderer
-from icsgen.cache.files import read_store, write_store
+from icsgen.content import Site, resolve_link
+from icsgen.render import Job, Renderer
+
+from .files import read_store, remove_later, write_store
+from .markdown import MarkdownCache
 
 CACHE_DIR = ".icsgen-cache"
 FORMAT = 3
@@ -388,7 +388,7 @@ def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
              repr((options.drafts, options.future, site.chosen))]
     for region_id, chain in sorted(renderer.chains.items(), key=lambda item: str(item[0])):
         parts.append(f"{region_id}:{[str(d) for d in chain.template_dirs]}")
-    from icsgen.render.context import nav_target
+    from icsgen.render import nav_target
 
     for region in site.regions.values():
         parts.extend(f"{region.id}:{item.page}:{nav_target(site, region.id, item.page)}"

@@ -17,17 +17,18 @@ import contextlib
 import datetime as dt
 import os
 import time
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from icsgen.config.settings import RegionConfig, freeze
-from icsgen.content.model import Page, _read_page
+from icsgen.config import RegionConfig, freeze
+from icsgen.content import FrontMatter, FrontMatterMemo, Page, body_of, decode_value, encode_value, read_page
+from icsgen.files import identity
 from icsgen.problems import Problems
-from icsgen.content.frontmatter import FrontMatter, FrontMatterMemo, decode_value, encode_value
-from icsgen.cache.files import read_store, write_store
-from icsgen.content.files import identity
+
+from .files import read_store, write_store
 
 FORMAT = 3
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
@@ -80,7 +81,7 @@ class PageStore:
             try:
                 info = os.stat(path)
             except OSError:
-                return _read_page(rc, rel, path, problems, memo)
+                return read_page(rc, rel, path, problems, memo)
             known = identity(info)
         seen = [where, *known]  # the path too: a region's own file may replace a shared one
         record = self._old.get(name)
@@ -94,7 +95,7 @@ class PageStore:
             except (TypeError, ValueError, IndexError, KeyError):
                 record = None  # a damaged record: read the file
         before = len(problems)
-        page = _read_page(rc, rel, path, problems, memo)
+        page = read_page(rc, rel, path, problems, memo)
         if page is None or len(problems) != before:
             return page  # a page with problems is read every time, so they are reported every time
         if record is not None and record[1] == page.digest:
@@ -144,6 +145,84 @@ class PageStore:
             self.token = token
 
 
+class _MadeOnFirstUse:
+    """A field of a page `PageStore` restored without it: made on first use, then kept in the page.
+
+    Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is read
+    from the file on first use rather than kept in the cache, their front matter is decoded only
+    when something reads it, and ten thousand Path objects made for pages nobody reports on cost
+    more than the rest of restoring them. A descriptor without `__set__`, so a value in the page's
+    own `__dict__` (every page read from its file has all three) is found first; a `__getattr__`
+    would instead slow down every attribute read of every page (CPython does not specialise them).
+    """
+
+    def __init__(self, make: Callable[[Page], Any]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, page: Page | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        value = self.make(page)
+        object.__setattr__(page, self.name, value)
+        return value
+
+
+def _restored_meta(page: Page) -> FrontMatter:
+    try:
+        stored = page.__dict__.pop("_stored")
+    except KeyError:
+        raise AttributeError("meta") from None
+    return restore_meta(stored)
+
+
+def _restored_source_path(page: Page) -> Path:
+    try:
+        return Path(page.__dict__["_source"])
+    except KeyError:
+        raise AttributeError("source_path") from None
+
+
+def _restored_body(page: Page) -> str:
+    if "_source" not in page.__dict__ and "source_path" not in page.__dict__:
+        raise AttributeError("body")
+    try:
+        return body_of(page.source_path.read_text(encoding="utf-8"), page.body_line)
+    except (OSError, UnicodeDecodeError):
+        return ""  # gone or damaged since the load: the next build sees the change and reports it
+
+
+class StoredPage(Page):
+    """A page restored from the store: what a listing or a link needs is there at once, the rest on first use.
+
+    `_shown` (draft, date, last change, title), worked out when the record was made, answers what
+    decides whether the page is built at all, its place in a news feed, the sitemap and its title,
+    without decoding the front matter; `meta`, `source_path` and `body` are made on first use.
+    """
+
+    meta = _MadeOnFirstUse(_restored_meta)
+    source_path = _MadeOnFirstUse(_restored_source_path)
+    body = _MadeOnFirstUse(_restored_body)
+
+    @property
+    def title(self) -> str:
+        return self.__dict__["_shown"][3]
+
+    def hidden(self, drafts: bool, future: bool, today: dt.date) -> bool:
+        draft, date = self.__dict__["_shown"][:2]  # the date as ISO text, which sorts as dates do
+        return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
+
+    @property
+    def date_text(self) -> str:
+        return self.__dict__["_shown"][1] or ""
+
+    def last_modified(self) -> dt.date | None:
+        changed = self.__dict__["_shown"][2]
+        return dt.date.fromisoformat(changed) if changed else None
+
+
 def _record(page: Page, identity: list) -> list:
     meta = page.meta
     values = [meta.title, meta.summary, meta.date, meta.updated, meta.author, list(meta.tags), meta.draft,
@@ -161,7 +240,7 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
 
     Frozen dataclasses set each field through `object.__setattr__`; giving the page its whole
     `__dict__` at once costs a fraction of that, which counts ten thousand times. `body`, `source_path`
-    and `meta` are left out: `Page.__getattr__` reads, makes or decodes each on first use
+    and `meta` are left out: `StoredPage` reads, makes or decodes each on first use
     (`restore_meta` for the front matter, which most pages of a one-page rebuild never need, from the
     record kept as `_stored`). `_shown`, worked out when the record was made, keeps what decides whether
     the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap)
@@ -169,7 +248,7 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     """
     if len(record) != 10:
         raise ValueError("not a page record")
-    page = object.__new__(Page)
+    page = object.__new__(StoredPage)
     object.__setattr__(page, "__dict__", {
         "key": key, "region": region, "_source": path, "url": record[2], "kind": record[3], "section": record[4],
         "body_line": record[5], "digest": record[1], "_stored": record, "_shown": tuple(record[9])})

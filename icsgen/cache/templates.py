@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 
-from icsgen.cache.files import read_store, write_store
+from .files import read_store, write_store
 
 
 class TemplateCodeCache(jinja2.BytecodeCache):

@@ -1,1 +1,8 @@
 """icsgen.check."""
+
+from .command import CheckOptions, check
+
+__all__ = [
+    "CheckOptions",
+    "check",
+]

@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icsgen.build.pipeline import BuildOptions, check_rendered_links, load, plan
+from icsgen.build import BuildOptions, check_rendered_links, load, plan
 from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
-from icsgen.render.renderer import Renderer
-from icsgen.check.style import style_warnings
+from icsgen.render import Renderer
+
+from .style import style_warnings
 
 
 @dataclass(frozen=True)

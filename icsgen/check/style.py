@@ -19,10 +19,11 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from icsgen.config.settings import CheckSettings
-from icsgen.content.model import Page
-from icsgen.markdown.source import Block, blocks
-from icsgen.check.readability import grade, sentences, words
+from icsgen.config import CheckSettings
+from icsgen.content import Page
+from icsgen.markdown import Block, blocks
+
+from .readability import grade, sentences, words
 
 DEFAULT_ABBREVIATIONS = {
     "ICS": "integrated care system",

@@ -1,1 +1,7 @@
 """icsgen.cli."""
+
+from .launch import run
+
+__all__ = [
+    "run",
+]

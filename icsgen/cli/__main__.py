@@ -1,5 +1,5 @@
 """`python -m icsgen.cli`: the same as the `icsgen` command."""
 
-from icsgen.cli.launch import run
+from .launch import run
 
 run()

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from icsgen.build.pipeline import BuildOptions, build
+from icsgen.build import BuildOptions, build
 from icsgen.problems import BuildFailed, Problem
 
 

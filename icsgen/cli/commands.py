@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from icsgen import __version__
-from icsgen.build.pipeline import BuildOptions, leave_for_exit
-from icsgen.cli.build import end_process, report_unexpected, run_build
+from icsgen.build import BuildOptions, leave_for_exit
+
+from .build import end_process, report_unexpected, run_build
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -208,7 +209,7 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     import threading
     import webbrowser
 
-    from icsgen.serve.incremental import Session
+    from icsgen.serve import Session
 
     def said(result, paths) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted({p.name for p in paths})[:3]) + (", ..." if len(paths) > 3 else "")
@@ -274,7 +275,7 @@ def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], outp
     link text, abbreviations, long sentences and paragraphs, reading level, review dates and
     news summaries. Exit status 1 if there are errors (or, with --strict, warnings).
     """
-    from icsgen.check.command import CheckOptions, check
+    from icsgen.check import CheckOptions, check
 
     try:
         report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future))

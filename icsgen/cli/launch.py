@@ -2,7 +2,7 @@
 first, while this one imports the rest of icsgen.
 
 Importing icsgen and its libraries takes ~0.2 s with the machine's second core idle, and a rebuild's
-first need is that walk (see walk.py). Only a plain `icsgen build` is recognised here, by a look at
+first need is that walk (see build/early.py). Only a plain `icsgen build` is recognised here, by a look at
 its arguments; anything else, or anything this look does not understand, simply starts nothing,
 and the build walks the files itself as it always could.
 
@@ -19,14 +19,14 @@ import sys
 def run() -> None:
     request = build_request(sys.argv[1:])
     if request is None:
-        from icsgen.cli.commands import run as run_command  # anything but a plain build: click reads it
+        from .commands import run as run_command  # anything but a plain build: click reads it
 
         run_command()
         return
     if request["early"]:
-        from icsgen.content import files as walk
+        from icsgen.build import start_early
 
-        walk.start_early(request["root"])
+        start_early(request["root"])
     _build(request)
 
 
@@ -84,8 +84,9 @@ def _build(request: dict) -> None:
     """`icsgen build`, as cli.py would run it, and the end of the process (see `cli.run`)."""
     from pathlib import Path
 
-    from icsgen.build.pipeline import BuildOptions, leave_for_exit
-    from icsgen.cli.build import end_process, run_build
+    from icsgen.build import BuildOptions, leave_for_exit
+
+    from .build import end_process, run_build
 
     leave_for_exit()
     code = 1

@@ -1,1 +1,19 @@
 """icsgen.config."""
+
+from . import schema
+from .safe_yaml import YamlError, load_yaml
+from .settings import CONFIG_FILE, REGION_ID, RESERVED_IDS, CheckSettings, RegionConfig, SiteConfig, freeze, load_config
+
+__all__ = [
+    "CONFIG_FILE",
+    "REGION_ID",
+    "RESERVED_IDS",
+    "CheckSettings",
+    "RegionConfig",
+    "SiteConfig",
+    "YamlError",
+    "freeze",
+    "load_config",
+    "load_yaml",
+    "schema",
+]

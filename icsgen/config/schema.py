@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from icsgen.problems import Problems, nearest
-from icsgen.config.safe_yaml import LineDict
+
+from .safe_yaml import LineDict
 
 Checker = Callable[[Any], Any]  # returns the cleaned value or raises ValueError with a message
 

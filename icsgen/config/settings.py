@@ -16,7 +16,8 @@ from typing import Any
 
 from icsgen.config import schema as s
 from icsgen.problems import Problems
-from icsgen.config.safe_yaml import LineDict, YamlError, load_yaml
+
+from .safe_yaml import LineDict, YamlError, load_yaml
 
 CONFIG_FILE = "regions.yaml"
 REGION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

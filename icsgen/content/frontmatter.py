@@ -10,10 +10,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from icsgen.config import YamlError, freeze, load_yaml
 from icsgen.config import schema as s
-from icsgen.config.settings import freeze
 from icsgen.problems import Problems
-from icsgen.config.safe_yaml import YamlError, load_yaml
 
 FRONT_MATTER = s.Schema(
     "front matter",

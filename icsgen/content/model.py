@@ -15,17 +15,16 @@ import hashlib
 import os
 import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from icsgen.config.settings import RegionConfig, SiteConfig, freeze
+from icsgen.config import RegionConfig, SiteConfig, YamlError, freeze, load_yaml
+from icsgen.files import CONTENT_DIR, DATA, THEME_OVERRIDES, Tree, is_ignored, scan_content
 from icsgen.problems import Problems
-from icsgen.content.frontmatter import FrontMatter, FrontMatterMemo, body_of, split_page
-from icsgen.content.files import CONTENT_DIR, DATA, THEME_OVERRIDES, Tree, is_ignored, scan_content
-from icsgen.config.safe_yaml import YamlError, load_yaml
+
+from .frontmatter import FrontMatter, FrontMatterMemo, split_page
 
 SHARED = "_shared"
 NEWS = "news"
@@ -54,33 +53,20 @@ class Page:
 
     @property
     def title(self) -> str:
-        shown = self.__dict__.get("_shown")  # restored: no front matter to decode (sections ask every index page)
-        return shown[3] if shown is not None else self.meta.title
+        return self.meta.title
 
     def hidden(self, drafts: bool, future: bool, today: dt.date) -> bool:
         """Left out of the build: a draft unless drafts are wanted, a post dated after today unless
-        future ones are. Answered for a restored page without decoding its front matter."""
-        shown = self.__dict__.get("_shown")
-        if shown is not None:
-            draft, date = shown[0], shown[1]  # the date as ISO text, which sorts as dates do
-            return bool(draft and not drafts) or bool(date and date > today.isoformat() and not future)
+        future ones are."""
         return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
 
     @property
     def date_text(self) -> str:
-        """Its `date` as ISO text, '' if it has none: sorts as the dates do, and is answered for a restored
-        page without decoding its front matter (a news feed sorts every post of its region)."""
-        shown = self.__dict__.get("_shown")
-        if shown is not None:
-            return shown[1] or ""
+        """Its `date` as ISO text, '' if it has none: sorts as the dates do."""
         return self.meta.date.isoformat() if self.meta.date else ""
 
     def last_modified(self) -> dt.date | None:
-        """The latest of its `updated`, `reviewed` and `date`, for the sitemap; answered for a restored
-        page without decoding its front matter (a sitemap lists every page of its region)."""
-        shown = self.__dict__.get("_shown")
-        if shown is not None:
-            return dt.date.fromisoformat(shown[2]) if shown[2] else None
+        """The latest of its `updated`, `reviewed` and `date`, for the sitemap."""
         dates = [d for d in (self.meta.updated, self.meta.reviewed, self.meta.date) if d]
         return max(dates) if dates else None
 
@@ -92,62 +78,6 @@ class Page:
     def is_shared(self) -> bool:
         return self.source_path.parent.name == SHARED or f"/{SHARED}/" in self.source_path.as_posix()
 
-
-class _MadeOnFirstUse:
-    """A field of a page `PageStore` restored without it: made on first use, then kept in the page.
-
-    Most pages of a rebuild are only listed or linked, never rendered, so their Markdown is read
-    from the file on first use rather than kept in the cache, their front matter is decoded only
-    when something reads it, and ten thousand Path objects made for pages nobody reports on cost
-    more than the rest of restoring them. A descriptor without `__set__`, so a value in the page's
-    own `__dict__` (every page read from its file has all three) is found first; a `__getattr__`
-    would instead slow down every attribute read of every page (CPython does not specialise them).
-    """
-
-    def __init__(self, make: Callable[[Page], Any]) -> None:
-        self.make = make
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, page: Page | None, owner: type | None = None) -> Any:
-        if page is None:
-            return self
-        value = self.make(page)
-        object.__setattr__(page, self.name, value)
-        return value
-
-
-def _restored_meta(page: Page) -> FrontMatter:
-    try:
-        stored = page.__dict__.pop("_stored")
-    except KeyError:
-        raise AttributeError("meta") from None
-    from icsgen.cache.pages import restore_meta  # here: pagestore imports this module
-
-    return restore_meta(stored)
-
-
-def _restored_source_path(page: Page) -> Path:
-    try:
-        return Path(page.__dict__["_source"])
-    except KeyError:
-        raise AttributeError("source_path") from None
-
-
-def _restored_body(page: Page) -> str:
-    if "_source" not in page.__dict__ and "source_path" not in page.__dict__:
-        raise AttributeError("body")
-    try:
-        return body_of(page.source_path.read_text(encoding="utf-8"), page.body_line)
-    except (OSError, UnicodeDecodeError):
-        return ""  # gone or damaged since the load: the next build sees the change and reports it
-
-
-for _name, _make in (("meta", _restored_meta), ("source_path", _restored_source_path), ("body", _restored_body)):
-    _field = _MadeOnFirstUse(_make)
-    _field.__set_name__(Page, _name)
-    setattr(Page, _name, _field)
 
 
 @dataclass(frozen=True)
@@ -261,13 +191,13 @@ class PageCache:
         try:
             info = os.stat(path)
         except OSError:
-            return _read_page(rc, rel, path, problems, memo)
+            return read_page(rc, rel, path, problems, memo)
         key = (rc.id, rel, path, info.st_mtime_ns, info.st_size, info.st_ino)
         self._seen.add(key)
         page = self._pages.get(key)
         if page is None:
             before = len(problems)
-            page = _read_page(rc, rel, path, problems, memo)
+            page = read_page(rc, rel, path, problems, memo)
             if page is not None and len(problems) == before:
                 self._pages[key] = page
         return page
@@ -329,7 +259,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             if options.pages is not None:
                 page = options.pages.read(rc, rel, path, problems, options.memo)
             else:
-                page = _read_page(rc, rel, path, problems, options.memo)
+                page = read_page(rc, rel, path, problems, options.memo)
             if page is None:
                 continue
             if page.hidden(options.drafts, options.future, today):
@@ -391,7 +321,7 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
         rc = regions[region_id].config
         sink = problems if region_id in site.chosen else Problems(site.root)
         page = (options.pages.read(rc, rel, str(source), sink, options.memo) if options.pages is not None
-                else _read_page(rc, rel, source, sink, options.memo))
+                else read_page(rc, rel, source, sink, options.memo))
         if page is None or page.hidden(options.drafts, options.future, site.today):
             continue
         pages[key] = page
@@ -469,7 +399,7 @@ def page_url(region_id: str, folder: str, stem: str, slug: str | None = None) ->
     return f"{region_id}/{url_rel}/" if url_rel else f"{region_id}/"
 
 
-def _read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
+def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
                memo: FrontMatterMemo | None = None) -> Page | None:
     path = Path(path)
     try:

@@ -8,9 +8,10 @@ page in that folder (and its sub-folders) must have; the folder's own `index.md`
 
 from __future__ import annotations
 
-from icsgen.content.model import Page, Site
 from icsgen.problems import Problems, nearest
-from icsgen.content.frontmatter import FRONT_MATTER
+
+from .frontmatter import FRONT_MATTER
+from .model import Page, Site
 
 FIELD_NAMES = tuple(f.name for f in FRONT_MATTER.fields)
 

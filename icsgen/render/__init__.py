@@ -1,1 +1,23 @@
 """icsgen.render."""
+
+from .context import excerpt, nav_target
+from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
+from .themes import THEMES_DIR, ThemeChain, theme_chain
+from .urls import Linker
+
+__all__ = [
+    "THEMES_DIR",
+    "ConvertedBodies",
+    "Job",
+    "Linker",
+    "Output",
+    "Renderer",
+    "ThemeChain",
+    "entry_key",
+    "excerpt",
+    "nav_target",
+    "special_page",
+    "synthetic_page",
+    "theme_chain",
+    "theme_environment",
+]

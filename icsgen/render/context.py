@@ -16,8 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from icsgen.content.model import Page, Section, Site
-from icsgen.render.urls import Linker
+from icsgen.content import Page, Section, Site
+
+from .urls import Linker
 
 
 @dataclass
@@ -298,7 +299,7 @@ class RegionView:
 
 def nav_target(site: Site, region_id: str, page: str) -> str | None:
     """The site path a navigation entry names (`about/index.md`, `news/`), or None if none."""
-    from icsgen.content.model import resolve_link
+    from icsgen.content import resolve_link
 
     _, found = resolve_link(site, f"{region_id}/index.md", page)
     if isinstance(found, Page | Section):

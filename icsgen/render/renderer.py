@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import math
 import re
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from icsgen.content.model import Page, Section, Site, StaticFile, resolve_link
-from icsgen.content.frontmatter import FrontMatter
-from icsgen.markdown.convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
-from icsgen.cache.markdown import MarkdownCache, entry_key
-from icsgen.render.themes import Asset, ThemeChain, collect_assets
-from icsgen.render.urls import Linker
-from icsgen.render.context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
+from icsgen.content import FrontMatter, Page, Section, Site, StaticFile, resolve_link
+from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
+
+from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
+from .themes import Asset, ThemeChain, collect_assets
+from .urls import Linker
 
 _EMPTY: MappingProxyType = MappingProxyType({})
 DEFAULT_TEMPLATES = {
@@ -40,6 +40,24 @@ DEFAULT_TEMPLATES = {
 }
 NOT_PAGE_TEMPLATES = {"base", "hub", "404"}
 _ID_VALUE = re.compile(r'id="([^"]+)"')
+
+
+
+class ConvertedBodies(Protocol):
+    """Where converted page bodies are kept between renders (the build's cache; None keeps nothing)."""
+
+    def get(self, key: str) -> dict | None: ...
+
+    def put(self, key: str, entry: dict) -> None: ...
+
+
+def entry_key(page_key: str, url: str, body_line: int, source: str, text: str) -> str:
+    """The key of a converted body: everything its conversion read (address, body line, source, text)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (page_key, url, str(body_line), source, text):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def page_ids(html: str) -> frozenset[str]:
@@ -91,7 +109,7 @@ class Output:
     refs: list[LinkRef] = field(default_factory=list)
     problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    markdown_key: str = ""  # its converted body's key in the MarkdownCache, so the build knows which to keep
+    markdown_key: str = ""  # its converted body's key in the converted bodies store, so the build knows which to keep
     written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
     unchanged: bool = False  # not written: the live folder already holds exactly its HTML
 
@@ -136,7 +154,7 @@ class Renderer:
     """Holds one Jinja environment per theme chain, the asset lists, and a Markdown converter."""
 
     def __init__(self, site: Site, chains: dict[str | None, ThemeChain],
-                 converted: MarkdownCache | None = None, compiled: jinja2.BytecodeCache | None = None) -> None:
+                 converted: ConvertedBodies | None = None, compiled: jinja2.BytecodeCache | None = None) -> None:
         self.site = site
         self.compiled = compiled  # compiled templates from earlier runs, if kept
         self.converted = converted  # converted page bodies from earlier renders, if kept

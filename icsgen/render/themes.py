@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from icsgen.config import YamlError, load_yaml
 from icsgen.problems import Problems
-from icsgen.config.safe_yaml import YamlError, load_yaml
 
 THEMES_DIR = "themes"
 HASHED_SUFFIXES = (".css", ".js")

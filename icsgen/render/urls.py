@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import posixpath
 
-from icsgen.config.settings import SiteConfig
+from icsgen.config import SiteConfig
 
 
 class Linker:

@@ -1,1 +1,7 @@
 """icsgen.serve."""
+
+from .incremental import Session
+
+__all__ = [
+    "Session",
+]

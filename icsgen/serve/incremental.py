@@ -26,18 +26,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from icsgen.build import feeds
-from icsgen.build.pipeline import BuildOptions, Loaded, check_anchors, load, plan, reload, render_all, write_the_rest
-from icsgen.cache.outputs import BuildCache, code_fingerprint
-from icsgen.config.settings import CONFIG_FILE
-from icsgen.content.model import CONTENT_DIR, Page, PageCache, Site
+from icsgen.build import (
+    MARKER,
+    BuildOptions,
+    Loaded,
+    check_anchors,
+    copy_file,
+    discard,
+    feeds,
+    load,
+    plan,
+    reload,
+    render_all,
+    staging_dir,
+    swap_in,
+    write_the_rest,
+)
+from icsgen.cache import BuildCache, TemplateCodeCache, code_fingerprint
+from icsgen.config import CONFIG_FILE
+from icsgen.content import FrontMatterMemo, Page, PageCache, Site
+from icsgen.files import CONTENT_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
-from icsgen.content.frontmatter import FrontMatterMemo
-from icsgen.build.output import MARKER, copy_file, discard, staging_dir, swap_in
-from icsgen.render.renderer import Job, Output, Renderer
-from icsgen.cache.templates import TemplateCodeCache
-from icsgen.render.themes import THEMES_DIR
-from icsgen.render.context import excerpt, nav_target
+from icsgen.render import THEMES_DIR, Job, Output, Renderer, excerpt, nav_target
 
 FULL_REBUILD_SHARE = 0.5  # re-render in workers, into a fresh folder, when this much changed
 FULL_REBUILD_MIN = 200
@@ -513,8 +523,8 @@ class Session:
     def __init__(self, root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
                  poll: bool = False, next_free: bool = True,
                  on_rebuild: Callable[[Rebuilt, set[Path]], None] | None = None) -> None:
-        from icsgen.serve.http import LiveServer
-        from icsgen.serve.watch import Watcher
+        from .http import LiveServer
+        from .watch import Watcher
 
         self.preview = Preview(root, options)
         self.on_rebuild = on_rebuild

@@ -21,9 +21,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from icsgen.config.settings import CONFIG_FILE
-from icsgen.content.model import CONTENT_DIR, is_ignored
-from icsgen.render.themes import THEMES_DIR
+from icsgen.config import CONFIG_FILE
+from icsgen.files import CONTENT_DIR, is_ignored
+from icsgen.render import THEMES_DIR
 
 SETTLE = 0.04  # seconds of quiet that end a burst
 LONGEST = 1.0  # a burst that never settles is still handled after this long

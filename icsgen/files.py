@@ -3,8 +3,8 @@ know of every input (size, times, inode), from one pass over `content/` and `the
 
 Kept apart and light (only `os` and `re`), because it is the first thing a build needs and the
 last thing that needs the rest of icsgen: `launch` starts the walk in a child process before the
-rest is imported (~0.2 s of a rebuild), and the build collects the answer when it wants it
-(`take_early`). Paths are kept as text: at 10,000 pages Path objects alone cost more than the walk.
+rest is imported (~0.2 s of a rebuild; see build/early.py), and the build collects the answer when
+it wants it. Paths are kept as text: at 10,000 pages Path objects alone cost more than the walk.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from icsgen.build.background import Background
 
 CONTENT_DIR = "content"
 DATA = "data"
@@ -165,27 +161,3 @@ def scan_inputs(root: str | os.PathLike) -> tuple[dict, dict]:
 def unpack_scan(found: tuple[dict, dict]) -> tuple[dict[str, list[int]], dict[str, Tree]]:
     inputs, trees = found
     return inputs, {name: Tree(files, links) for name, (files, links) in trees.items()}
-
-
-# -- started before the rest of icsgen is imported (see launch.py) ------------------------------
-
-_early: tuple[str, Background] | None = None
-
-
-def start_early(root: str) -> None:
-    """Start `scan_inputs(root)` in a child now, for a build of `root` to collect with `take_early`."""
-    global _early
-    from icsgen.build.background import Background  # light: os, marshal, signal, threading
-
-    _early = (root, Background(lambda: scan_inputs(root), nice=10))
-
-
-def take_early(root: str | os.PathLike) -> Background | None:
-    """The child `start_early` started for this very folder, if one is running; it is handed out once."""
-    global _early
-    found, _early = _early, None
-    if found is None or found[0] != os.fspath(root) or not found[1].running:
-        if found is not None:
-            found[1].cancel()
-        return None
-    return found[1]
