@@ -133,3 +133,25 @@ def test_the_definition_list_trigger_is_the_regex_it_replaced() -> None:
     texts = ["".join(rng.choice(" :\nab") for _ in range(rng.randint(0, 14))) for _ in range(20000)]
     for text in [*texts, *documents(200)]:
         assert _starts_a_line_with_colon(text) == (pattern.search(text) is not None), repr(text)
+
+
+def test_heading_ids_are_numbered_as_python_markdown_numbers_them() -> None:
+    """icsgen's own `unique` gives the ids the toc extension's gives (3.11.3 and later, which take counters)."""
+    import inspect
+
+    from markdown.extensions import toc
+
+    from icsgen.markdown.convert import unique
+
+    if len(inspect.signature(toc.unique).parameters) < 3:
+        pytest.skip("this Markdown's toc.unique has no counters to compare with (older than 3.11.3)")
+    rng = random.Random(7)
+    for _ in range(300):
+        ours_used: set[str] = set()
+        theirs_used: set[str] = set()
+        ours_counts: dict[str, int] = {}
+        theirs_counts: dict[str, int] = {}
+        for _ in range(rng.randint(1, 30)):
+            ident = rng.choice(["a", "a_1", "a_2", "a_7", "b", "", "b_1", "c_x", "a_10"])
+            assert unique(ident, ours_used, ours_counts) == toc.unique(ident, theirs_used, theirs_counts)
+        assert ours_used == theirs_used

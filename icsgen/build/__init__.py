@@ -11,7 +11,7 @@ while the rest of icsgen is still being imported (see cli/launch.py).
 
 from __future__ import annotations
 
-import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'icsgen.build' has no attribute {name!r}")
-    loaded = importlib.import_module(f"{__name__}.{module}")
+    __import__(f"{__name__}.{module}")  # the import statement's own path (`-X importtime` sees it)
+    loaded = sys.modules[f"{__name__}.{module}"]
     value = loaded if name == module else getattr(loaded, name)
     globals()[name] = value
     return value

@@ -26,7 +26,7 @@ from markdown import util
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import ParagraphProcessor
 from markdown.extensions import Extension
-from markdown.extensions.toc import AMP_SUBSTITUTE, slugify, unique
+from markdown.extensions.toc import AMP_SUBSTITUTE, slugify
 from markdown.inlinepatterns import ReferenceInlineProcessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
@@ -94,6 +94,33 @@ def _slug(name: str) -> str:
     """A heading's id before it is made unique; headings such as 'Contact us' recur on many pages."""
     return slugify(name, "-")
 
+
+
+_NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
+
+
+def unique(ident: str, used: set[str], counters: dict[str, int]) -> str:
+    """`ident`, or `ident_1`, `ident_2`... if taken, exactly as Python-Markdown 3.11.3's toc numbers ids.
+
+    Our own copy: the toc's `unique` took two arguments before Markdown 3.11.3 and three since.
+    `counters` maps a base to the highest n for which base_1 ... base_n are known to be taken, so a
+    heading repeated a thousand times on one page is not a quadratic search.
+    """
+    if ident in used or not ident:
+        match = _NUMBERED.match(ident)
+        base, count = (match.group(1), int(match.group(2))) if match else (ident, 0)
+        known = counters.get(base, 0)
+        skip = count <= known or ident == f"{base}_{known + 1}"
+        if skip:
+            count = max(count, known)
+        count += 1
+        while f"{base}_{count}" in used:
+            count += 1
+        ident = f"{base}_{count}"
+        if skip:
+            counters[base] = count
+    used.add(ident)
+    return ident
 
 class _PageProcessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
