@@ -480,7 +480,7 @@ def write_icsgen(site: SynthSite, out: Path) -> None:
         themes.unlink()
     elif themes.exists():
         shutil.rmtree(themes)
-    shutil.copytree(REPO / "themes", themes)  # a copy: the benchmark edits a template in it
+    shutil.copytree(REPO / "icsgen" / "themes", themes)  # a copy: the benchmark edits a template in it
 
 
 def regions_yaml(site: SynthSite) -> str:

@@ -117,7 +117,7 @@ def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
 def generator_stamp(seed: int) -> str:
     """What the generated site depends on: the generators, the theme, the seed."""
     digest = hashlib.sha256(f"{seed}".encode())
-    for path in sorted([BENCH / "generate.py", BENCH / "peers.py", *(REPO / "themes").rglob("*")]):
+    for path in sorted([BENCH / "generate.py", BENCH / "peers.py", *(REPO / "icsgen" / "themes").rglob("*")]):
         if path.is_file():
             digest.update(path.relative_to(REPO).as_posix().encode())
             digest.update(path.read_bytes())

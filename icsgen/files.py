@@ -1,5 +1,5 @@
 """Walking the input files: the content files of each top folder, and what the change tests need to
-know of every input (size, times, inode), from one pass over `content/` and `themes/`.
+know of every input (size, times, inode), from one pass over `content/`, `themes/` and the built-in themes.
 
 Kept apart and light (only `os` and `re`), because it is the first thing a build needs and the
 last thing that needs the rest of icsgen: `launch` starts the walk in a child process before the
@@ -14,6 +14,8 @@ import re
 import stat
 
 CONTENT_DIR = "content"
+THEMES_DIR = "themes"  # a site's own themes, which override or extend the built-in ones
+BUILTIN_THEMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "themes")  # shipped in the package
 DATA = "data"
 THEME_OVERRIDES = "_theme"
 IGNORED_NAMES = re.compile(
@@ -138,7 +140,7 @@ def input_files(root: str | os.PathLike) -> tuple[dict[str, list[int]], dict[str
     if info is not None and stat.S_ISREG(info.st_mode):
         found["regions.yaml"] = identity(info)
     trees = scan_content(os.path.join(root, CONTENT_DIR), found)
-    pending = [os.path.join(root, "themes")]
+    pending = [os.path.join(root, THEMES_DIR), BUILTIN_THEMES]
     while pending:
         folder = pending.pop()
         try:

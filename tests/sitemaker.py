@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from icsgen.cli.commands import main
 
 PROJECT = Path(__file__).resolve().parent.parent
-THEMES = PROJECT / "themes"
+THEMES = PROJECT / "icsgen" / "themes"  # the built-in themes, copied so a test can edit its site's copy
 
 BASIC_CONFIG = """\
 site:

@@ -2,11 +2,10 @@
 
 from .context import excerpt, nav_target
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
-from .themes import THEMES_DIR, ThemeChain, theme_chain
+from .themes import ThemeChain, theme_chain
 from .urls import Linker
 
 __all__ = [
-    "THEMES_DIR",
     "ConvertedBodies",
     "Job",
     "Linker",

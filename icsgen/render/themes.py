@@ -3,6 +3,10 @@
 A theme folder holds `theme.yaml` (which may say `extends: <theme>`), `templates/` and `static/`.
 A region can override any single template or static file in `content/<id>/_theme/` without copying
 the rest of the theme.
+
+Themes are looked for in the project's own `themes/` folder first, then among the themes shipped
+inside icsgen (`nhs`): a site's own `themes/nhs` replaces the built-in one, and a theme of its own
+can say `extends: nhs` to change only a few templates.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icsgen.config import YamlError, load_yaml
+from icsgen.files import BUILTIN_THEMES, THEMES_DIR
 from icsgen.problems import Problems
 
-THEMES_DIR = "themes"
 HASHED_SUFFIXES = (".css", ".js")
 
 
@@ -36,9 +40,9 @@ def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Pro
         if current in names:
             problems.add(config_path, line, f"themes extend each other in a loop: {' -> '.join([*names, current])}")
             break
-        folder = root / THEMES_DIR / current
-        if not folder.is_dir():
-            available = sorted(p.name for p in (root / THEMES_DIR).glob("*") if p.is_dir())
+        folder = find_theme(root, current)
+        if folder is None:
+            available = available_themes(root)
             where = f"{' -> '.join(names)} extends" if names else "theme"
             problems.add(config_path, line, f"{where} '{current}' not found in {THEMES_DIR}/",
                          f"available: {', '.join(available) or 'none'}")
@@ -51,6 +55,22 @@ def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Pro
         template_dirs=tuple(d / "templates" for d in dirs if (d / "templates").is_dir()),
         static_dirs=tuple(d / "static" for d in dirs if (d / "static").is_dir()),
     )
+
+
+def theme_folders(root: Path) -> tuple[Path, Path]:
+    """Where themes are found, first match wins: the project's own, then icsgen's built-in ones."""
+    return root / THEMES_DIR, Path(BUILTIN_THEMES)
+
+
+def find_theme(root: Path, name: str) -> Path | None:
+    for folder in theme_folders(root):
+        if (folder / name).is_dir():
+            return folder / name
+    return None
+
+
+def available_themes(root: Path) -> list[str]:
+    return sorted({p.name for folder in theme_folders(root) for p in folder.glob("*") if p.is_dir()})
 
 
 def _parent(folder: Path, problems: Problems) -> str | None:

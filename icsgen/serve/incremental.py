@@ -45,9 +45,9 @@ from icsgen.build import (
 from icsgen.cache import BuildCache, TemplateCodeCache, code_fingerprint
 from icsgen.config import CONFIG_FILE
 from icsgen.content import FrontMatterMemo, Page, PageCache, Site
-from icsgen.files import CONTENT_DIR
+from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
-from icsgen.render import THEMES_DIR, Job, Output, Renderer, excerpt, nav_target
+from icsgen.render import Job, Output, Renderer, excerpt, nav_target
 
 FULL_REBUILD_SHARE = 0.5  # re-render in workers, into a fresh folder, when this much changed
 FULL_REBUILD_MIN = 200

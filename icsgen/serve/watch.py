@@ -22,8 +22,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from icsgen.config import CONFIG_FILE
-from icsgen.files import CONTENT_DIR, is_ignored
-from icsgen.render import THEMES_DIR
+from icsgen.files import CONTENT_DIR, THEMES_DIR, is_ignored
 
 SETTLE = 0.04  # seconds of quiet that end a burst
 LONGEST = 1.0  # a burst that never settles is still handled after this long
