@@ -222,6 +222,14 @@ class StoredPage(Page):
         changed = self.__dict__["_shown"][2]
         return dt.date.fromisoformat(changed) if changed else None
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to the page read from the same file: a restored page is that page, only made lazily."""
+        if not isinstance(other, Page):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Page))
+
+    __hash__ = Page.__hash__
+
 
 def _record(page: Page, identity: list) -> list:
     meta = page.meta
