@@ -564,3 +564,97 @@ This post is a draft. It will not be published until you remove the line 'draft:
 """,
     }
 
+
+
+# -- a new site project ----------------------------------------------------------------------------
+
+STARTER = Path(__file__).resolve().parent / "starter"  # the pages every region gets, shipped in the package
+GITIGNORE = """\
+# Made by icsgen: never commit them.
+/build/
+/.icsgen-cache/
+/.icsgen-preview*/
+"""
+
+
+def init_site(folder: Path, region_id: str = "", name: str = "", base_url: str = "",
+              today: dt.date | None = None) -> Created:
+    """A new site project in `folder`: regions.yaml, one region, the shared pages and a .gitignore.
+
+    Everything it writes is real, if short, text (no "replace this" placeholders), so the new site
+    builds and passes `icsgen check --strict` at once; `icsgen new region` adds example regions later.
+    The folder must be new or empty: nothing in it is ever replaced.
+    """
+    today = today or dt.date.today()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ScaffoldError(f"{folder} already exists and is not an empty folder; nothing was changed "
+                            "(choose a new folder name)")
+    region_id = region_id or re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-")
+    check_region_id(region_id)
+    name = " ".join(name.split()) or " ".join(w.capitalize() if w not in ("and", "of") else w
+                                              for w in region_id.split("-"))
+    base_url = base_url or f"https://www.{region_id}.example.org/"
+    if not re.match(r"^https?://[^/\s\"'<>]+", base_url):
+        raise ScaffoldError(f"--base-url must be an address starting https://, not '{base_url}'")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    owner = f"NHS {name} Integrated Care Board"
+    block = region_block(region_id, name, name, owner, None, today)
+    block[1] = f"  # Made by 'icsgen init' on {today.isoformat()}. Check every value before the site goes live."
+    nav_at = block.index("  nav:")
+    block[nav_at + 1:nav_at + 6] = ["    - {title: News, page: news/}", "    - {title: Contact us, page: contact.md}"]
+    settings = "\n".join([
+        "# regions.yaml: settings for the whole site and for each region (see the editors' guide).",
+        "",
+        "site:",
+        f"  title: {scalar(f'{name} health and care')}",
+        "  # The web address the site is published at: canonical links, feeds and the sitemap use it.",
+        f"  base_url: {scalar(base_url)}",
+        "  language: en-GB",
+        f"  description: {scalar(f'How the NHS, councils and their partners in {name} work together.')}",
+        "",
+        "regions:",
+        *("  " + line for line in block),
+        "",
+    ])
+    region = Path(CONTENT_DIR) / region_id
+    files = {
+        Path(CONFIG_FILE): settings,
+        Path(".gitignore"): GITIGNORE,
+        **{Path(CONTENT_DIR) / "_shared" / p.name: p.read_text(encoding="utf-8") for p in sorted(STARTER.glob("*.md"))},
+        region / "index.md": f"""\
+---
+title: {scalar(f"Health and care in {name}")}
+nav_title: Home
+summary: {scalar(f"How the NHS, councils and their partners in {name} work together.")}
+---
+
+The NHS, local councils and voluntary groups in {name} work together to plan health and care
+for local people. This website tells you what we do and how to get involved.
+
+## Find out more
+
+- [News](news/index.md)
+- [Contact us](contact.md)
+""",
+        region / "contact.md": f"""\
+---
+title: Contact us
+summary: {scalar(f"How to contact health and care partners in {name}.")}
+---
+
+!!! warning "Important"
+    We cannot give medical advice. If you need medical help, use
+    [NHS 111 online](https://111.nhs.uk/) or call 111. In an emergency, call 999.
+
+You can email us at {{{{ region.contact.email }}}}.
+""",
+        region / NEWS / "index.md": NEWS_INDEX,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    made = _write_new({folder / rel: text for rel, text in files.items()})
+    return Created(files=made, notes=[
+        f"Build it with: icsgen build --root {folder}",
+        f"Preview it with: icsgen serve --root {folder}",
+        f"Add more regions with: icsgen new region ID --name \"...\" --root {folder}",
+    ])

@@ -340,3 +340,41 @@ def test_new_group_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for name in ("region", "page", "news"):
         assert f"  {name}" in result.output
+
+
+# -- icsgen init ------------------------------------------------------------------------------------
+
+
+def test_init_starts_a_site_that_builds_and_passes_strict_checks_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "west-yorkshire"
+    made = CliRunner().invoke(main, ["init", str(folder), "--name", "West Yorkshire"], prog_name="icsgen")
+    assert made.exit_code == 0, made.output
+    assert (folder / ".gitignore").read_text().count("/build/") == 1
+    assert "west-yorkshire:" in (folder / "regions.yaml").read_text()
+    checked = CliRunner().invoke(main, ["check", "--strict", "--root", str(folder)], prog_name="icsgen")
+    assert checked.exit_code == 0, checked.output
+    assert "0 errors, 0 warnings" in checked.output
+    built = CliRunner().invoke(main, ["build", "--root", str(folder)], prog_name="icsgen")
+    assert built.exit_code == 0, built.output
+    home = (folder / "build/west-yorkshire/index.html").read_text()
+    assert "Health and care in West Yorkshire" in home
+    assert (folder / "build/west-yorkshire/accessibility/index.html").is_file()
+
+
+def test_init_takes_the_region_from_the_folder_name(tmp_path: Path) -> None:
+    made = CliRunner().invoke(main, ["init", str(tmp_path / "humber-and-north-yorkshire")], prog_name="icsgen")
+    assert made.exit_code == 0, made.output
+    text = (tmp_path / "humber-and-north-yorkshire/regions.yaml").read_text()
+    assert "humber-and-north-yorkshire:" in text and "name: Humber and North Yorkshire" in text
+
+
+def test_init_never_writes_into_a_folder_that_holds_anything(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    refused = CliRunner().invoke(main, ["init", str(folder)], prog_name="icsgen")
+    assert refused.exit_code == 1
+    assert "not an empty folder; nothing was changed" in refused.output
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    bad = CliRunner().invoke(main, ["init", str(tmp_path / "x"), "--region", "Not An Id"], prog_name="icsgen")
+    assert bad.exit_code == 1 and not (tmp_path / "x" / "regions.yaml").exists()

@@ -185,6 +185,35 @@ def new_news_command(region_id: str, title: str, date, root: Path) -> None:  # t
     _scaffold(new_news, root, region_id, title, date.date() if date else None)
 
 
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--region", "region_id", default="", metavar="ID",
+              help="The first region's id (lower-case letters, digits, hyphens). Default: from FOLDER's name.")
+@click.option("--name", default="", help='The region\'s full name, e.g. "West Yorkshire". Default: from the id.')
+@click.option("--base-url", default="", metavar="URL", help="The web address the site will be published at.")
+def init_command(folder: Path, region_id: str, name: str, base_url: str) -> None:
+    """Start a new site project in FOLDER (new or empty) with one region.
+
+    Writes regions.yaml, the region's first pages, the accessibility, cookies and
+    privacy pages every region gets, and a .gitignore. The new site builds and
+    passes 'icsgen check --strict' at once.
+
+    \b
+    Example:
+      icsgen init west-yorkshire --name "West Yorkshire"
+    """
+    from icsgen.new import ScaffoldError, init_site
+
+    try:
+        created = init_site(folder, region_id, name, base_url)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in created.files:
+        click.echo(f"  created  {path}")
+    for note in created.notes:
+        click.echo(note)
+
+
 @main.command("serve", short_help="Preview the site while you edit, updating as you save.")
 @ROOT_OPTION
 @REGION_OPTION
