@@ -178,5 +178,6 @@ def test_the_command_as_run_prints_everything_and_exits_with_the_right_code(tmp_
     assert "content/alpha/about/index.md:4: " in failed.stderr and "1 problem to fix" in failed.stderr
     usage = subprocess.run([sys.executable, "-m", module, "build", "--no-such-option"], capture_output=True, text=True,
                            timeout=120)
-    assert usage.returncode == 2 and "No such option '--no-such-option'" in usage.stderr
+    # click 8.4 quotes the option ("No such option '--x'"), earlier ones follow a colon ("No such option: --x")
+    assert usage.returncode == 2 and re.search(r"No such option:? '?--no-such-option", usage.stderr)
     assert usage.stderr.startswith("Usage: icsgen build [OPTIONS]")
