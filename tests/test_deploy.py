@@ -14,13 +14,18 @@ import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from tests.sitemaker import PROJECT, run
+from tests.serve_support import serving
+from tests.sitemaker import PROJECT, basic_site, run
 from tests.support.links import find_broken_links
 from tests.support.servers import StartServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 SKIPPED_SCHEMES = re.compile(r"^(mailto|tel|data|https?):|^//", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -144,7 +149,8 @@ def test_one_region_served_alone_at_its_own_domain(built: Path, static_server: S
 
 def test_every_link_resolves_as_a_file_on_disk(built: Path) -> None:
     """Opened from disk (file://), folder links need index.html: every href is a real file."""
-    assert find_broken_links(built) == []
+    # north-east-london has its own domain: its 404 page's links start from the root of that domain
+    assert find_broken_links(built, served_at={"north-east-london/": "/"}) == []
     assert find_broken_links(built / "north-east-london") == []
     # A browser shows a folder listing for file:///.../leeds/about/, so local links name index.html.
     folder_links = []
@@ -157,9 +163,145 @@ def test_every_link_resolves_as_a_file_on_disk(built: Path) -> None:
 
 
 def test_not_found_page_links_work_at_any_address(built: Path) -> None:
-    """A host serves 404.html at whatever address was asked for, so its links cannot be relative."""
-    for page in (built / "404.html", built / "leeds/404.html"):
+    """A host serves 404.html at whatever address was asked for, so its links cannot be relative: they
+    start from the host's root (or name another host), and it needs no stylesheet file."""
+    for page in (built / "404.html", built / "leeds/404.html", built / "north-east-london/404.html"):
+        html = page.read_text(encoding="utf-8")
         parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        relative = [u for u in parser.urls if not u.startswith("#") and not SKIPPED_SCHEMES.match(u)]
+        parser.feed(html)
+        relative = [u for u in parser.urls if not u.startswith(("#", "/")) and not SKIPPED_SCHEMES.match(u)]
         assert relative == [], page
+        assert '<link rel="stylesheet"' not in html and "<style>" in html
+    assert 'href="/leeds/about/"' in (built / "leeds/404.html").read_text(encoding="utf-8")
+    # a region on its own domain is published at that domain's root
+    assert 'href="/about/"' in (built / "north-east-london/404.html").read_text(encoding="utf-8")
+
+
+# -- 404 pages wherever the site is served ------------------------------------------------------------
+
+SUBFOLDER_SITE = "https://test.example.org/ics/"
+
+
+@pytest.fixture(scope="module")
+def in_a_subfolder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The basic site, built to be published under a folder (base_url .../ics/)."""
+    root = basic_site(tmp_path_factory.mktemp("subfolder") / "site")
+    config = root / "regions.yaml"
+    config.write_text(config.read_text().replace("https://test.example.org/", SUBFOLDER_SITE))
+    result = run(root, "build", "--quiet")
+    assert result.exit_code == 0, result.output
+    return root / "build"
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _broken_links_of(url: str) -> tuple[bytes, list[str]]:
+    """Fetch the page at `url` (a 404 page is fine) and every local address it links to; the page and
+    the links that do not answer 200."""
+    _, body = _fetch(url)
+    broken = []
+    for ref in _references(url, body, "text/html"):
+        code, _ = _fetch(ref)
+        if code != 200:
+            broken.append(f"{ref} -> {code}")
+    return body, broken
+
+
+def _is_styled(page: Page) -> dict[str, str]:
+    """What the theme's styles do to a page, read from the browser: unstyled, the header has no
+    background, the text is the browser's serif and the heading is 32 px."""
+    return page.evaluate("""() => {
+        const css = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
+        return {header: css('.nhsuk-header', 'backgroundColor'), font: css('body', 'fontFamily'),
+                h1: css('h1', 'fontSize'), footer: css('.nhsuk-footer-container', 'backgroundColor')};
+    }""")
+
+
+STYLED = {"header": "rgb(0, 94, 184)", "font": '"Frutiger W01", Arial, sans-serif', "h1": "48px",
+          "footer": "rgb(216, 221, 224)"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("served_at", ["/ics/", "/somewhere/else/"])
+def test_not_found_page_is_styled_under_a_subfolder_and_at_another_path(
+        in_a_subfolder: Path, static_server: StartServer, page: Page, served_at: str) -> None:
+    """At its configured folder its links work too; at another folder (a staging copy) it still looks right."""
+    base = static_server(in_a_subfolder, prefix=served_at)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    response = page.goto(base + "no/such/page/")
+    assert response is not None and response.status == 404
+    assert page.title() == "Page not found - Test ICS sites"
+    assert _is_styled(page) == STYLED
+    assert not [u for u in requests if u.endswith(".css")]  # its styles are in the page
+    if served_at == "/ics/":
+        body, broken = _broken_links_of(base + "no/such/page/")
+        assert b'href="/ics/alpha/"' in body and broken == []
+
+
+@pytest.mark.browser
+def test_each_region_gets_its_own_not_found_page_under_a_subfolder(
+        in_a_subfolder: Path, static_server: StartServer, page: Page) -> None:
+    """With the host rules of the guide (a 404 page per region folder), a missing page of a region
+    shows that region's 404 page, styled in the region's colours, its links working."""
+    base = static_server(in_a_subfolder, prefix="/ics/", not_found="nearest")
+    response = page.goto(base + "alpha/about/no-such-page")
+    assert response is not None and response.status == 404
+    assert page.title() == "Page not found - Alpha Health and Care"
+    assert _is_styled(page) == STYLED
+    assert page.get_by_role("link", name="go to the Alpha Health and Care homepage").get_attribute("href") \
+        == "/ics/alpha/"
+    body, broken = _broken_links_of(base + "alpha/about/no-such-page")
+    assert b'href="/ics/alpha/about/"' in body and broken == []
+    page.get_by_role("link", name="go to the Alpha Health and Care homepage").click()
+    assert page.title() == "Welcome to Alpha - Alpha Health and Care"
+
+
+def test_the_site_wide_not_found_page_leads_to_every_region(in_a_subfolder: Path,
+                                                            static_server: StartServer) -> None:
+    """Hosts with one error page for the whole site (GitHub Pages, S3) show the hub's for a region's
+    missing page: it links to every region's home page."""
+    base = static_server(in_a_subfolder, prefix="/ics/")
+    body, broken = _broken_links_of(base + "beta/no-such-page/")
+    assert b"<title>Page not found - Test ICS sites</title>" in body
+    assert b'<a href="/ics/alpha/">Alpha Health and Care</a>' in body
+    assert b'<a href="/ics/beta/">Beta Partnership</a>' in body
+    assert broken == []
+
+
+@pytest.mark.browser
+def test_not_found_page_is_styled_in_the_preview(tmp_path: Path, page: Page) -> None:
+    root = basic_site(tmp_path / "site")
+    with serving(root) as live:
+        response = page.goto(live.url + "alpha/no-such-page/")
+        assert response is not None and response.status == 404
+        assert _is_styled(page) == STYLED
+        page.get_by_role("link", name="go to the Test ICS sites homepage").click()
+        assert page.title() == "Test ICS sites"
+
+
+def test_not_found_page_inlines_a_regions_own_stylesheet_with_its_images(tmp_path: Path,
+                                                                          static_server: StartServer) -> None:
+    """A region's own stylesheet (content/<id>/_theme/) is inlined in its 404 page; the images it names
+    relative to itself are linked from the host's root, so they load wherever the 404 page is shown."""
+    css = (PROJECT / "themes/nhs/static/css/nhs.css").read_text(encoding="utf-8") + (
+        '\n/* not the end: </style> */\n.nhsuk-header { background-image: url("../img/stripe.svg"); }\n'
+        ".nhsuk-logo { background-image: url(data:image/svg+xml,%3Csvg%3E%3C/svg%3E); }\n")
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/_theme/static/css/nhs.css": css,
+        "content/alpha/_theme/static/img/stripe.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    })
+    result = run(root, "build", "--quiet")
+    assert result.exit_code == 0, result.output
+    html = (root / "build/alpha/404.html").read_text(encoding="utf-8")
+    assert 'url("/alpha/assets/img/stripe.svg")' in html
+    assert "url(data:image/svg+xml,%3Csvg%3E%3C/svg%3E)" in html
+    assert html.count("</style>") == 1 and "<\\/style>" in html
+    base = static_server(root / "build")
+    assert _fetch(base + "alpha/assets/img/stripe.svg")[0] == 200

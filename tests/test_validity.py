@@ -69,7 +69,8 @@ class _DomainChecker(links._Checker):
     """The link checker, with each region's own domain standing for that region's folder."""
 
     def __init__(self, build_dir: Path, domains: dict[str, str]) -> None:
-        super().__init__(build_dir, ())
+        # a region on its own domain is published at its root: its 404 page's links start there
+        super().__init__(build_dir, (), {folder: "/" + prefix.split("/", 3)[3] for prefix, folder in domains.items()})
         self.domains = sorted(domains.items(), key=lambda item: -len(item[0]))
 
     def check(self, url: str, page: Path) -> str | None:
@@ -105,7 +106,8 @@ def test_every_page_passes_axe_wcag_22_aa(sample, browser) -> None:  # type: ign
     with serve_static(out, "/ics/") as base:
         context = browser.new_context(**DEFAULT_CONTEXT_OPTIONS)
         context.set_default_timeout(10_000)
-        # 404 pages use absolute links (they are served at any address): answer those from the build
+        # links to the site's or a region's own address (canonical, a region on its own domain): answer
+        # those from the build
         for prefix, folder in own_domains(config).items():
             context.route(re.compile("^" + re.escape(prefix)), _from_build(out, prefix, folder))
         page = context.new_page()
