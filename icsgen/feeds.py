@@ -1,12 +1,24 @@
-"""Machine-readable outputs: Atom feeds, sitemaps and robots.txt. All addresses are absolute."""
+"""Machine-readable outputs: Atom feeds, sitemaps and robots.txt. All addresses are absolute.
+
+What search engines need depends on where each part of the site is published (its `base_url`):
+
+* each region has its sitemap in its folder, listing its pages at their public addresses;
+* the site's `sitemap.xml` is an index of the region sitemaps on the site's own host: a search engine
+  ignores the sitemaps an index names on other hosts, so a region on its own domain is left out
+  (and the index is not written when no region is left);
+* a crawler reads `robots.txt` only at the root of a host, so one is written for the site and for
+  each region on its own domain whose address is the root of a host, pointing to its sitemap;
+  under a folder it would be ignored, so the guide says which line to add to the host's own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
+from .config import SiteConfig
 from .content import Site
-from .urls import Linker
+from .urls import Linker, host_and_path
 
 
 def escape(text: str) -> str:
@@ -75,8 +87,24 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
     for region_id, pages in entries.items():
         files[f"{region_id}/news/feed.xml"] = atom_feed(site, linker, region_id)
         files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id)
-    files["sitemap.xml"] = sitemap_index(linker, list(site.chosen))
-    files["robots.txt"] = robots(linker)
+    files.update(crawler_files(site.config, linker, site.chosen))
+    return files
+
+
+def crawler_files(config: SiteConfig, linker: Linker, chosen: Iterable[str]) -> dict[str, str]:
+    """The sitemap index and the robots.txt files that the site's shape calls for (see the module's
+    docstring), by output path. Made from the settings alone, for every region of `chosen`."""
+    files = {}
+    host, path = host_and_path(config.base_url)
+    indexed = [r for r in chosen if host_and_path(linker.absolute(f"{r}/sitemap.xml"))[0] == host]
+    if indexed:
+        files["sitemap.xml"] = sitemap_index(linker, indexed)
+    if path == "/":
+        files["robots.txt"] = robots(linker.absolute("sitemap.xml") if indexed else None)
+    own = {r.id: r.base_url for r in config.regions if r.base_url}
+    for region_id in chosen:
+        if region_id in own and host_and_path(own[region_id])[1] == "/":
+            files[f"{region_id}/robots.txt"] = robots(linker.absolute(f"{region_id}/sitemap.xml"))
     return files
 
 
@@ -106,5 +134,6 @@ def sitemap_index(linker: Linker, region_ids: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def robots(linker: Linker) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {linker.absolute('sitemap.xml')}\n"
+def robots(sitemap_url: str | None) -> str:
+    """A robots.txt that lets every crawler in and names the host's sitemap, if it has one."""
+    return "User-agent: *\nAllow: /\n" + (f"\nSitemap: {sitemap_url}\n" if sitemap_url else "")

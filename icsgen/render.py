@@ -22,6 +22,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import feeds
 from .content import Page, Section, Site, StaticFile, resolve_link
 from .frontmatter import FrontMatter
 from .markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
@@ -309,7 +310,7 @@ class Renderer:
     def known_urls(self) -> frozenset[str]:
         """Every site path this build writes or links to elsewhere, for checking theme links."""
         site = self.site
-        urls = {"", "404.html", "robots.txt", "sitemap.xml"}
+        urls = {"", "404.html", *feeds.crawler_files(site.config, self.linker, site.chosen)}
         urls.update(p.url for p in site.pages.values())
         urls.update(s.url for s in site.sections.values())
         urls.update(s.url for s in site.statics.values())

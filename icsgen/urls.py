@@ -49,8 +49,8 @@ class Linker:
         and in the preview when the site is published at the root of its host.
         """
         target = self.absolute(to_url)
-        host, path = _host_and_path(target)
-        return path if host == _host_and_path(self.absolute(from_url))[0] else target
+        host, path = host_and_path(target)
+        return path if host == host_and_path(self.absolute(from_url))[0] else target
 
     def link(self, from_url: str, to_url: str) -> str:
         """The href to write in the file at `from_url` to reach `to_url` (either may end in '/')."""
@@ -73,7 +73,7 @@ class Linker:
         return rel + suffix
 
 
-def _host_and_path(url: str) -> tuple[str, str]:
+def host_and_path(url: str) -> tuple[str, str]:
     """'https://example.org/ics/x' -> ('https://example.org', '/ics/x'), without urllib (its import is slow)."""
     slash = url.find("/", url.find("//") + 2)
     return (url, "/") if slash < 0 else (url[:slash], url[slash:])

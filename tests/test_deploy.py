@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -305,3 +306,65 @@ def test_not_found_page_inlines_a_regions_own_stylesheet_with_its_images(tmp_pat
     assert html.count("</style>") == 1 and "<\\/style>" in html
     base = static_server(root / "build")
     assert _fetch(base + "alpha/assets/img/stripe.svg")[0] == 200
+
+
+# -- what search engines are given, for each way of publishing -------------------------------------
+
+SITEMAPS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _locs(path: Path) -> list[str]:
+    """The addresses a sitemap or sitemap index lists (parsing it proves it is well-formed XML)."""
+    return [loc.text or "" for loc in ElementTree.parse(path).getroot().iter(f"{SITEMAPS}loc")]
+
+
+def _page_exists(folder: Path, path: str) -> bool:
+    return (folder / path / "index.html").is_file() if path.endswith("/") or not path else (folder / path).is_file()
+
+
+def test_search_engines_find_every_page_of_one_host_and_of_a_region_on_its_own_domain(built: Path) -> None:
+    """The sample: four regions with the hub at https://ics.example.org/, north-east-london on
+    https://nel.example.org/ (its folder published alone at that domain's root)."""
+    site = "https://ics.example.org/"
+    assert (built / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == f"Sitemap: {site}sitemap.xml"
+    index = _locs(built / "sitemap.xml")
+    regions = ["north-east-north-cumbria", "humber-north-yorkshire", "lancashire-south-cumbria", "leeds"]
+    assert index == [f"{site}{r}/sitemap.xml" for r in regions]  # sitemaps on other hosts would be ignored
+    for region in regions:  # a sitemap lists addresses in its own folder only, and each is a page
+        locs = _locs(built / region / "sitemap.xml")
+        assert locs and all(loc.startswith(f"{site}{region}/") for loc in locs)
+        assert [loc for loc in locs if not _page_exists(built, loc.removeprefix(site))] == []
+        assert not (built / region / "robots.txt").exists()
+    nel, own = built / "north-east-london", "https://nel.example.org/"
+    assert (nel / "robots.txt").read_text(encoding="utf-8") == f"User-agent: *\nAllow: /\n\nSitemap: {own}sitemap.xml\n"
+    locs = _locs(nel / "sitemap.xml")
+    assert own in locs and all(loc.startswith(own) for loc in locs)
+    assert [loc for loc in locs if not _page_exists(nel, loc.removeprefix(own))] == []
+
+
+def test_under_a_folder_no_robots_txt_is_written(in_a_subfolder: Path) -> None:
+    """Crawlers read robots.txt only at the root of a host: under /ics/ it would be ignored."""
+    assert not (in_a_subfolder / "robots.txt").exists()
+    assert _locs(in_a_subfolder / "sitemap.xml") == [f"{SUBFOLDER_SITE}alpha/sitemap.xml",
+                                                     f"{SUBFOLDER_SITE}beta/sitemap.xml"]
+    assert all(loc.startswith(f"{SUBFOLDER_SITE}alpha/") for loc in _locs(in_a_subfolder / "alpha/sitemap.xml"))
+
+
+def test_every_region_on_a_host_of_its_own(tmp_path: Path) -> None:
+    """No region left on the site's host: no sitemap index (an empty one is not valid), and a region at
+    a folder of another host gets no robots.txt either."""
+    root = basic_site(tmp_path / "site")
+    config = root / "regions.yaml"
+    config.write_text(config.read_text()
+                      .replace("    name: Alpha Health and Care\n",
+                               "    name: Alpha Health and Care\n    base_url: https://alpha.example.net/\n")
+                      .replace("    name: Beta Partnership\n",
+                               "    name: Beta Partnership\n    base_url: https://example.com/beta/\n"))
+    result = run(root, "build", "--quiet")
+    assert result.exit_code == 0, result.output
+    out = root / "build"
+    assert not (out / "sitemap.xml").exists()
+    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nAllow: /\n"
+    assert "Sitemap: https://alpha.example.net/sitemap.xml" in (out / "alpha/robots.txt").read_text(encoding="utf-8")
+    assert not (out / "beta/robots.txt").exists()
+    assert all(loc.startswith("https://example.com/beta/") for loc in _locs(out / "beta/sitemap.xml"))
