@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from icsgen.markdown import LinkTarget, MarkdownConverter, PageLinks
+from icsgen.markdown import DEPTH_HINT, LinkTarget, MarkdownConverter, PageLinks
+from tests.sitemaker import basic_site, run, write_site
 
 
 def convert(source: str, pages: dict[str, LinkTarget] | None = None):  # type: ignore[no-untyped-def]
@@ -135,3 +136,97 @@ def test_a_blank_page_after_a_page_with_headings_has_no_contents() -> None:
     for blank in ("", "\n\n", "   \n"):
         converted = converter.convert(blank, links(blank))
         assert converted.toc == () and converted.html == ""
+
+
+# -- components whose text is not indented ------------------------------------------------------------
+
+
+def test_a_component_whose_text_is_not_indented_is_an_error_that_shows_the_right_form() -> None:
+    for kind, header in (("inset", "!!! inset"), ("warning", '!!! warning "Important"'),
+                         ("details", '!!! details "Who can apply?"'), ("expander", '!!! expander "More"'),
+                         ("important", "!!! important")):
+        for indent in ("", " ", "  ", "   "):
+            source = f"Intro.\n\n{header}\n{indent}We cannot give medical advice.\n"
+            _, links = convert(source)
+            how = "not indented" if not indent else f"indented {len(indent)} space{'s' if len(indent) > 1 else ''}"
+            assert links.problems == [(7, f"the '{header}' component is empty: the text under it is {how}"
+                                          f"{'' if not indent else ', not four'}, so it is shown after the component",
+                                       f"indent each line of its text by four spaces: '{header}' then "
+                                       "'    We cannot give medical advice.'")], (kind, indent)
+
+
+def test_a_component_with_nothing_under_it_and_one_whose_last_line_falls_out() -> None:
+    _, links = convert('!!! details "Q"\n\nNot in it.\n\n!!! inset\n    In it.\nFalls out.\n')
+    assert sorted(links.problems) == [
+        (5, "the '!!! details \"Q\"' component is empty: nothing is indented under it",
+         "indent each line of its text by four spaces: '!!! details \"Q\"' then '    Your text.'"),
+        (11, "this line follows the text of the '!!! inset' component but is not indented, so it is shown after "
+             "the component, not in it",
+         "indent it by four spaces to keep it in the component, or leave a blank line before it"),
+    ]
+
+
+def test_tabs_blank_lines_and_lists_inside_components_are_fine() -> None:
+    converted, links = convert("!!! inset\n\tTabbed text.\n\n!!! warning\n\n    After a blank line.\n\n"
+                               "- item\n\n    !!! inset\n        In a list.\n\n!!! inset\n    - one\n    - two\n")
+    assert links.problems == []
+    assert converted.html.count("nhsuk-inset-text") == 3
+    assert "<p>Tabbed text.</p></div>" in converted.html and "<p>After a blank line.</p></div>" in converted.html
+
+
+def test_the_line_of_an_empty_component_among_several_of_its_kind() -> None:
+    source = "!!! inset\n    One.\n\n- item\n\n    !!! inset\n        Two.\n\n!!! inset\nThree.\n"
+    _, links = convert(source)
+    assert [line for line, _, _ in links.problems] == [13]
+
+
+# -- pages nested too deeply ----------------------------------------------------------------------------
+
+
+def test_nesting_too_deep_to_convert_is_an_error_at_the_start_of_it() -> None:
+    converter = MarkdownConverter()
+    for source, line in ((">" * 300 + " x\n", 5), ("Intro\n\n" + "".join("    " * i + "- a\n" for i in range(200)), 7),
+                         ("".join("    " * i + "!!! inset\n" for i in range(300)) + "    " * 300 + "x\n", 5),
+                         ("> - " * 200 + "x\n", 5), ("1. " * 400 + "x\n", 5),
+                         ('<div markdown="1">\n' * 300 + "x\n" + "</div>\n" * 300, 5)):
+        links = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source=source,
+                          first_line=5)
+        assert converter.convert(source, links).html == ""
+        assert links.problems == [(line, "the lists, quotes or components that start here are nested too deeply "
+                                         "to convert", DEPTH_HINT)], source[:30]
+        ok = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source="*a*", first_line=1)
+        assert converter.convert("*a*", ok).html == "<p><em>a</em></p>"  # the converter is still usable
+
+
+def test_twenty_levels_of_anything_still_convert() -> None:
+    for source in (">" * 20 + " x\n", "".join("    " * i + "- a\n" for i in range(20)),
+                   "".join("    " * i + "> !!! inset\n" for i in range(20)) + "    " * 20 + "> x\n",
+                   "".join("    " * i + "1. a\n\n" + "    " * (i + 1) + "> quote\n\n" for i in range(20))):
+        converted, links = convert(source)
+        assert links.problems == [] and converted.html, source[:40]
+
+
+def test_a_build_and_a_check_name_each_page_nested_too_deeply(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    before = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "build").rglob("*")
+                    if p.is_file())
+    write_site(root, {
+        "content/alpha/quotes.md": "---\ntitle: Quotes\n---\nIntro.\n\n" + ">" * 300 + " x\n",
+        "content/alpha/lists.md": "---\ntitle: Lists\n---\n" + "".join("    " * i + "- a\n" for i in range(200)),
+        "content/alpha/boxes.md": "---\ntitle: Boxes\n---\n"
+        + "".join("    " * i + "!!! inset\n" for i in range(2000)) + "    " * 2000 + "x\n",
+        "content/alpha/warning.md": '---\ntitle: Warning\n---\nIntro.\n\n!!! warning "Important"\nDo not.\n',
+    }, config=None, theme=False)
+    message = "the lists, quotes or components that start here are nested too deeply to convert"
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "unexpected error" not in result.output
+        for where in ("content/alpha/quotes.md:6:", "content/alpha/lists.md:4:", "content/alpha/boxes.md:4:"):
+            assert any(line.startswith(where) and message in line for line in result.output.splitlines()), \
+                (where, result.output)
+        assert any(line.startswith("content/alpha/warning.md:6:") and "is empty: the text under it is not indented"
+                   in line for line in result.output.splitlines()), result.output
+    after = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "build").rglob("*") if p.is_file())
+    assert after == before
