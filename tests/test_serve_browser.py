@@ -62,6 +62,81 @@ def test_broken_yaml_shows_an_overlay_until_fixed(page: Page, live: Running) -> 
     assert not_reloaded(page)
 
 
+# The overlay's message as an editor sees it: its colours as drawn (backgrounds composited from the root
+# down, the colour the glyphs are filled with), WCAG's contrast ratio, its size, and whether it is the
+# element actually drawn at the place of its text (not covered, clipped away or hidden).
+LEGIBILITY = """element => {
+  const rgba = text => {
+    const parts = text.match(/rgba?\\(([^)]*)\\)/)[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+  const parentOf = node => node.parentElement || (node.getRootNode().host || null);
+  const chain = [];
+  for (let node = element; node; node = parentOf(node)) chain.unshift(node);
+  let background = [255, 255, 255, 1], opacity = 1, shown = true;
+  for (const node of chain) {
+    const style = getComputedStyle(node);
+    background = over(rgba(style.backgroundColor), background);
+    opacity *= Number(style.opacity);
+    shown = shown && style.display !== 'none';
+  }
+  const style = getComputedStyle(element);
+  const text = over(rgba(style.webkitTextFillColor || style.color), background);
+  const luminance = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const box = range.getBoundingClientRect();
+  const x = box.left + Math.min(box.width / 2, 20), y = box.top + Math.min(box.height / 2, 8);
+  const hit = element.getRootNode().elementFromPoint(x, y);
+  return {
+    contrast: (light + 0.05) / (dark + 0.05), opacity, shown, visibility: style.visibility,
+    fontSize: parseFloat(style.fontSize), width: box.width, height: box.height,
+    inView: box.top >= 0 && box.left >= 0 && box.top < innerHeight && box.left < innerWidth,
+    onTop: hit === element || element.contains(hit), text: element.textContent,
+  };
+}"""
+
+HOSTILE_CSS = """
+/* a theme at its worst: every rule that could hide or blank out an overlay's text */
+pre, div, h2, p, [role="alert"], #icsgen-overlay, icsgen-overlay, html > * {
+  color: #fff !important; background: #fff !important; -webkit-text-fill-color: #fff !important;
+  font-size: 0 !important; opacity: 0.05 !important; visibility: hidden !important;
+  clip-path: inset(50%) !important; transform: scale(0) !important; display: none !important;
+}
+"""
+
+
+def assert_legible(page: Page, selector: str, wanted: str) -> None:
+    seen = page.locator(selector).evaluate(LEGIBILITY)
+    assert wanted in seen["text"]
+    assert seen["contrast"] >= 4.5, seen  # WCAG AA for text under 18pt
+    assert seen["shown"] and seen["visibility"] == "visible" and seen["opacity"] == 1, seen
+    assert seen["fontSize"] >= 12 and seen["width"] > 0 and seen["height"] > 0, seen
+    assert seen["inView"] and seen["onTop"], seen
+
+
+@pytest.mark.parametrize("theme_css", ["", HOSTILE_CSS], ids=["nhs-theme", "hostile-theme"])
+def test_the_overlay_is_legible_whatever_the_theme_does(page: Page, tmp_path: Path, theme_css: str) -> None:
+    root = basic_site(tmp_path / "site")
+    css = root / "themes/nhs/static/css/nhs.css"
+    css.write_text(css.read_text(encoding="utf-8") + theme_css, encoding="utf-8")
+    with serving(root) as live:
+        open_page(page, live, "alpha/about/")
+        (live.root / "content/alpha/about/index.md").write_text("---\ntitle: [About us\n---\nBroken.\n")
+        page.locator(OVERLAY).wait_for()
+        assert_legible(page, f"{OVERLAY} pre", "content/alpha/about/index.md:2: ")
+        assert_legible(page, f"{OVERLAY} h2", "The preview could not be updated")
+        page.screenshot(path=str(tmp_path / "overlay.png"))
+
+
 def test_stylesheet_edit_applies_without_navigation(page: Page, live: Running) -> None:
     navigations: list[str] = []
     open_page(page, live, "alpha/about/")
