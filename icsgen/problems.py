@@ -7,6 +7,7 @@ run lists everything that needs fixing. `BuildFailed` carries the whole list to 
 from __future__ import annotations
 
 import difflib
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,3 +105,18 @@ def nearest(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for a misspelt key, or an empty string when nothing is close."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else ""
+
+def where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-def]
+    """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render.py:120'."""
+    filename = getattr(error, "filename", None)
+    if isinstance(filename, str | Path) and filename:
+        return str(filename)
+    frames = traceback.extract_tb(tb) if tb else []
+    if not frames:
+        return "an unknown place"
+    frame = frames[-1]
+    path = Path(frame.filename)
+    package = Path(__file__).resolve().parent
+    shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package.parent) \
+        else frame.filename
+    return f"{shown}:{frame.lineno}"

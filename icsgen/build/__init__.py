@@ -15,7 +15,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import feeds
     from .early import start_early
     from .background import Background
     from .output import MARKER, copy_file, discard, staging_dir, swap_in
@@ -35,7 +34,9 @@ if TYPE_CHECKING:
     )
 
 _WHERE = {
-    "feeds": "feeds", "start_early": "early",
+    "can_fork": "workers",
+    "STALL": "workers",
+    "start_early": "early",
     "Background": "background",
     "MARKER": "output", "copy_file": "output", "discard": "output", "staging_dir": "output", "swap_in": "output",
     "BuildOptions": "pipeline", "BuildReport": "pipeline", "Loaded": "pipeline", "build": "pipeline",
@@ -44,6 +45,8 @@ _WHERE = {
 }
 
 __all__ = [
+    "can_fork",
+    "STALL",
     "Background",
     "BuildOptions",
     "BuildReport",
@@ -54,7 +57,6 @@ __all__ = [
     "check_rendered_links",
     "copy_file",
     "discard",
-    "feeds",
     "leave_for_exit",
     "load",
     "plan",

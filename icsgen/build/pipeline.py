@@ -22,7 +22,6 @@ from pathlib import Path
 
 import jinja2
 
-from icsgen.build import feeds
 from icsgen.build import prefill as precreate
 from .background import Background, run_detached
 from icsgen.cache import BuildCache, InputStates, OutputTable, code_fingerprint, decode_refs, file_stat, locked, refers_to, site_fingerprint, site_structure, stale_outputs
@@ -34,13 +33,14 @@ from icsgen.content import FrontMatterMemo
 from icsgen.markdown import LinkRef
 from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, discard_later, holds, staging_dir, swap_in, write_bytes, write_text
 from icsgen.cache import PageStore
-from icsgen.render import Job, Output, Renderer, special_page, synthetic_page, theme_environment
+from icsgen.render import Job, Output, Renderer, feeds, special_page, synthetic_page, theme_environment
 from icsgen.content import check_required
 from icsgen.cache import CodeRecorder, PrecompiledCode, TemplateCodeCache
 from icsgen.render import ThemeChain, theme_chain
 from icsgen.render import nav_target
 from .early import take_early
 from icsgen.files import scan_inputs, unpack_scan
+from .workers import STALL, WorkerFailed, can_fork, forked_map
 
 _outlive: list[object] | None = None  # see leave_for_exit
 RACY_NS = 2_000_000_000  # input files newer than this are not trusted to the no-change test
@@ -506,33 +506,49 @@ def _worker_start() -> None:
 
 
 def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
-               progress: Progress | None = None, keep_deps: bool = True, live: Path | None = None) -> Iterator[Output]:
+               progress: Progress | None = None, keep_deps: bool = True, live: Path | None = None,
+               stall: float = STALL) -> Iterator[Output]:
     """Render and write every job, yielding results (without their HTML, and without their dependencies
     unless `keep_deps`: a build without a cache records none) in job order.
 
     With `live` (the output folder a rebuild updates), a page whose file there holds exactly its HTML is
     not written into `folder`: after a template edit that changes few pages' output, the workers compare
     the pages while they have them, and the build has nothing to compare or move for the rest.
+
+    Many jobs are shared among forked workers (workers.py), but only from a process with no other thread
+    running (a fork there could inherit a lock held by another thread); otherwise they are rendered here.
+    A worker that dies, or works on `stall` seconds without an answer, is a `BuildFailed` naming its page.
     """
     global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live
     _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = renderer, folder, jobs, keep_deps
     _worker_live = live
     workers = workers or os.cpu_count() or 1
     try:
-        if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
+        if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork():
             with _collector(len(jobs) >= PARALLEL_THRESHOLD):
                 yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
             return
-        import multiprocessing  # here: a small rebuild renders in this process and need not pay for it (~7 ms)
-
         renderer.prepare()  # compile the templates once, for the forked workers to inherit
-        context = multiprocessing.get_context("fork")  # workers inherit the loaded site
         chunk = max(1, min(64, len(jobs) // (workers * 32)))  # small enough that no worker waits long at the end
-        with context.Pool(workers, initializer=_worker_start) as pool:
-            results = pool.imap(_render_and_write, range(len(jobs)), chunksize=chunk)
+        try:
+            results = forked_map(_render_and_write, len(jobs), workers, chunk, start=_worker_start, stall=stall)
             yield from _counted(results, jobs, progress)
+        except WorkerFailed as exc:
+            raise BuildFailed([_worker_problem(renderer.site.root, jobs, exc)]) from None
     finally:
         _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live = None, None, [], True, None
+
+
+def _worker_problem(root: Path, jobs: list[Job], failure: WorkerFailed) -> Problem:
+    """The page a failed worker was rendering, as a problem an editor can act on."""
+    problems = Problems(root)
+    job = jobs[failure.index] if 0 <= failure.index < len(jobs) else None
+    where = job.page.source_path if job is not None else root
+    page = f"/{job.url}" if job is not None else "a page"
+    problems.add(where, 0, f"rendering {page} did not finish: {failure.reason}",
+                 "nothing was changed; try again, and if it happens again, look for a loop in this page or "
+                 "its template")
+    return problems.errors[0]
 
 
 def _counted(results: Iterable[tuple[int, Output]], jobs: list[Job],

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from icsgen.build import BuildOptions, build
-from icsgen.problems import BuildFailed, Problem
+from icsgen.problems import BuildFailed, Problem, where
 
 
 def say(text: str, err: bool = False, end: str = "\n") -> None:
@@ -56,20 +56,6 @@ def report_unexpected(verbose: bool) -> None:
         "(run icsgen --verbose ... for the full traceback)", err=True)
 
 
-def where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-def]
-    """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render.py:120'."""
-    filename = getattr(error, "filename", None)
-    if isinstance(filename, str | Path) and filename:
-        return str(filename)
-    frames = traceback.extract_tb(tb) if tb else []
-    if not frames:
-        return "an unknown place"
-    frame = frames[-1]
-    path = Path(frame.filename)
-    package = Path(__file__).resolve().parent.parent
-    shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package.parent) \
-        else frame.filename
-    return f"{shown}:{frame.lineno}"
 
 
 def end_process(code: int) -> None:

@@ -26,6 +26,7 @@ from markdown import util
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import ParagraphProcessor
 from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.toc import AMP_SUBSTITUTE, slugify
 from markdown.inlinepatterns import ReferenceInlineProcessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
@@ -39,6 +40,13 @@ COMPONENTS = ("inset", "warning", "important", "details", "expander")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # ids the theme uses itself; a heading with the same text gets a suffix instead
 RESERVED_IDS = frozenset({"top", "maincontent", "contents", "header", "footer", "navigation"})
+# How deep lists, quotes and components may sit inside one another, counted in the block parser's
+# levels (a list level is two of them, a quote or component one). Python-Markdown recurses at each
+# level, so without a limit a line of 300 '>' exhausts the stack; real pages use fewer than ten.
+MAX_DEPTH = 48
+DEPTH_HINT = "lists, quotes and '!!!' components can sit inside one another up to 20 levels deep"
+# A component's first line, `!!! warning "Title"`, wherever it is (in a list or a quote too)
+COMPONENT_LINE = re.compile(r"^[ \t>]*!!! ?([\w\-]+)[^\n]*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class PageLinks:
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
     refs: list[LinkRef] = field(default_factory=list)
     _cursor: dict[str, int] = field(default_factory=dict)
+    _counted: tuple[int, int] = (0, 0)  # an offset and the number of newlines before it
+    _components: list[tuple[str, int, int]] | None = None
 
     def line_of(self, needle: str) -> int:
         """The line where `needle` next appears in the source (successive calls move on)."""
@@ -79,7 +89,32 @@ class PageLinks:
         if index < 0:
             return self.first_line
         self._cursor[needle] = index + 1
-        return self.first_line + self.source.count("\n", 0, index)
+        return self.line_at(index)
+
+    def line_at(self, offset: int) -> int:
+        """The file line of character `offset` of the source.
+
+        Counts on from the last offset asked for when this one is after it, as links are asked for in
+        the order they are written: counting from the start each time made a page with thousands of
+        links (or problems) quadratic. Out of order, it counts from the start.
+        """
+        known, line = self._counted
+        if offset < known:
+            known, line = 0, 0
+        line += self.source.count("\n", known, offset)
+        self._counted = (offset, line)
+        return self.first_line + line
+
+    def components(self) -> list[tuple[str, int, int]]:
+        """Every `!!! kind` line of the source in order: (kind, offset of the line's start, of its end)."""
+        if self._components is None:
+            self._components = [(m.group(1).lower(), m.start(), m.end()) for m in COMPONENT_LINE.finditer(self.source)]
+        return self._components
+
+    def component_at(self, kind: str, nth: int) -> tuple[int, int] | None:
+        """Where the `nth` (0-based) `!!! kind` line of the source is: (start, end offset), or None."""
+        same = [(start, end) for found, start, end in self.components() if found == kind]
+        return same[nth] if nth < len(same) else None
 
 
 @dataclass(frozen=True)
@@ -127,9 +162,12 @@ class _PageProcessor(Treeprocessor):
         super().__init__(md)
         self.links: PageLinks | None = None
         self.toc: list[dict[str, Any]] = []
+        self.admonition: _Admonition | None = None  # the block processor, which notes lines outside components
 
     def run(self, root: ET.Element) -> None:
         assert self.links is not None
+        if self.admonition is not None and self.admonition.fallen:
+            self._outside_components(self.admonition.fallen)
         self._components(root)
         # one pass to find the ids already taken, the headings, and the links and images
         used = set(RESERVED_IDS)
@@ -169,9 +207,13 @@ class _PageProcessor(Treeprocessor):
             return  # most pages: nothing to do, and no need to look at every element's children
         found = [(parent, index, child) for parent in root.iter() for index, child in enumerate(parent)
                  if child.tag == "table" or (child.tag == "div" and "admonition" in child.get("class", "").split())]
+        in_order: list[ET.Element] = []  # every admonition in the order written, when one is empty
+        if any(child.tag == "div" and all(c.get("class") == "admonition-title" for c in child)
+               for _, _, child in found):
+            in_order = [div for div in root.iter("div") if "admonition" in div.get("class", "").split()]
         for parent, index, child in found:
             if child.tag == "div":
-                parent[index] = self._component(child)
+                parent[index] = self._component(child, in_order)
             else:
                 # A wide table scrolls inside its wrapper; a keyboard user can only scroll what
                 # can take focus, and a focusable region needs a name.
@@ -235,12 +277,64 @@ class _PageProcessor(Treeprocessor):
                 links.refs.append(LinkRef(target.page_key, fragment, line))
         element.set(attr, links.relative(target.url + (f"#{fragment}" if fragment else "")))
 
-    def _component(self, div: ET.Element) -> ET.Element:
-        kinds = [c for c in div.get("class", "").split() if c != "admonition"]
-        kind = kinds[0] if kinds else ""
+    def _outside_components(self, fallen: list[tuple[str, int, str]]) -> None:
+        """Report each line that follows a component's text with no blank line but is not indented.
+
+        Python-Markdown ends the component there and shows the line after it, where the editor may
+        well have meant it to be inside: either way a blank line or four spaces says which.
+        """
+        links = self.links
+        assert links is not None
+        for kind, nth, line in fallen:
+            where = links.component_at(kind, nth)
+            offset = links.source.find(line, where[1]) if where else -1
+            indent = len(line) - len(line.lstrip(" "))
+            how = f"indented only {indent} space{'s' if indent > 1 else ''}" if indent else "not indented"
+            links.problems.append((
+                links.line_at(offset) if offset >= 0 else links.first_line,
+                f"this line follows the text of the '!!! {kind}' component but is {how}, so it is shown "
+                "after the component, not in it",
+                "indent it by four spaces to keep it in the component, or leave a blank line before it",
+            ))
+        fallen.clear()
+
+    def _empty_component(self, kind: str, div: ET.Element, in_order: list[ET.Element]) -> None:
+        """Report a component with nothing in it, saying how its text should have been indented."""
+        links = self.links
+        assert links is not None
+        before = next((i for i, other in enumerate(in_order) if other is div), 0)
+        nth = sum(1 for other in in_order[:before] if _kind(other) == kind)  # components of its kind before it
+        where = links.component_at(kind, nth)
+        if where is None:
+            links.problems.append((links.first_line, f"the '!!! {kind}' component has nothing in it",
+                                   "indent the text that belongs in it by four spaces"))
+            return
+        start, end = where
+        header = links.source[start:end]
+        mark = header.lstrip(" \t>")
+        after = links.source[end + 1:].split("\n", 1)[0]
+        text = after.lstrip(" \t>")
+        depth = len(after) - len(after.lstrip(" ")) - (len(header) - len(header.lstrip(" ")))
+        if not text.strip():
+            why = "nothing is indented under it"
+        elif depth <= 0:
+            why = "the text under it is not indented, so it is shown after the component"
+        else:
+            why = f"the text under it is indented {depth} space{'s' if depth > 1 else ''}, not four, so it is " \
+                  "shown after the component"
+        example = text if len(text) <= 40 else text[:37].rstrip() + "..."
+        links.problems.append((
+            links.line_at(start), f"the '{mark.strip()}' component is empty: {why}",
+            f"indent each line of its text by four spaces: '{mark.strip()}' then '    {example or 'Your text.'}'",
+        ))
+
+    def _component(self, div: ET.Element, in_order: list[ET.Element]) -> ET.Element:
+        kind = _kind(div)
         title_el = next((c for c in div if c.get("class") == "admonition-title"), None)
         title = "".join(title_el.itertext()).strip() if title_el is not None else ""
         body = [c for c in div if c is not title_el]
+        if not body and kind in COMPONENTS:
+            self._empty_component(kind, div, in_order)
         if kind == "inset":
             out = ET.Element("div", {"class": "nhsuk-inset-text"})
             hidden = ET.SubElement(out, "span", {"class": "nhsuk-u-visually-hidden"})
@@ -274,6 +368,46 @@ class _PageProcessor(Treeprocessor):
             out = div
         out.tail = div.tail
         return out
+
+
+def _kind(div: ET.Element) -> str:
+    """The component an admonition is (`!!! warning "Title"` -> 'warning')."""
+    kinds = [c for c in div.get("class", "").split() if c != "admonition"]
+    return kinds[0] if kinds else ""
+
+
+class _Admonition(AdmonitionProcessor):
+    """Python-Markdown's admonition processor, noting the lines that fell out of a component.
+
+    A line that follows a component's indented text with no blank line between, but is not indented
+    itself, ends the component and is shown after it (`fallen`: the component's kind, how many of that
+    kind came before it, and the line). The page processor reports them.
+    """
+
+    def __init__(self, parser: BlockParser) -> None:
+        super().__init__(parser)
+        self.fallen: list[tuple[str, int, str]] = []
+        self.seen: dict[str, int] = {}  # components of each kind so far on this page
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        block = blocks[0]
+        found = self.RE.search(block) if "!!!" in block else None
+        count = len(blocks)
+        super().run(parent, blocks)
+        if found is None:
+            return
+        kind = self.get_class_and_title(found)[0].split(" ", 1)[0]
+        nth = self.seen.get(kind, 0)
+        self.seen[kind] = nth + 1
+        body = block[found.end():]
+        if len(blocks) == count and blocks[0] and body[:4] == "    ":  # some text was inside: the rest fell out
+            self.fallen.append((kind, nth, blocks[0].split("\n", 1)[0]))
+
+
+class _TooDeep(Exception):
+    """Raised by the block parser at `MAX_DEPTH`; `top` is the outermost block of what was too deep."""
+
+    top = ""
 
 
 # Characters without which an inline pattern cannot match: a pattern is skipped for text that has
@@ -504,6 +638,8 @@ class _QuickBlocks:
 
     def __init__(self, parser: BlockParser) -> None:
         self.parser = parser
+        self.depth = 0  # how many calls deep: each list, quote and component parses its content with one
+        self.top = ""  # the outermost block being parsed
         self._chain: list[tuple[Any, Callable[[str], bool] | None]] = []
         self._special: Callable[[str], bool] | None = None  # shows the sign of any processor but the paragraph's
         self._paragraph: Any = None
@@ -521,18 +657,31 @@ class _QuickBlocks:
             self._special = self._paragraph = None
 
     def __call__(self, parent: ET.Element, blocks: list[str]) -> None:
+        depth = self.depth
+        if depth >= MAX_DEPTH:
+            raise _TooDeep()
         if len(self._chain) != len(self.parser.blockprocessors):
             self._prepare()
         chain, special, paragraph = self._chain, self._special, self._paragraph
-        while blocks:
-            if special is not None and not special(blocks[0]):
-                paragraph.run(parent, blocks)  # its test is always true, and it always takes the block
-                continue
-            for processor, could_act in chain:
-                block = blocks[0]
-                if ((could_act is None or could_act(block)) and processor.test(parent, block)
-                        and processor.run(parent, blocks) is not False):
-                    break  # run returns True or None when it took the block
+        self.depth = depth + 1
+        try:
+            while blocks:
+                if special is not None and not special(blocks[0]):
+                    paragraph.run(parent, blocks)  # its test is always true, and it always takes the block
+                    continue
+                for processor, could_act in chain:
+                    block = blocks[0]
+                    if (could_act is None or could_act(block)) and processor.test(parent, block):
+                        if depth == 0:
+                            self.top = block  # for a message, should what it holds be nested too deeply
+                        if processor.run(parent, blocks) is not False:
+                            break  # run returns True or None when it took the block
+        except _TooDeep as exc:
+            if depth == 0:
+                exc.top = self.top
+            raise
+        finally:
+            self.depth = depth
 
 
 _SPACES_LINE = re.compile(r"(?<=\n) +\n")
@@ -600,6 +749,7 @@ class _QuickAttrList(Treeprocessor):
 
 class _IcsgenExtension(Extension):
     attr_list: _QuickAttrList | None = None
+    admonition: _Admonition | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Python-Markdown's processors, replaced by ones that skip work with nothing to do
@@ -612,7 +762,12 @@ class _IcsgenExtension(Extension):
             self.attr_list = _QuickAttrList(md, md.treeprocessors["attr_list"])
             md.treeprocessors.register(self.attr_list, "attr_list", 8)
         md.parser.parseBlocks = _QuickBlocks(md.parser)  # type: ignore[method-assign]
+        self.admonition = None
+        if "admonition" in md.parser.blockprocessors:
+            self.admonition = _Admonition(md.parser)
+            md.parser.blockprocessors.register(self.admonition, "admonition", 105)
         self.processor = _PageProcessor(md)
+        self.processor.admonition = self.admonition
         md.treeprocessors.register(self.processor, "icsgen", 1)  # after inline (20) and attr_list (8)
         md.treeprocessors.deregister("prettify")  # newlines between elements: a cost, no use
 
@@ -688,10 +843,20 @@ class MarkdownConverter:
         md.reset()
         extension.processor.toc = []  # Python-Markdown skips the tree processors for a blank body
         extension.processor.links = links
+        if extension.admonition is not None:
+            extension.admonition.fallen, extension.admonition.seen = [], {}
         if extension.attr_list is not None:
             extension.attr_list.text = text
         try:
             html = md.convert(text)
+        except (_TooDeep, RecursionError) as exc:
+            # the parser's state is left half-way: this instance is not used again
+            self._variants = {key: value for key, value in self._variants.items() if value[0] is not md}
+            top = exc.top.split("\n", 1)[0].strip() if isinstance(exc, _TooDeep) else ""
+            line = links.line_of(top) if top else links.first_line
+            links.problems.append((line, "the lists, quotes or components that start here are nested too deeply "
+                                         "to convert", DEPTH_HINT))
+            return Converted("", (), 0)
         finally:
             extension.processor.links = None
             if extension.attr_list is not None:

@@ -1,9 +1,10 @@
 """icsgen.render."""
 
+from . import feeds
 from .context import excerpt, nav_target
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
 from .themes import ThemeChain, theme_chain
-from .urls import Linker
+from .urls import Linker, host_and_path
 
 __all__ = [
     "ConvertedBodies",
@@ -14,6 +15,8 @@ __all__ = [
     "ThemeChain",
     "entry_key",
     "excerpt",
+    "feeds",
+    "host_and_path",
     "nav_target",
     "special_page",
     "synthetic_page",

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import math
+import posixpath
 import re
 import traceback
 from dataclasses import dataclass, field, replace
@@ -20,10 +21,12 @@ from typing import Any, NamedTuple, Protocol
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from icsgen.content import FrontMatter, Page, Section, Site, StaticFile, resolve_link
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 
+from . import feeds
 from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
 from .themes import Asset, ThemeChain, collect_assets
 from .urls import Linker
@@ -40,6 +43,8 @@ DEFAULT_TEMPLATES = {
 }
 NOT_PAGE_TEMPLATES = {"base", "hub", "404"}
 _ID_VALUE = re.compile(r'id="([^"]+)"')
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
+_NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")  # data:, https:, root-relative, #fragment
 
 
 
@@ -193,16 +198,40 @@ class Renderer:
         prefix = f"{region}/" if region else ""
         return f"{prefix}assets/{asset.output}"
 
+    def inline_css(self, region: str | None, logical: str, scope: RenderScope, deps: Deps) -> Markup:
+        """A theme stylesheet's text, for a `<style>` element of a page that cannot link to it.
+
+        A 404 page is shown at whatever address was asked for: a relative link to the stylesheet
+        would point somewhere else each time, and a link from the host's root works only where the
+        site is published at its configured path. Inline, it is styled wherever it is served (the
+        preview, a staging host, under any folder). The stylesheet's own relative `url(...)`s are
+        rewritten to work from the page, and `</` is escaped so the text cannot end the element.
+        """
+        site_path = self.asset_url(region, logical, deps)  # the dependency: the name carries the content hash
+        folder = posixpath.dirname(site_path)
+        text = self.assets[region][logical].source_path.read_text(encoding="utf-8")
+
+        def rewrite(match: re.Match[str]) -> str:
+            written = match.group(2).strip()
+            if not written or _NOT_RELATIVE.match(written):
+                return match.group(0)
+            cut = min((i for i in (written.find("?"), written.find("#")) if i >= 0), default=len(written))
+            target = posixpath.normpath(f"{folder}/{written[:cut]}")
+            if target.startswith(".."):
+                return match.group(0)  # above the site: nothing the page could link to
+            return f'url("{scope.link(target)}{written[cut:]}")'
+
+        return Markup(_CSS_URL.sub(rewrite, text).replace("</", "<\\/"))
+
     # -- rendering ---------------------------------------------------------------------------
 
     def render(self, job: Job) -> Output:
         out = Output(job)
         page = job.page
         deps = Deps()
-        absolute = job.url.endswith("404.html")  # served at any address, so links must be absolute
         scope = RenderScope(self.site, self.linker, job.url, deps)
-        if absolute:
-            scope = _AbsoluteScope(self.site, self.linker, job.url, deps)
+        if page.kind == "404":  # served at any address: links start from the host's root
+            scope = _NotFoundScope(self.site, self.linker, job.url, deps)
         body = page.body
         region_view = RegionView(job.region, scope, job.url) if job.region else None
         data_view = DataView(job.region, self.site.regions[job.region].data, deps) if job.region else {}
@@ -231,6 +260,7 @@ class Renderer:
             "url": lambda target: scope.link(self._checked(target, deps)),
             "exists": lambda target: self._exists(target, deps),
             "asset": lambda logical: scope.link(self.asset_url(job.region, logical, deps)),
+            "inline_css": lambda logical: self.inline_css(job.region, logical, scope, deps),
         }
         if job.region:
             context["feed_url"] = scope.link(f"{job.region}/news/feed.xml")
@@ -298,7 +328,7 @@ class Renderer:
     def known_urls(self) -> frozenset[str]:
         """Every site path this build writes or links to elsewhere, for checking theme links."""
         site = self.site
-        urls = {"", "404.html", "robots.txt", "sitemap.xml"}
+        urls = {"", "404.html", *feeds.crawler_files(site.config, self.linker, site.chosen)}
         urls.update(p.url for p in site.pages.values())
         urls.update(s.url for s in site.sections.values())
         urls.update(s.url for s in site.statics.values())
@@ -401,12 +431,15 @@ class Paginator:
     pages: list[dict[str, Any]]
 
 
-class _AbsoluteScope(RenderScope):
+class _NotFoundScope(RenderScope):
+    """Links of a 404 page, which a host shows at any address and depth: from the root of the host
+    the site is published on (see `Linker.from_root`), never relative to the page."""
+
     def link(self, to_url: str) -> str:
         path, hash_, fragment = to_url.partition("#")
         if not path and fragment:
             return hash_ + fragment
-        return self.linker.absolute(path) + hash_ + fragment
+        return self.linker.from_root(self.url, path) + hash_ + fragment
 
 
 def _template_position(exc: BaseException, chain: ThemeChain) -> tuple[Path | None, int]:

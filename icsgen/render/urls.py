@@ -7,6 +7,10 @@ works from any folder of any host and from `file://`. That last needs explicit `
 
 A region with its own `base_url` is deployed on its own, so links between it and any other region
 are absolute addresses.
+
+A 404 page is the exception: a host shows it at whatever address was asked for, at any depth, so a
+relative link from it would point somewhere else each time. Its links start from the root of the
+host the site (or the region) is published on: `from_root`.
 """
 
 from __future__ import annotations
@@ -36,6 +40,18 @@ class Linker:
             return self._own_domain[region] + url[len(region) + 1 :]
         return self.config.base_url + url
 
+    def from_root(self, from_url: str, to_url: str) -> str:
+        """A link from the page at `from_url` that works from any address of its host: the path of
+        `to_url` from the host's root (`/ics/leeds/about/` when base_url is https://example.org/ics/),
+        or its full address when `to_url` is published on another host (a region on its own domain).
+
+        Such a link works on the live site, on a staging host that serves the site at the same path,
+        and in the preview when the site is published at the root of its host.
+        """
+        target = self.absolute(to_url)
+        host, path = host_and_path(target)
+        return path if host == host_and_path(self.absolute(from_url))[0] else target
+
     def link(self, from_url: str, to_url: str) -> str:
         """The href to write in the file at `from_url` to reach `to_url` (either may end in '/')."""
         to_path, hash_, fragment = to_url.partition("#")
@@ -55,6 +71,12 @@ class Linker:
         if to_path == from_url and suffix:
             return suffix
         return rel + suffix
+
+
+def host_and_path(url: str) -> tuple[str, str]:
+    """'https://example.org/ics/x' -> ('https://example.org', '/ics/x'), without urllib (its import is slow)."""
+    slash = url.find("/", url.find("//") + 2)
+    return (url, "/") if slash < 0 else (url[:slash], url[slash:])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,6 +1,6 @@
 """icsgen.serve."""
 
-from .incremental import Session
+from .session import Session
 
 __all__ = [
     "Session",

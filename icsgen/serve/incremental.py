@@ -17,6 +17,7 @@ returned, in the same `path:line: message` form the command line prints, for the
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import shutil
 import tempfile
@@ -28,12 +29,12 @@ from pathlib import Path
 
 from icsgen.build import (
     MARKER,
+    STALL,
     BuildOptions,
     Loaded,
     check_anchors,
     copy_file,
     discard,
-    feeds,
     load,
     plan,
     reload,
@@ -47,7 +48,7 @@ from icsgen.config import CONFIG_FILE
 from icsgen.content import FrontMatterMemo, Page, PageCache, Site
 from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
-from icsgen.render import Job, Output, Renderer, excerpt, nav_target
+from icsgen.render import Job, Output, Renderer, excerpt, feeds, nav_target
 
 FULL_REBUILD_SHARE = 0.5  # re-render in workers, into a fresh folder, when this much changed
 FULL_REBUILD_MIN = 200
@@ -135,6 +136,12 @@ class Preview:
         # compiled templates, shared with `icsgen build`: a theme edit compiles only what changed
         self._compiled = TemplateCodeCache(BuildCache(self.root).folder / "templates", code_fingerprint())
         self._lock = threading.Lock()
+        # Hooks for the process that runs this preview beside a server (builder.py): `writing()` surrounds
+        # every change to the folder (the server holds page requests meanwhile), `progress(label)` is told
+        # of each step (a page about to be rendered, some pages done), and `stall` bounds a render worker.
+        self.writing: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext
+        self.progress: Callable[[str], None] | None = None
+        self.stall = STALL
 
     # -- the public steps ------------------------------------------------------------------------
 
@@ -195,7 +202,9 @@ class Preview:
         state = _State(loaded, renderer, {j.url: j for j in jobs}, {}, {}, {})
         try:
             problems = loaded.problems
-            for out in render_all(renderer, jobs, staging, self.options.jobs):
+            told = self.progress
+            counted = (lambda done, total: told(f"{done} of {total} pages rendered")) if told else None
+            for out in render_all(renderer, jobs, staging, self.options.jobs, counted, stall=self.stall):
                 _add_render_problems(problems, out)
                 self._remember(state, out)
             self._check_links(state, problems)
@@ -205,7 +214,8 @@ class Preview:
         except BaseException:
             discard(staging)
             raise
-        swap_in(staging, self.folder)
+        with self.writing():
+            swap_in(staging, self.folder)
         for url, deps in state.deps.items():
             state.users.add(url, deps)
         # The loaded site is tens of thousands of long-lived objects; left to the garbage collector,
@@ -254,7 +264,10 @@ class Preview:
                        old.users)  # shared, and changed below only once this rebuild has succeeded
         problems = loaded.problems
         html: dict[str, str] = {}
+        told = self.progress
         for url in sorted(affected):
+            if told is not None:
+                told(str(jobs[url].page.source_path))
             out = renderer.render(jobs[url])
             _add_render_problems(problems, out)
             self._remember(state, out)
@@ -266,13 +279,14 @@ class Preview:
         if problems.errors:
             raise BuildFailed(problems.errors)
         # Everything rendered: now write.
-        for url, text in html.items():
-            _write(self.folder / jobs[url].output_path, text)
-        for url in removed:
-            _remove(self.folder, old.jobs[url].output_path)
-        stylesheets = self._write_assets(self.folder, renderer, old.renderer)
-        self._sync_statics(old_site, new_site, changed)
-        self._write_feeds(self.folder, new_site, renderer)
+        with self.writing():
+            for url, text in html.items():
+                _write(self.folder / jobs[url].output_path, text)
+            for url in removed:
+                _remove(self.folder, old.jobs[url].output_path)
+            stylesheets = self._write_assets(self.folder, renderer, old.renderer)
+            self._sync_statics(old_site, new_site, changed)
+            self._write_feeds(self.folder, new_site, renderer)
         for url in list(html) + removed:
             state.users.remove(url, old.deps.get(url))
         for url in html:
@@ -511,60 +525,3 @@ def _remove(folder: Path, rel: str) -> None:
 
 
 __all__ = ["Preview", "Problem", "Rebuilt"]
-
-
-class Session:
-    """A running preview: the builder, the server (handed `Preview.rebuild`) and the watcher.
-
-    Used by `icsgen serve`, the tests and the latency bench. `close()` stops all three and
-    removes the preview folder.
-    """
-
-    def __init__(self, root: Path, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
-                 poll: bool = False, next_free: bool = True,
-                 on_rebuild: Callable[[Rebuilt, set[Path]], None] | None = None) -> None:
-        from .http import LiveServer
-        from .watch import Watcher
-
-        self.preview = Preview(root, options)
-        self.on_rebuild = on_rebuild
-        self.server: LiveServer | None = None
-        self.watcher: Watcher | None = None
-        try:
-            self.first = self.preview.build()
-            self.server = LiveServer(self.preview.folder, self._rebuild, host, port, next_free)
-            self.server.set_problems(self.first.problems)
-            self.watcher = Watcher(self.preview.root, self.server.rebuild, poll=poll)
-        except BaseException:
-            self.close()
-            raise
-
-    def _rebuild(self, paths: set[Path]) -> Rebuilt:
-        result = self.preview.rebuild(paths)
-        if self.on_rebuild is not None:
-            self.on_rebuild(result, paths)
-        return result
-
-    def start(self) -> Session:
-        assert self.server is not None and self.watcher is not None
-        self.server.start()
-        self.watcher.start()
-        return self
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return self.server.url
-
-    def close(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
-        if self.server is not None:
-            self.server.close()
-        self.preview.close()
-
-    def __enter__(self) -> Session:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -11,6 +11,10 @@ Rules:
   folder, after dropping the query and percent-decoding the path;
 * a link to a folder (``news/`` or ``news``) means that folder's ``index.html``;
 * a link may not leave the build folder;
+* a root-relative URL (``/leeds/about/``, written by 404 pages, which are shown at any address) is
+  resolved from the folder the page is published from: the build folder at ``/`` unless
+  ``served_at`` says otherwise (``{"north-east-london/": "/"}`` for a region on its own domain,
+  ``{"": "/ics/"}`` for a site published under a folder);
 * a ``#fragment`` must match an ``id`` (or ``<a name>``) in the target page, whether the target is
   the same page or another; ``#`` alone and ``#top`` (which the HTML spec scrolls to the top) are
   allowed; fragments into non-HTML files (``.pdf#page=2``) are not checked;
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -85,23 +89,28 @@ def _is_html(path: Path) -> bool:
     return path.suffix.lower() in {".html", ".htm"}
 
 
-def find_broken_links(build_dir: Path, *, site_urls: Iterable[str] = ()) -> list[str]:
+def find_broken_links(build_dir: Path, *, site_urls: Iterable[str] = (),
+                      served_at: Mapping[str, str] | None = None) -> list[str]:
     """Check every .html file under ``build_dir``; return one message per broken link.
 
     Messages read ``page.html:LINE: URL -> reason`` with paths relative to ``build_dir``; an empty
     list means every link is good. ``site_urls``: absolute URL prefixes that stand for
     ``build_dir`` itself (e.g. ``https://example.org/``), so canonical and feed links to the
-    site's own host are checked too.
+    site's own host are checked too. ``served_at``: the address path each folder of the build is
+    published at, for root-relative links (default: the build folder at ``/``).
     """
-    return _Checker(Path(build_dir), site_urls).run()
+    return _Checker(Path(build_dir), site_urls, served_at).run()
 
 
 class _Checker:
-    def __init__(self, build_dir: Path, site_urls: Iterable[str]) -> None:
+    def __init__(self, build_dir: Path, site_urls: Iterable[str],
+                 served_at: Mapping[str, str] | None = None) -> None:
         self.root = build_dir.resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"find_broken_links: {self.root} is not a folder")
         self.bases = [u if u.endswith("/") else u + "/" for u in site_urls]
+        # longest folder first: the one a page is in decides where its root-relative links start
+        self.served_at = sorted({"": "/", **(served_at or {})}.items(), key=lambda item: -len(item[0]))
         self.cache: dict[Path, _PageInfo] = {}
 
     def info(self, path: Path) -> _PageInfo:
@@ -133,9 +142,16 @@ class _Checker:
             if scheme.group(1).lower() in IGNORED_SCHEMES:
                 return None
             return f"unexpected URL scheme {scheme.group(1)!r}"
+        if url.startswith("/"):  # from the root of the host the page's folder is published at
+            name = page.relative_to(self.root).as_posix()
+            folder, served = next((f, at) for f, at in self.served_at if name.startswith(f))
+            if not url.startswith(served):
+                return f"outside the site, which is published at {served}"
+            return self.check_path("/" + folder + url[len(served):], page)
         return self.check_path(url, page)
 
     def check_path(self, url: str, page: Path) -> str | None:
+        """Why `url` is broken: a path relative to `page`, or (starting with /) to the build folder."""
         parts = urlsplit(url)
         path_text = unquote(parts.path)
         fragment = unquote(parts.fragment)

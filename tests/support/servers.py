@@ -9,7 +9,9 @@ Behaviour, modelled on ordinary static hosting:
 
 * only URLs under the prefix are served; anything else is 404;
 * a folder URL serves its ``index.html``; a folder URL without the trailing slash redirects (301);
-* a 404 serves ``<root>/404.html`` as its body when the build has one (like most static hosts);
+* a 404 serves ``<root>/404.html`` as its body when the build has one (like most static hosts),
+  or with ``not_found="nearest"`` the ``404.html`` nearest the asked-for address, in its folder
+  or the folders above (Cloudflare Pages does so; nginx, Apache and Netlify with a rule per region);
 * ``Cache-Control: no-store``, so a test that rebuilds and reloads sees the new files;
 * no request logging (it would flood pytest's captured output).
 
@@ -39,6 +41,7 @@ class PrefixedStaticHandler(SimpleHTTPRequestHandler):
     """``SimpleHTTPRequestHandler`` that maps ``<prefix>...`` URLs onto its ``directory``."""
 
     prefix: str = "/"
+    not_found: str = "root"  # or "nearest": see the module's docstring
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
         **SimpleHTTPRequestHandler.extensions_map,
         ".atom": "application/atom+xml",
@@ -51,8 +54,9 @@ class PrefixedStaticHandler(SimpleHTTPRequestHandler):
         ".woff2": "font/woff2",
     }
 
-    def __init__(self, *args: Any, directory: str, prefix: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, directory: str, prefix: str, not_found: str = "root", **kwargs: Any) -> None:
         self.prefix = prefix
+        self.not_found = not_found
         super().__init__(*args, directory=directory, **kwargs)
 
     def _outside_prefix(self) -> bool:
@@ -89,7 +93,7 @@ class PrefixedStaticHandler(SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
+        page = self._not_found_page()
         if code != HTTPStatus.NOT_FOUND or not page.is_file():
             super().send_error(code, message, explain)
             return
@@ -101,6 +105,17 @@ class PrefixedStaticHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _not_found_page(self) -> Path:
+        root = Path(self.directory)
+        if self.not_found == "nearest" and self.path.startswith(self.prefix):
+            parts = urlsplit(self.path).path[len(self.prefix):].split("/")[:-1]  # the folders asked for
+            while parts:
+                page = root.joinpath(*parts) / "404.html"
+                if ".." not in parts and page.is_file():
+                    return page
+                parts.pop()
+        return root / "404.html"
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -137,13 +152,16 @@ def _normalise_prefix(prefix: str) -> str:
 
 
 @contextmanager
-def serve_static(root: Path, prefix: str = "/") -> Iterator[str]:
-    """Serve ``root`` at ``http://127.0.0.1:<port><prefix>``; yield that base URL (ends in "/")."""
+def serve_static(root: Path, prefix: str = "/", not_found: str = "root") -> Iterator[str]:
+    """Serve ``root`` at ``http://127.0.0.1:<port><prefix>``; yield that base URL (ends in "/").
+
+    ``not_found``: "root" serves ``<root>/404.html`` for every missing address, "nearest" the one
+    nearest the address (see the module's docstring)."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"static_server: {root} is not a folder")
     prefix = _normalise_prefix(prefix)
-    handler = partial(PrefixedStaticHandler, directory=str(root), prefix=prefix)
+    handler = partial(PrefixedStaticHandler, directory=str(root), prefix=prefix, not_found=not_found)
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -160,13 +178,13 @@ def serve_static(root: Path, prefix: str = "/") -> Iterator[str]:
 
 @pytest.fixture
 def static_server() -> Iterator[StartServer]:
-    """Factory fixture: ``base_url = static_server(root, prefix="/ics/")``.
+    """Factory fixture: ``base_url = static_server(root, prefix="/ics/", not_found="nearest")``.
 
     Each call starts a server for one folder; all are stopped when the test ends.
     """
     with ExitStack() as stack:
 
-        def start(root: Path, prefix: str = "/") -> str:
-            return stack.enter_context(serve_static(root, prefix))
+        def start(root: Path, prefix: str = "/", not_found: str = "root") -> str:
+            return stack.enter_context(serve_static(root, prefix, not_found))
 
         yield start

@@ -1,0 +1,302 @@
+"""`icsgen check`: each rule on a tiny real site, through the real command line, with its exact line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from tests.support import REPO_ROOT
+from tests.support.sitemaker import BASIC_CONFIG, basic_site, run, write_site
+
+PAGE = "content/alpha/about/index.md"
+WHERE = f"{PAGE}:"
+
+
+def page(body: str, front: str = "title: About us\n") -> str:
+    """A page whose body starts on line 4 (front matter of one line)."""
+    return f"---\n{front}---\n{body}"
+
+
+def check_lines(root: Path, *args: str) -> tuple[int, list[str]]:
+    result = run(root, "check", *args)
+    return result.exit_code, result.output.splitlines()
+
+
+def problems_for(tmp_path: Path, body: str, front: str = "title: About us\n", config: str = BASIC_CONFIG) -> list[str]:
+    files = {PAGE: page(body, front)}
+    root = write_site(tmp_path, {**_basic_files(), **files}, config)
+    _, lines = check_lines(root)
+    return [line for line in lines if line.startswith(WHERE)]
+
+
+def _basic_files() -> dict[str, str]:
+    from tests.support.sitemaker import BASIC_PAGES
+
+    return dict(BASIC_PAGES)
+
+
+def test_a_clean_site_has_nothing_to_report(tmp_path: Path) -> None:
+    code, lines = check_lines(basic_site(tmp_path))
+    assert (code, lines) == (0, ["0 errors, 0 warnings in 9 pages"])
+
+
+# -- headings -----------------------------------------------------------------------------------
+
+
+def test_a_level_1_heading_in_the_body(tmp_path: Path) -> None:
+    assert problems_for(tmp_path, "Hello.\n\n# About us\n\nText.\n") == [
+        f"{WHERE}6: warning: a level 1 heading in the page body: the page title is the only one "
+        "(start body headings at level 2: '## ')"
+    ]
+
+
+def test_a_skipped_heading_level_atx_and_setext(tmp_path: Path) -> None:
+    body = "Intro\n-----\n\nText.\n\n#### Deep {#deep}\n\nMore text.\n"
+    assert problems_for(tmp_path, body) == [
+        f"{WHERE}9: warning: heading level skipped: level 4 after level 2 (use level 3 here: '### ')"
+    ]
+
+
+def test_headings_in_code_are_not_headings(tmp_path: Path) -> None:
+    assert problems_for(tmp_path, "```\n# not a heading\n```\n\n## Fine\n\n### Fine too\n") == []
+
+
+# -- link text ----------------------------------------------------------------------------------
+
+
+def test_link_text_that_does_not_say_where_it_goes(tmp_path: Path) -> None:
+    body = ("For our plans [click here](../index.md).\n\n"
+            "- [Read more](partners.md)\n"
+            "- [here](https://example.org/) and [our partners](partners.md)\n")
+    hint = "(describe the destination: [read our annual report](report.md))"
+    assert problems_for(tmp_path, body) == [
+        f"{WHERE}4: warning: link text 'click here' does not say where the link goes {hint}",
+        f"{WHERE}6: warning: link text 'Read more' does not say where the link goes {hint}",
+        f"{WHERE}7: warning: link text 'here' does not say where the link goes {hint}",
+    ]
+
+
+def test_a_web_address_as_link_text(tmp_path: Path) -> None:
+    body = ("See <https://www.nhs.uk/> or\n[www.nhs.uk](https://www.nhs.uk/). "
+            "Email [hello@alpha.example.org](mailto:hello@alpha.example.org).\n")
+    hint = "(say where the link goes: [the NHS website](https://www.nhs.uk/))"
+    assert problems_for(tmp_path, body) == [
+        f"{WHERE}4: warning: a web address as link text: 'https://www.nhs.uk/' {hint}",
+        f"{WHERE}5: warning: a web address as link text: 'www.nhs.uk' {hint}",
+    ]
+
+
+# -- abbreviations ------------------------------------------------------------------------------
+
+
+def test_an_abbreviation_used_before_it_is_spelled_out(tmp_path: Path) -> None:
+    body = ("## Who we are\n\nWe are part of the\nICB. The integrated care board (ICB) plans care.\n\n"
+            "The integrated care system (ICS) and the ICP meet.\n")
+    assert problems_for(tmp_path, body) == [
+        f"{WHERE}7: warning: 'ICB' is used before it is spelled out on this page "
+        "(write 'integrated care board (ICB)' the first time)",
+        f"{WHERE}9: warning: 'ICP' is used before it is spelled out on this page "
+        "(write 'integrated care partnership (ICP)' the first time)",
+    ]
+
+
+def test_spelled_out_in_the_title_or_after_it_and_nhs_never_needs_it(tmp_path: Path) -> None:
+    body = "The NHS and the ICB. The VCSE (voluntary, community and social enterprise) sector.\n"
+    assert problems_for(tmp_path, body, "title: What an integrated care board does\n") == []
+
+
+def test_a_region_adds_its_own_abbreviations(tmp_path: Path) -> None:
+    config = BASIC_CONFIG.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n"
+                                  "    check:\n      abbreviations:\n        AHC: Alpha Health and Care\n", 1)
+    assert problems_for(tmp_path, "AHC runs services.\n", config=config) == [
+        f"{WHERE}4: warning: 'AHC' is used before it is spelled out on this page "
+        "(write 'Alpha Health and Care (AHC)' the first time)"
+    ]
+
+
+# -- lengths and reading level ------------------------------------------------------------------
+
+
+def test_long_sentences_and_paragraphs_by_the_regions_limits(tmp_path: Path) -> None:
+    config = BASIC_CONFIG.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n"
+                                  "    check:\n      max_sentence_words: 8\n      max_paragraph_words: 12\n", 1)
+    body = ("We plan care. We also run a lot of services,\nfor example the clinics in every town.\n\n"
+            "- A list item is not a paragraph but its sentences count too if long.\n")
+    assert problems_for(tmp_path, body, config=config) == [
+        f"{WHERE}4: warning: paragraph of 17 words (the limit is 12) (split it into shorter paragraphs)",
+        f"{WHERE}4: warning: sentence of 14 words (the limit is 8) (split it into shorter sentences)",
+        f"{WHERE}7: warning: sentence of 14 words (the limit is 8) (split it into shorter sentences)",
+    ]
+
+
+def test_default_limits_are_30_words_a_sentence_and_120_a_paragraph(tmp_path: Path) -> None:
+    sentence = " ".join(["word"] * 31) + "."
+    paragraph = " ".join(["Short words here."] * 41)
+    assert problems_for(tmp_path, f"{sentence}\n\n{paragraph}\n") == [
+        f"{WHERE}4: warning: sentence of 31 words (the limit is 30) (split it into shorter sentences)",
+        f"{WHERE}6: warning: paragraph of 123 words (the limit is 120) (split it into shorter paragraphs)",
+    ]
+
+
+def test_reading_grade_above_the_regions_target(tmp_path: Path) -> None:
+    hard = ("Organisational transformation necessitates comprehensive collaborative "
+            "commissioning methodologies. ") * 6
+    easy = "We help you get the care you need. Ask us if you are not sure. " * 6
+    lines = problems_for(tmp_path, f"## Plans\n\n{hard}\n\n{easy}\n")
+    assert lines == [f"{WHERE}6: warning: reading grade 12.5 is above the target of 9 (Flesch-Kincaid) "
+                     "(use shorter sentences and everyday words)"]
+    assert problems_for(tmp_path / "easy", f"{easy}\n") == []
+
+
+def test_syllables_and_grade() -> None:
+    from icsgen.check.readability import grade, syllables
+
+    counts = {"care": 1, "people": 2, "services": 3, "integrated": 4, "walked": 1, "wanted": 2,
+              "partnership": 3, "community": 4, "the": 1, "2024": 1}
+    assert {w: syllables(w) for w in counts} == counts
+    assert grade(["The cat sat on the mat."]) == (-1.4, 6)
+
+
+# -- front matter -------------------------------------------------------------------------------
+
+
+def test_review_dates(tmp_path: Path) -> None:
+    today = dt.date.today()
+    front = (f"title: About us\nreviewed: {today.year - 2}-01-01\nreview_due: 2001-02-03\n"
+             f"updated: {today.isoformat()}\n")
+    assert problems_for(tmp_path, "Hello.\n", front) == [
+        f"{WHERE}3: warning: last reviewed on {today.year - 2}-01-01, more than 12 months ago "
+        "(check the page is still right, then update 'reviewed')",
+        f"{WHERE}4: warning: review was due on 2001-02-03 "
+        "(check the page is still right, then update 'reviewed' and 'review_due')",
+    ]
+    fresh = f"title: About us\nreviewed: {today.isoformat()}\nreview_due: {today.year + 1}-01-01\n"
+    assert problems_for(tmp_path / "fresh", "Hello.\n", fresh) == []
+
+
+def test_a_news_post_with_no_summary(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {"content/alpha/news/2024-01-10-first.md": "---\ntitle: First\n---\nHello.\n"})
+    code, lines = check_lines(root)
+    assert code == 0
+    assert lines == [
+        "content/alpha/news/2024-01-10-first.md:1: warning: news post has no summary "
+        "(add 'summary:' with a sentence or two for the news list and the feed)",
+        "0 errors, 1 warning in 9 pages",
+    ]
+
+
+def test_required_fields_of_a_region_are_errors_in_check_and_build(tmp_path: Path) -> None:
+    config = BASIC_CONFIG.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n"
+                                  "    check:\n      required:\n        news: [author, summary]\n", 1)
+    root = write_site(tmp_path, _basic_files(), config)
+    code, lines = check_lines(root)
+    message = ("error: 'author' is required in front matter for pages in news/ of region 'alpha' "
+               "(add 'author: ...' (check.required in regions.yaml))")
+    assert code == 1
+    assert lines == [
+        f"content/alpha/news/2024-01-10-first.md:1: {message}",
+        f"content/alpha/news/2024-02-10-second.md:1: {message}",
+        "2 errors, 0 warnings in 9 pages",
+    ]
+    built = run(root, "build")
+    assert built.exit_code == 1
+    assert f"content/alpha/news/2024-01-10-first.md:1: {message.removeprefix('error: ')}" in built.output
+
+
+def test_a_required_field_that_does_not_exist(tmp_path: Path) -> None:
+    config = BASIC_CONFIG.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n"
+                                  "    check:\n      required:\n        news: [autor]\n", 1)
+    code, lines = check_lines(write_site(tmp_path, _basic_files(), config))
+    assert code == 1
+    assert lines[0] == ("regions.yaml:5: error: check.required of region 'alpha': 'autor' is not a front matter "
+                        "field (did you mean 'author'?)")
+
+
+# -- the build's errors, the same in check ------------------------------------------------------
+
+
+BROKEN = {
+    PAGE: page("## Who we are\n\nSee [nowhere](missing.md) and [a heading](partners.md#no-such).\n\n"
+               "![](map.png)\n"),
+    "content/alpha/about/map.png": "png",
+    "content/alpha/news/2024-02-10-second.md": "---\ntitle: Second\ndate: 2024-02-10\nsumary: Typo.\n---\nHi.\n",
+}
+
+
+def test_check_reports_exactly_the_errors_build_stops_on(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, BROKEN)
+    code, lines = check_lines(root)
+    assert code == 1
+    errors = [line for line in lines if ": error: " in line]
+    assert errors == [
+        f"{WHERE}6: error: link to 'missing.md': no page 'alpha/about/missing.md' (from content/)",
+        f"{WHERE}6: error: no heading or anchor '#no-such' on 'alpha/about/partners.md' "
+        "(anchors come from headings: '## Our aims' is #our-aims)",
+        f"{WHERE}8: error: image 'map.png' has no alt text (describe what it shows: ![A map of the region](map.png))",
+        "content/alpha/news/2024-02-10-second.md:4: error: unknown key 'sumary' in front matter "
+        "(did you mean 'summary'?)",
+    ]
+    assert lines[-1] == "4 errors, 1 warning in 9 pages"
+    built = run(root, "build")
+    assert built.exit_code == 1
+    build_errors = [line for line in built.output.splitlines() if line.startswith("content/")]
+    assert build_errors == [line.replace(": error: ", ": ", 1) for line in errors]
+    assert not (root / "build").exists()
+
+
+def test_an_unusable_regions_yaml(tmp_path: Path) -> None:
+    root = write_site(tmp_path, _basic_files(), "site: [\n")
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines[-1] == "1 error, 0 warnings in 0 pages"
+    assert lines[0].startswith("regions.yaml:")
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+def test_json_format(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, BROKEN | {"content/alpha/news/2024-01-10-first.md": "---\ntitle: A\n---\nHi.\n"})
+    result = run(root, "check", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["summary"] == {"errors": 4, "warnings": 2, "pages": 9, "text": "4 errors, 2 warnings in 9 pages"}
+    assert report["problems"][0] == {
+        "path": "content/alpha/about/index.md", "line": 6, "level": "error",
+        "message": "link to 'missing.md': no page 'alpha/about/missing.md' (from content/)", "hint": "",
+    }
+    assert {p["level"] for p in report["problems"]} == {"error", "warning"}
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {PAGE: page("[here](partners.md)\n")})
+    assert run(root, "check").exit_code == 0
+    strict = run(root, "check", "--strict")
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[-1] == "0 errors, 1 warning in 9 pages"
+
+
+def test_one_region_only(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {"content/beta/index.md": "---\ntitle: Beta\n---\n[click here](/alpha/index.md)\n"})
+    code, lines = check_lines(root, "--region", "alpha")
+    assert (code, lines) == (0, ["0 errors, 0 warnings in 7 pages"])
+    code, lines = check_lines(root, "--region", "beta")
+    assert code == 0 and lines[-1] == "0 errors, 1 warning in 2 pages"
+    code, lines = check_lines(root, "--region", "gamma")
+    assert code == 1 and "unknown region 'gamma'" in lines[0]
+
+
+def test_check_writes_nothing(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, BROKEN)
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    run(root, "check")
+    run(root, "check", "--format", "json", "--strict")
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+    assert not (root / "build").exists()
+
+
+def test_the_sample_content_has_no_errors() -> None:
+    code, lines = check_lines(REPO_ROOT)
+    assert code == 0, "\n".join(lines)
+    assert lines[-1].startswith("0 errors, ") and lines[-1].endswith(" in 60 pages")

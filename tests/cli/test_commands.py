@@ -1,0 +1,183 @@
+"""The command line as an editor meets it: help that reads well, --version, and errors in one line."""
+
+from __future__ import annotations
+
+import errno
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from icsgen import __version__
+from icsgen.cli.commands import main
+from tests.support.sitemaker import basic_site, run
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    found: list[tuple[tuple[str, ...], click.Command]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append(((*prefix, name), command))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+    return found
+
+
+COMMANDS = _commands(main)
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"], prog_name="icsgen")
+    assert result.exit_code == 0
+    assert result.output == f"icsgen, version {__version__}\n"
+
+
+def test_main_help_lists_every_command_in_full() -> None:
+    result = CliRunner().invoke(main, ["--help"], prog_name="icsgen")
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: icsgen [OPTIONS] COMMAND [ARGS]...")
+    assert "--verbose" in result.output and "--version" in result.output
+    assert "icsgen new --help" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_command_list_shows_each_summary_whole(name: str) -> None:
+    """`icsgen --help` cuts a command's first sentence at about 45 characters with '...'."""
+    result = CliRunner().invoke(main, ["--help"], prog_name="icsgen")
+    line = next(line for line in result.output.splitlines() if line.startswith(f"  {name} "))
+    assert not line.rstrip().endswith("..."), (
+        f"the summary of '{name}' is cut short in 'icsgen --help': {line.strip()!r}; "
+        "shorten the first sentence of its help or give the command a short_help"
+    )
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_explains_itself(path: tuple[str, ...], command: click.Command) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"], prog_name="icsgen")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: icsgen {' '.join(path)} ")
+    assert command.help and command.help.strip(), "the command needs a description"
+    first = inspect.cleandoc(command.help).splitlines()[0]
+    assert first.endswith("."), f"the first line should be a sentence: {first!r}"
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert param.help, f"option {param.opts[0]} of 'icsgen {' '.join(path)}' has no help text"
+    if isinstance(command, click.Group):
+        for name in command.commands:
+            assert f"  {name} " in result.output
+
+
+def test_editor_mistakes_are_file_and_line_messages_without_a_traceback(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {"content/alpha/about/index.md": "---\ntitle: About\ntitel: x\n---\n"})
+    result = run(root, "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "content/alpha/about/index.md:3: unknown key 'titel' in front matter" in result.output
+    assert "Traceback" not in result.output
+
+
+def _explode(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("something icsgen did not expect")
+
+
+def _line_of_raise() -> int:
+    return _explode.__code__.co_firstlineno + 1
+
+
+def test_an_unexpected_error_is_one_line_naming_file_and_line(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = basic_site(tmp_path / "site")
+    monkeypatch.setattr("icsgen.build.pipeline.pipeline.load_config", _explode)
+    result = run(root, "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"icsgen: unexpected error at tests/test_cli.py:{_line_of_raise()}: RuntimeError: something icsgen did "
+        "not expect (run icsgen --verbose ... for the full traceback)\n"
+    )
+
+
+def test_verbose_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = basic_site(tmp_path / "site")
+    monkeypatch.setattr("icsgen.build.pipeline.pipeline.load_config", _explode)
+    result = run(root, "--verbose", "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output.startswith("Traceback (most recent call last):")
+    assert f'test_cli.py", line {_line_of_raise()}, in _explode' in result.output
+    assert result.output.rstrip().endswith("RuntimeError: something icsgen did not expect")
+
+
+def test_unexpected_errors_in_any_command_are_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The group catches them, so commands other than build (here: new) behave the same way."""
+    root = basic_site(tmp_path / "site")
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "content/gamma/index.md")
+
+    monkeypatch.setattr("icsgen.new.new_region", denied)
+    result = run(root, "new", "region", "gamma", "--name", "Gamma")
+    assert result.exit_code == 2
+    assert result.output.startswith("icsgen: unexpected error at content/gamma/index.md: PermissionError: ")
+    assert len(result.output.splitlines()) == 1
+    verbose = run(root, "--verbose", "new", "region", "gamma", "--name", "Gamma")
+    assert "Traceback (most recent call last):" in verbose.output
+
+
+def test_usage_mistakes_point_to_help(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["biuld"], prog_name="icsgen")
+    assert result.exit_code == 2
+    assert "No such command 'biuld'" in result.output
+    assert "Try 'icsgen -h' for help." in result.output or "Try 'icsgen --help' for help." in result.output
+
+
+# -- the README and the guide describe what the code does --------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent.parent
+
+
+def test_readme_names_every_command_and_the_two_fresh_machine_commands() -> None:
+    readme = (DOCS / "README.md").read_text(encoding="utf-8")
+    assert "bash scripts/setup.sh && icsgen build" in readme
+    assert "bash scripts/test.sh" in readme
+    assert (DOCS / "scripts/setup.sh").is_file() and (DOCS / "scripts/test.sh").is_file()
+    for path, _ in COMMANDS:
+        assert f"`icsgen {' '.join(path)}" in readme, path
+
+
+def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> None:
+    from markdown.extensions.toc import slugify
+
+    from icsgen.content.frontmatter import FRONT_MATTER
+
+    guide = (DOCS / "docs/guide.md").read_text(encoding="utf-8")
+    for spec in FRONT_MATTER.fields:
+        assert f"\n| `{spec.name}` | `{spec.name}:" in guide, spec.name
+    headings = {slugify(line.lstrip("#").strip(), "-") for line in guide.splitlines() if line.startswith("#")}
+    targets = set(re.findall(r"\]\(#([^)]+)\)", guide))
+    assert targets - headings == set()
+    assert "click here" not in guide.replace("Never write \"click here\"", "").replace("'click here'", "")
+
+
+@pytest.mark.parametrize("module", ["icsgen", "icsgen.cli"])
+def test_the_command_as_run_prints_everything_and_exits_with_the_right_code(tmp_path: Path, module: str) -> None:
+    """`icsgen` ends with os._exit after a build: nothing it printed may be lost, and the code must be right."""
+    root = basic_site(tmp_path / "site")
+    ok = subprocess.run([sys.executable, "-m", module, "build", "--root", str(root)], capture_output=True, text=True,
+                        timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Built 9 pages (alpha 7, beta 2) into ")
+    again = subprocess.run([sys.executable, "-m", module, "build", "--root", str(root)], capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 0 and "0 re-rendered" in again.stdout
+    (root / "content/alpha/about/index.md").write_text("---\ntitle: About\n---\nSee [nowhere](nowhere.md).\n")
+    failed = subprocess.run([sys.executable, "-m", module, "build", "--root", str(root)], capture_output=True,
+                            text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "content/alpha/about/index.md:4: " in failed.stderr and "1 problem to fix" in failed.stderr
+    usage = subprocess.run([sys.executable, "-m", module, "build", "--no-such-option"], capture_output=True, text=True,
+                           timeout=120)
+    # click 8.4 quotes the option ("No such option '--x'"), earlier ones follow a colon ("No such option: --x")
+    assert usage.returncode == 2 and re.search(r"No such option:? '?--no-such-option", usage.stderr)
+    assert usage.stderr.startswith("Usage: icsgen build [OPTIONS]")

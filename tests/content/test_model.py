@@ -1,0 +1,81 @@
+"""Reading only the saved pages (serve's fast path) gives the same site as reading everything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from icsgen.build.pipeline import BuildOptions, Loaded, load, reload
+from tests.support.sitemaker import basic_site
+
+
+def summary(loaded: Loaded) -> tuple:
+    site = loaded.site
+    return (
+        {k: (p.digest, p.url, p.kind, p.source_path.as_posix()) for k, p in site.pages.items()},
+        {k: (s.pages, s.sections, s.title, s.url) for k, s in site.sections.items()},
+        {k: r.home.key if r.home else None for k, r in site.regions.items()},
+        sorted(str(p) for p in loaded.problems),
+    )
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def remove(root: Path, rel: str) -> Path:
+    path = root / rel
+    path.unlink()
+    return path
+
+
+CHANGES: dict[str, Callable[[Path], list[Path]]] = {
+    "edit a page": lambda r: [write(r, "content/alpha/about/partners.md", "---\ntitle: Our partners\n---\nNew.\n")],
+    "add a news post": lambda r: [write(r, "content/alpha/news/2024-05-01-new.md",
+                                        "---\ntitle: New\ndate: 2024-05-01\n---\nx\n")],
+    "add a page in a new folder": lambda r: [write(r, "content/alpha/services/gp.md", "---\ntitle: GP\n---\nx\n")],
+    "delete a page": lambda r: [remove(r, "content/alpha/about/partners.md")],
+    "make a page a draft": lambda r: [write(r, "content/alpha/news/2024-01-10-first.md",
+                                            "---\ntitle: First\ndate: 2024-01-10\ndraft: true\n---\nx\n")],
+    "edit a shared page": lambda r: [write(r, "content/_shared/accessibility.md", "---\ntitle: Access\n---\nNew\n")],
+    "a region replaces a shared page": lambda r: [write(r, "content/beta/accessibility.md",
+                                                        "---\ntitle: Beta's own\n---\nx\n")],
+    "a page gets a duplicate address": lambda r: [write(r, "content/alpha/about/partners-page.md",
+                                                        "---\ntitle: P\nslug: partners\n---\nx\n")],
+    "delete the home page": lambda r: [remove(r, "content/beta/index.md")],
+    "retitle a folder's own page": lambda r: [write(r, "content/alpha/about/index.md",
+                                                    "---\ntitle: Who we are\n---\nx\n")],
+    "move a page's folder page away": lambda r: [remove(r, "content/alpha/about/index.md")],
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_reload_matches_a_full_load(tmp_path: Path, change: str) -> None:
+    root = basic_site(tmp_path).resolve()
+    options = BuildOptions()
+    before = load(root, options)
+    changed = set(CHANGES[change](root))
+    fresh = load(root, options)
+    quick = reload(before, options, changed)
+    assert quick is not None
+    assert summary(quick) == summary(fresh)
+    # serve looks only at the pages read again: every other one must be the very object it had
+    reread = quick.site.reread
+    assert reread is not None and fresh.site.reread is None
+    differ = {key for key in before.site.pages.keys() | quick.site.pages.keys()
+              if before.site.pages.get(key) is not quick.site.pages.get(key)}
+    assert differ and differ <= reread
+
+
+def test_settings_data_and_theme_changes_ask_for_a_full_load(tmp_path: Path) -> None:
+    root = basic_site(tmp_path).resolve()
+    before = load(root, BuildOptions())
+    for rel in ("regions.yaml", "content/alpha/data/partners.yaml", "themes/nhs/templates/page.html",
+                "content/alpha/images/map.png"):
+        assert reload(before, BuildOptions(), {root / rel}) is None, rel
+    assert reload(before, BuildOptions(), {root / "content/alpha/.index.md.swp"}) is not None

@@ -1,0 +1,230 @@
+"""`icsgen serve` as an editor runs it: a real process, stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.serve import EventClient, descendants, fetch, running, wait_until
+from tests.support.sitemaker import basic_site
+
+
+def start(root: Path, tmp: Path, *args: str, open_files: int | None = None) -> subprocess.Popen[str]:
+    """`icsgen serve` in a process group of its own, as a terminal runs it (so Ctrl-C can reach the group);
+    `open_files` limits how many files it may have open, as many systems do."""
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
+
+    def limit() -> None:
+        if open_files is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    return subprocess.Popen([sys.executable, "-m", "icsgen.cli", "serve", "--root", str(root), "--port", "0",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True, preexec_fn=limit)
+
+
+def ctrl_c(process: subprocess.Popen[str]) -> None:
+    """What Ctrl-C in a terminal does: SIGINT to every process of the foreground group."""
+    os.killpg(process.pid, signal.SIGINT)
+
+
+def address(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    for line in process.stdout:  # ends if the process dies, so this cannot hang for ever
+        if line.startswith("Serving the preview at "):
+            return line.split(" at ", 1)[1].split(" ", 1)[0]
+    raise AssertionError(f"no address printed; stderr: {process.stderr.read() if process.stderr else ''}")
+
+
+def test_serve_prints_its_address_and_ctrl_c_removes_the_preview(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp, "--no-drafts")
+    try:
+        url = address(process)
+        assert url.startswith("http://127.0.0.1:")
+        status, _, body = fetch(url + "alpha/")
+        assert status == 200 and b"Welcome to Alpha" in body
+        assert next(p.name for p in temp.iterdir()).startswith("icsgen-preview-")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert list(temp.iterdir()) == []  # the preview folder is gone
+    assert not (root / "build").exists()
+
+
+def test_serve_starts_even_when_the_site_has_a_mistake(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {"content/alpha/about/index.md": "---\ntitle: [oops\n---\n"})
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp)
+    try:
+        url = address(process)
+        status, _, body = fetch(url + "alpha/")
+        assert status == 404 and b"/__icsgen/events" in body  # the overlay will reach the page
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=15)
+        assert process.returncode == 0
+        assert "content/alpha/about/index.md:2: " in errors
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+# -- saves in a row, with tabs open and pages being fetched: nothing freezes, nothing is left behind ------
+
+
+def with_pages(root: Path, count: int) -> Path:
+    """The basic site with `count` more pages: over 60, a full rebuild renders them in forked workers."""
+    return basic_site(root, {f"content/alpha/many/page-{n}.md": f"---\ntitle: Page {n}\n---\nText of page {n}.\n"
+                             for n in range(count)})
+
+
+class Watching:
+    """Every process `pid` starts (the builder, its render workers), noted every few milliseconds."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.seen: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.seen |= descendants(self.pid)
+            time.sleep(0.005)
+
+    def stop(self) -> set[int]:
+        self._stop.set()
+        self._thread.join()
+        return self.seen
+
+
+class Fetching:
+    """A client fetching pages throughout, each request given 2 s; every failure or slow answer is kept."""
+
+    def __init__(self, url: str, paths: list[str]) -> None:
+        self.url, self.paths = url, paths
+        self.answers = 0
+        self.failures: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._fetch, daemon=True)
+        self._thread.start()
+
+    def _fetch(self) -> None:
+        n = 0
+        while not self._stop.is_set():
+            path = self.paths[n % len(self.paths)]
+            n += 1
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=2.0) as response:
+                    response.read()
+                    self.answers += 1
+            except (OSError, urllib.error.URLError) as exc:  # includes a 4xx/5xx answer and a time-out
+                self.failures.append(f"{path}: {exc}")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def stop_and_check(process: subprocess.Popen[str], watching: Watching, temp: Path, sig: signal.Signals) -> None:
+    """Stop serve with Ctrl-C (SIGINT to its group) or `kill` (SIGTERM to it): it exits cleanly, and none of
+    the processes it started is left running."""
+    if sig == signal.SIGINT:
+        ctrl_c(process)
+    else:
+        process.send_signal(sig)
+    out, errors = process.communicate(timeout=20)
+    seen = watching.stop()
+    assert process.returncode == 0, errors
+    assert "Stopping the preview." in out or sig == signal.SIGTERM
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
+    assert seen, "the builder was never seen"
+    wait_until(lambda: not any(running(pid) for pid in seen), what="every process serve started to end")
+    assert list(temp.iterdir()) == []  # the preview folder is gone
+
+
+def test_thirty_saves_good_and_bad_with_tabs_open_and_pages_fetched(tmp_path: Path) -> None:
+    root = with_pages(tmp_path / "site", 80)
+    config, footer = root / "regions.yaml", root / "themes/nhs/templates/partials/footer.html"
+    config_text, footer_text = config.read_text(), footer.read_text()
+    tag = '<footer class="nhsuk-footer-container">'
+    assert "    name: Beta Partnership\n" in config_text and tag in footer_text
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp)
+    watching = Watching(process.pid)
+    url = address(process)
+    tabs = [EventClient(url) for _ in range(3)]
+    fetching = Fetching(url, ["alpha/", "beta/", "alpha/many/page-7/", "alpha/about/", "alpha/news/"])
+    try:
+        for tab in tabs:
+            tab.wait_for(0, lambda event, _: event == "hello", what="hello")
+        for n in range(30):  # regions.yaml and a template in turn, each saved broken, then mended
+            which, broken = (config, footer)[n // 2 % 2], n % 2 == 0
+            before = [len(tab.events) for tab in tabs]
+            if which is config:
+                name = f"Beta Partnership {n}"
+                which.write_text(config_text.replace("name: Beta Partnership", "name: [Beta" if broken else
+                                                     f"name: {name}"))
+            else:
+                name = f"Footer note {n}"
+                which.write_text(("{% if %}" if broken else "") + footer_text.replace(tag, f"{tag}<p>{name}</p>"))
+            for tab, after in zip(tabs, before, strict=True):
+                if broken:
+                    tab.wait_for(after, lambda event, data, file=which.name: event == "problems" and file in data,
+                                 what=f"save {n}: the problems of {which.name}")
+                else:
+                    tab.wait_for(after, lambda event, _: event == "reload", what=f"save {n}: a reload")
+            if not broken:
+                status, _, body = fetch(url + "beta/")
+                assert status == 200 and name in body.decode(), f"save {n} not shown"
+        fetching.stop()
+        assert fetching.failures == [] and fetching.answers > 30, (fetching.failures[:5], fetching.answers)
+        assert all(not tab.closed for tab in tabs)
+        assert tabs[0].events[-1][0] == "reload" and json.loads(tabs[0].events[-1][1])["token"]
+    finally:
+        fetching.stop()
+        for tab in tabs:
+            tab.close()
+        if process.poll() is None:
+            stop_and_check(process, watching, temp, signal.SIGINT)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopping_during_a_full_rebuild_is_clean_and_leaves_no_process(tmp_path: Path, sig: signal.Signals) -> None:
+    root = with_pages(tmp_path / "site", 300)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp)
+    watching = Watching(process.pid)
+    try:
+        url = address(process)
+        config = root / "regions.yaml"
+        config.write_text(config.read_text().replace("name: Beta Partnership", "name: Beta Renamed"))
+        # the builder and its two render workers at work (or, on a slow day, the rebuild may be over)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(descendants(process.pid)) < 3:
+            time.sleep(0.002)
+        assert fetch(url + "alpha/")[0] == 200
+    finally:
+        stop_and_check(process, watching, temp, sig)

@@ -1,0 +1,232 @@
+"""icsgen's Markdown: NHS components, tables, heading anchors, link rewriting and link records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icsgen.markdown.convert import DEPTH_HINT, LinkTarget, MarkdownConverter, PageLinks
+from tests.support.sitemaker import basic_site, run, write_site
+
+
+def convert(source: str, pages: dict[str, LinkTarget] | None = None):  # type: ignore[no-untyped-def]
+    pages = pages or {}
+    links = PageLinks(
+        resolve=lambda target: pages.get(target, f"no page '{target}'"),
+        relative=lambda url: f"REL({url})",
+        source=source,
+        first_line=5,
+    )
+    return MarkdownConverter().convert(source, links), links
+
+
+def test_inset_warning_and_details_become_nhs_components() -> None:
+    html = convert(
+        '!!! inset\n    Call 111.\n\n!!! warning "Before you travel"\n    Check first.\n\n'
+        '!!! details "Where can I get help?"\n    Ask your GP.\n'
+    )[0].html
+    assert '<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>Call 111.</p>' \
+        in html
+    assert '<p class="nhsuk-warning-callout__label"><span class="nhsuk-u-visually-hidden">Important: </span>' \
+        'Before you travel</p><p>Check first.</p>' in html
+    assert '<details class="nhsuk-details"><summary class="nhsuk-details__summary">' \
+        '<span class="nhsuk-details__summary-text">Where can I get help?</span></summary>' \
+        '<div class="nhsuk-details__text"><p>Ask your GP.</p>' in html
+    assert "admonition" not in html
+
+
+def test_unknown_component_is_reported_with_line_and_hint() -> None:
+    _, links = convert("Intro.\n\n!!! detials \"Q\"\n    A\n")
+    assert links.problems == [(7, "unknown component 'detials'", "did you mean 'details'?")]
+
+
+def test_tables_are_wrapped_for_small_screens() -> None:
+    html = convert("| Month | Step |\n|---|---|\n| July | Launch |\n")[0].html
+    assert '<div aria-label="Table: Month, Step" class="nhsuk-table-responsive" role="region" tabindex="0">' \
+        '<table class="nhsuk-table">' in html
+    assert "<th>Month</th>" in html
+
+
+def test_heading_anchors_and_contents() -> None:
+    converted, _ = convert("## Our aims\n\n### Fairer care\n\n## Top\n")
+    assert '<h2 id="our-aims">Our aims</h2>' in converted.html
+    assert '<h2 id="top-section">Top</h2>' in converted.html  # 'top' is the theme's own anchor
+    assert converted.toc[0]["id"] == "our-aims"
+    assert converted.toc[0]["children"][0]["id"] == "fairer-care"
+    assert converted.toc[1]["id"] == "top-section"
+
+
+def test_links_to_pages_are_rewritten_and_recorded_with_lines() -> None:
+    pages = {"about.md": LinkTarget("alpha/about/", "alpha/about.md")}
+    converted, links = convert("Intro\n\nSee [about us](about.md#team) and [this](#intro).\n", pages)
+    assert '<a href="REL(alpha/about/#team)">about us</a>' in converted.html
+    assert [(r.target, r.fragment, r.line) for r in links.refs] == [("alpha/about.md", "team", 7), ("", "intro", 7)]
+
+
+def test_missing_page_and_missing_alt_text_are_problems_with_lines() -> None:
+    _, links = convert("One\n\nTwo [gone](gone.md)\n\n![](map.png)\n")
+    assert (7, "link to 'gone.md': no page 'gone.md'", "") in links.problems
+    assert any(line == 9 and message == "image 'map.png' has no alt text" for line, message, _ in links.problems)
+
+
+def test_external_links_are_left_alone() -> None:
+    html = convert("[NHS 111](https://111.nhs.uk/) [mail](mailto:a@b.example) [call](tel:111)")[0].html
+    assert 'href="https://111.nhs.uk/"' in html and 'href="mailto:a@b.example"' in html and 'href="tel:111"' in html
+
+
+def test_email_autolinks_are_external() -> None:
+    converted, links = convert("Email <hello@alpha.example.org> today.\n")
+    assert links.problems == [] and links.refs == []
+    assert "<a href=" in converted.html
+
+
+def test_the_quick_inline_processor_gives_the_same_html_as_python_markdowns() -> None:
+    """icsgen skips inline patterns whose trigger characters are absent; the output must not change."""
+    from markdown.treeprocessors import InlineProcessor
+
+    samples = [
+        "a *b* _c_ **d** __e__ `f` \\* <http://x.y> <a@b.example> &amp; &copy; line  \nbreak ![i](p.png) [r][1] [s]"
+        "\n\n[1]: http://z.example\n[s]: http://q.example\n",
+        "snake_case_name and 2*3*4 x_y ***strong em*** ___both___ * not * _ not _",
+        "<span>hi</span> &#169; `code *not em*` \\`escaped\\` [link *em*](https://n.example)",
+        "!!! inset\n    Some *inset* text with [a link](https://n.example).\n\n"
+        "| a | *b* |\n|---|---|\n| `c` | d_e_f |\n",
+    ]
+    samples += [p.read_text() for p in sorted((Path(__file__).parent.parent.parent / "content").rglob("*.md"))]
+    standard = MarkdownConverter()
+    standard._md.treeprocessors.register(InlineProcessor(standard._md), "inline", 20)
+    quick = MarkdownConverter()
+    for text in samples:
+        def links(text: str = text) -> PageLinks:
+            return PageLinks(resolve=lambda t: LinkTarget("x/"), relative=lambda u: u, source=text, first_line=1)
+
+        assert quick.convert(text, links()).html == standard.convert(text, links()).html, text[:60]
+
+
+def test_leaving_out_unused_extensions_does_not_change_the_html() -> None:
+    """A page gets only the optional extensions whose syntax it could contain; output must not change."""
+    from icsgen.markdown.convert import OPTIONAL
+
+    samples = [
+        "Term\n: Definition\n", "Term\n   : indented definition\n", "*[ICS]: Integrated Care System\n\nThe ICS.",
+        "```\ncode | pipe\n```\n", "~~~\nx = 1\n~~~\n", '<div markdown="1">*em*</div>\n',
+        "<div>\n*not em*\n</div>\n\npara", "<p>raw</p>\n\n<!-- comment -->\n\ntext <b>bold</b>",
+        "a | b\n--|--\n1 | 2\n", "plain text only\n\n- list\n- items\n", "Time: 10:30\n\n: not a term\n",
+    ]
+    samples += [p.read_text() for p in sorted((Path(__file__).parent.parent.parent / "content").rglob("*.md"))]
+    converter = MarkdownConverter()
+    full, extension = converter._variant(tuple(OPTIONAL))
+    for text in samples:
+        def links(text: str = text) -> PageLinks:
+            return PageLinks(resolve=lambda t: LinkTarget("x/"), relative=lambda u: u, source=text, first_line=1)
+
+        full.reset()
+        extension.processor.links = links()
+        expected = full.convert(text)
+        assert converter.convert(text, links()).html == expected, text[:60]
+
+
+def test_a_blank_page_after_a_page_with_headings_has_no_contents() -> None:
+    """A folder page with no index.md has a blank body; it must not get the last page's contents list."""
+    converter = MarkdownConverter()
+
+    def links(source: str) -> PageLinks:
+        return PageLinks(resolve=lambda target: "no page", relative=lambda url: url, source=source, first_line=1)
+
+    assert converter.convert("## One\n\n## Two\n", links("## One\n\n## Two\n")).toc
+    for blank in ("", "\n\n", "   \n"):
+        converted = converter.convert(blank, links(blank))
+        assert converted.toc == () and converted.html == ""
+
+
+# -- components whose text is not indented ------------------------------------------------------------
+
+
+def test_a_component_whose_text_is_not_indented_is_an_error_that_shows_the_right_form() -> None:
+    for kind, header in (("inset", "!!! inset"), ("warning", '!!! warning "Important"'),
+                         ("details", '!!! details "Who can apply?"'), ("expander", '!!! expander "More"'),
+                         ("important", "!!! important")):
+        for indent in ("", " ", "  ", "   "):
+            source = f"Intro.\n\n{header}\n{indent}We cannot give medical advice.\n"
+            _, links = convert(source)
+            how = "not indented" if not indent else f"indented {len(indent)} space{'s' if len(indent) > 1 else ''}"
+            assert links.problems == [(7, f"the '{header}' component is empty: the text under it is {how}"
+                                          f"{'' if not indent else ', not four'}, so it is shown after the component",
+                                       f"indent each line of its text by four spaces: '{header}' then "
+                                       "'    We cannot give medical advice.'")], (kind, indent)
+
+
+def test_a_component_with_nothing_under_it_and_one_whose_last_line_falls_out() -> None:
+    _, links = convert('!!! details "Q"\n\nNot in it.\n\n!!! inset\n    In it.\nFalls out.\n')
+    assert sorted(links.problems) == [
+        (5, "the '!!! details \"Q\"' component is empty: nothing is indented under it",
+         "indent each line of its text by four spaces: '!!! details \"Q\"' then '    Your text.'"),
+        (11, "this line follows the text of the '!!! inset' component but is not indented, so it is shown after "
+             "the component, not in it",
+         "indent it by four spaces to keep it in the component, or leave a blank line before it"),
+    ]
+
+
+def test_tabs_blank_lines_and_lists_inside_components_are_fine() -> None:
+    converted, links = convert("!!! inset\n\tTabbed text.\n\n!!! warning\n\n    After a blank line.\n\n"
+                               "- item\n\n    !!! inset\n        In a list.\n\n!!! inset\n    - one\n    - two\n")
+    assert links.problems == []
+    assert converted.html.count("nhsuk-inset-text") == 3
+    assert "<p>Tabbed text.</p></div>" in converted.html and "<p>After a blank line.</p></div>" in converted.html
+
+
+def test_the_line_of_an_empty_component_among_several_of_its_kind() -> None:
+    source = "!!! inset\n    One.\n\n- item\n\n    !!! inset\n        Two.\n\n!!! inset\nThree.\n"
+    _, links = convert(source)
+    assert [line for line, _, _ in links.problems] == [13]
+
+
+# -- pages nested too deeply ----------------------------------------------------------------------------
+
+
+def test_nesting_too_deep_to_convert_is_an_error_at_the_start_of_it() -> None:
+    converter = MarkdownConverter()
+    for source, line in ((">" * 300 + " x\n", 5), ("Intro\n\n" + "".join("    " * i + "- a\n" for i in range(200)), 7),
+                         ("".join("    " * i + "!!! inset\n" for i in range(300)) + "    " * 300 + "x\n", 5),
+                         ("> - " * 200 + "x\n", 5), ("1. " * 400 + "x\n", 5),
+                         ('<div markdown="1">\n' * 300 + "x\n" + "</div>\n" * 300, 5)):
+        links = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source=source,
+                          first_line=5)
+        assert converter.convert(source, links).html == ""
+        assert links.problems == [(line, "the lists, quotes or components that start here are nested too deeply "
+                                         "to convert", DEPTH_HINT)], source[:30]
+        ok = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source="*a*", first_line=1)
+        assert converter.convert("*a*", ok).html == "<p><em>a</em></p>"  # the converter is still usable
+
+
+def test_twenty_levels_of_anything_still_convert() -> None:
+    for source in (">" * 20 + " x\n", "".join("    " * i + "- a\n" for i in range(20)),
+                   "".join("    " * i + "> !!! inset\n" for i in range(20)) + "    " * 20 + "> x\n",
+                   "".join("    " * i + "1. a\n\n" + "    " * (i + 1) + "> quote\n\n" for i in range(20))):
+        converted, links = convert(source)
+        assert links.problems == [] and converted.html, source[:40]
+
+
+def test_a_build_and_a_check_name_each_page_nested_too_deeply(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    before = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "build").rglob("*")
+                    if p.is_file())
+    write_site(root, {
+        "content/alpha/quotes.md": "---\ntitle: Quotes\n---\nIntro.\n\n" + ">" * 300 + " x\n",
+        "content/alpha/lists.md": "---\ntitle: Lists\n---\n" + "".join("    " * i + "- a\n" for i in range(200)),
+        "content/alpha/boxes.md": "---\ntitle: Boxes\n---\n"
+        + "".join("    " * i + "!!! inset\n" for i in range(2000)) + "    " * 2000 + "x\n",
+        "content/alpha/warning.md": '---\ntitle: Warning\n---\nIntro.\n\n!!! warning "Important"\nDo not.\n',
+    }, config=None, theme=False)
+    message = "the lists, quotes or components that start here are nested too deeply to convert"
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "unexpected error" not in result.output
+        for where in ("content/alpha/quotes.md:6:", "content/alpha/lists.md:4:", "content/alpha/boxes.md:4:"):
+            assert any(line.startswith(where) and message in line for line in result.output.splitlines()), \
+                (where, result.output)
+        assert any(line.startswith("content/alpha/warning.md:6:") and "is empty: the text under it is not indented"
+                   in line for line in result.output.splitlines()), result.output
+    after = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "build").rglob("*") if p.is_file())
+    assert after == before

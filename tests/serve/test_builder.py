@@ -1,0 +1,129 @@
+"""The preview's builder in its own process: a render worker or a builder that dies or hangs is a problem shown
+in the page, never a preview that stops answering; the next save starts afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.serve import EventClient, Running, children, fetch, running, serving, wait_until
+from tests.support.sitemaker import basic_site
+
+PAGES = 300  # enough that a full rebuild renders in workers for a while
+
+
+def many_pages(root: Path) -> Path:
+    return basic_site(root, {f"content/alpha/many/page-{n}.md": f"---\ntitle: Page {n}\n---\nText of page {n}.\n"
+                             for n in range(PAGES)})
+
+
+def render_workers(builder: int) -> set[int]:
+    """The builder's forked render workers (its other children, such as `rm`, run other programs)."""
+    try:
+        command = Path(f"/proc/{builder}/cmdline").read_bytes()
+        return {pid for pid in children(builder) if Path(f"/proc/{pid}/cmdline").read_bytes() == command}
+    except OSError:
+        return set()
+
+
+def rename_beta(live: Running, name: str) -> None:
+    config = live.root / "regions.yaml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("  beta:\n    name: ") + len("  beta:\n    name: ")
+    config.write_text(text[:start] + name + text[text.index("\n", start):], encoding="utf-8")
+
+
+def problems(data: str) -> list[str]:
+    return json.loads(data).get("problems", [])
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Running]:
+    with serving(many_pages(tmp_path / "site"), jobs=2, stall=4.0, worker_stall=2.0) as running_:
+        yield running_
+
+
+@pytest.fixture
+def tab(live: Running) -> Iterator[EventClient]:
+    client = EventClient(live.url)
+    client.wait_for(0, lambda event, _: event == "hello", what="hello")
+    yield client
+    client.close()
+
+
+def hit_a_worker(live: Running, tab: EventClient, sig: signal.Signals) -> tuple[int, int]:
+    """Save regions.yaml (a full rebuild, in workers) and send `sig` to one of the builder's render workers
+    while it renders; try again if a rebuild ends before a worker is seen. Returns (events before, worker)."""
+    for attempt in range(8):
+        before = len(tab.events)
+        rename_beta(live, f"Beta attempt {attempt}")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(tab.events) == before:
+            builder = live.session.preview.pid
+            workers = render_workers(builder) if builder else set()
+            if workers:
+                worker = min(workers)
+                os.kill(worker, sig)
+                return before, worker
+            time.sleep(0.002)
+        tab.wait_for(before, lambda event, _: event in ("reload", "problems"), what="the rebuild's end")
+    raise AssertionError("never saw a render worker")
+
+
+def assert_serving_and_then_recovering(live: Running, tab: EventClient, name: str) -> None:
+    status, _, body = fetch(live.url + "beta/")
+    assert status == 200 and b"Welcome to Beta" in body  # the last good pages, still served
+    before = len(tab.events)
+    rename_beta(live, name)
+    tab.wait_for(before, lambda event, _: event == "reload", what="a reload after the next save")
+    assert name.encode() in fetch(live.url + "beta/")[2]
+    assert live.rebuilds[-1][0].problems == []
+
+
+def test_a_render_worker_that_dies_is_a_problem_shown_and_serving_goes_on(live: Running, tab: EventClient) -> None:
+    before, worker = hit_a_worker(live, tab, signal.SIGKILL)
+    _, data = tab.wait_for(before, lambda event, data: event == "problems" and bool(problems(data)),
+                           what="the problem shown")
+    shown = problems(data)[0]
+    assert "did not finish: the process rendering it was stopped by SIGKILL" in shown, shown
+    assert not running(worker)
+    assert_serving_and_then_recovering(live, tab, "Beta Recovered")
+
+
+def test_a_render_worker_that_hangs_is_stopped_and_shown(live: Running, tab: EventClient) -> None:
+    before, worker = hit_a_worker(live, tab, signal.SIGSTOP)  # stopped: alive, but never answers
+    _, data = tab.wait_for(before, lambda event, data: event == "problems" and bool(problems(data)),
+                           what="the problem shown")
+    shown = problems(data)[0]
+    assert "did not finish: no answer for 2 s" in shown, shown
+    wait_until(lambda: not running(worker), what="the hung worker to be ended")
+    assert_serving_and_then_recovering(live, tab, "Beta Recovered")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGSTOP, signal.SIGKILL], ids=["hangs", "dies"])
+def test_a_builder_that_hangs_or_dies_is_replaced_at_the_next_save(live: Running, tab: EventClient,
+                                                                   sig: signal.Signals) -> None:
+    builder = live.session.preview.pid
+    assert builder is not None
+    os.kill(builder, sig)
+    before = len(tab.events)
+    rename_beta(live, "Beta Lost")
+    started = time.monotonic()
+    while time.monotonic() - started < 1.5:  # while the builder does not answer, pages still are
+        assert fetch(live.url + "alpha/")[0] == 200
+    _, data = tab.wait_for(before, lambda event, data: event == "problems" and bool(problems(data)),
+                           what="the problem shown")
+    shown = problems(data)[0]
+    if sig == signal.SIGSTOP:
+        assert shown.startswith("icsgen: the preview's rebuild made no progress for 4 s"), shown
+    else:
+        assert shown.startswith("icsgen: the preview's builder was stopped by SIGKILL"), shown
+    wait_until(lambda: not running(builder), what="the old builder to be ended")
+    assert_serving_and_then_recovering(live, tab, "Beta Recovered")
+    assert live.session.preview.pid not in (None, builder)

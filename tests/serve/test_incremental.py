@@ -1,0 +1,189 @@
+"""The preview's incremental builder: each kind of change re-renders just the outputs it affects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from icsgen.build.pipeline import BuildOptions, plan
+from icsgen.serve.incremental import Preview
+from tests.support.sitemaker import basic_site
+from tests.test_build import tree_digest
+
+EVERY_OUTPUT = ["", "404.html", "alpha/", "alpha/404.html", "alpha/about/", "alpha/about/partners/",
+                "alpha/accessibility/", "alpha/news/", "alpha/news/first/", "alpha/news/second/",
+                "beta/", "beta/404.html", "beta/accessibility/"]
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/about/team.md": "---\ntitle: Team\n---\nOur first partner is "
+                                          "{{ data.partners[0].name }}.\n",
+    })
+    built = Preview(root, BuildOptions(drafts=True, future=True, jobs=1), tmp_path / "preview")
+    first = built.build()
+    assert first.problems == []
+    assert sorted(first.rendered) == sorted([*EVERY_OUTPUT, "alpha/about/team/"])
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def html(preview: Preview, url: str) -> str:
+    return (preview.folder / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_body_edit_renders_only_that_page(preview: Preview) -> None:
+    page = preview.root / "content/alpha/about/partners.md"
+    page.write_text(page.read_text() + "\nA new closing paragraph.\n")
+    result = preview.rebuild([page])
+    assert result.problems == []
+    assert result.rendered == ["alpha/about/partners/"]
+    assert "A new closing paragraph." in html(preview, "alpha/about/partners")
+    assert result.reload and not result.full
+
+
+def test_title_edit_renders_the_page_and_those_that_list_or_link_to_it(preview: Preview) -> None:
+    page = edit(preview.root / "content/alpha/about/partners.md", "title: Partners", "title: Our partners")
+    result = preview.rebuild([page])
+    # the folder's page lists it; the home page links to it; nothing in beta or the news
+    assert result.rendered == ["alpha/", "alpha/about/", "alpha/about/partners/"]
+    assert "Our partners" in html(preview, "alpha/about")
+
+
+def test_template_edit_renders_the_pages_that_use_it(preview: Preview) -> None:
+    template = edit(preview.root / "themes/nhs/templates/news-article.html",
+                    '<article class="nhsuk-article">', '<article class="nhsuk-article"><!-- edited -->')
+    result = preview.rebuild([template])
+    assert result.rendered == ["alpha/news/first/", "alpha/news/second/"]
+    assert "<!-- edited -->" in html(preview, "alpha/news/first")
+    assert "<!-- edited -->" not in html(preview, "alpha/about")
+
+
+def test_data_edit_renders_the_pages_that_read_it(preview: Preview) -> None:
+    data = edit(preview.root / "content/alpha/data/partners.yaml", "Alpha Hospital", "Alpha Infirmary")
+    result = preview.rebuild([data])
+    assert result.rendered == ["alpha/about/team/"]
+    assert "Our first partner is Alpha Infirmary." in html(preview, "alpha/about/team")
+
+
+def test_added_and_deleted_news_post(preview: Preview) -> None:
+    post = preview.root / "content/alpha/news/2024-03-01-third.md"
+    post.write_text("---\ntitle: Third post\ndate: 2024-03-01\n---\nThird.\n")
+    added = preview.rebuild([post])
+    assert "alpha/news/third/" in added.rendered and "alpha/news/" in added.rendered
+    assert "alpha/about/" not in added.rendered
+    assert "Third post" in html(preview, "alpha/news")
+    post.unlink()
+    deleted = preview.rebuild([post])
+    assert deleted.removed == ["alpha/news/third/"]
+    assert "alpha/news/" in deleted.rendered
+    assert not (preview.folder / "alpha/news/third").exists()
+    assert "Third post" not in html(preview, "alpha/news")
+
+
+def test_broken_page_keeps_the_last_good_files_and_reports_like_the_cli(preview: Preview) -> None:
+    page = preview.root / "content/alpha/about/index.md"
+    good = html(preview, "alpha/about")
+    page.write_text("---\ntitle: [About us\n---\nBroken.\n")
+    broken = preview.rebuild([page])
+    assert broken.problems and broken.problems[0].startswith("content/alpha/about/index.md:2: ")
+    assert preview.problems == broken.problems
+    assert html(preview, "alpha/about") == good
+    page.write_text("---\ntitle: About us\n---\nMended.\n")
+    # the other page changed meanwhile is still picked up: changes pile up until a good build
+    other = edit(preview.root / "content/beta/index.md", "Back to", "Return to")
+    mended = preview.rebuild([other])
+    assert mended.problems == [] and preview.problems == []
+    assert "Mended." in html(preview, "alpha/about") and "Return to" in html(preview, "beta")
+
+
+def test_deleting_a_linked_page_is_an_error_for_the_page_that_links(preview: Preview) -> None:
+    page = preview.root / "content/alpha/about/partners.md"
+    page.unlink()
+    result = preview.rebuild([page])
+    assert any(p.startswith("content/alpha/index.md:") and "about/partners.md" in p for p in result.problems)
+    assert (preview.folder / "alpha/about/partners/index.html").exists()  # last good kept
+
+
+def test_removed_heading_breaks_a_link_to_it(preview: Preview) -> None:
+    page = edit(preview.root / "content/alpha/about/partners.md", "## NHS trusts", "## Hospitals")
+    result = preview.rebuild([page])
+    assert any("#nhs-trusts" in p for p in result.problems), result.problems
+
+
+def test_regions_yaml_change_rebuilds_everything(preview: Preview) -> None:
+    config = edit(preview.root / "regions.yaml", "Beta Partnership", "Beta Health Partnership")
+    result = preview.rebuild([config])
+    assert result.full
+    assert sorted(result.rendered) == sorted([*EVERY_OUTPUT, "alpha/about/team/"])
+    assert "Beta Health Partnership" in html(preview, "beta")
+
+
+def test_stylesheet_change_renames_it_without_asking_for_a_reload(preview: Preview) -> None:
+    css = preview.root / "themes/nhs/static/css/nhs.css"
+    before = sorted(p.name for p in (preview.folder / "alpha/assets/css").iterdir())
+    css.write_text(css.read_text() + "\nbody { color: red; }\n")
+    result = preview.rebuild([css])
+    assert result.problems == []
+    assert not result.reload
+    old, new = f"alpha/assets/css/{before[0]}", result.stylesheets[f"alpha/assets/css/{before[0]}"]
+    assert old != new and (preview.folder / new).is_file() and not (preview.folder / old).exists()
+    assert new.rsplit("/", 1)[1] in html(preview, "alpha/about")
+
+
+def test_large_changes_rebuild_whole_and_a_stylesheet_still_swaps(preview: Preview,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import icsgen.serve.incremental
+
+    monkeypatch.setattr(icsgen.serve.incremental, "FULL_REBUILD_MIN", 1)
+    css = preview.root / "themes/nhs/static/css/nhs.css"
+    css.write_text(css.read_text() + "\nbody { color: blue; }\n")
+    result = preview.rebuild([css])
+    assert result.full and not result.reload
+    assert all(old != new and new.endswith(".css") for old, new in result.stylesheets.items())
+    assert any((preview.folder / new).is_file() for new in result.stylesheets.values())
+
+
+def test_a_new_link_to_a_missing_anchor_is_caught(preview: Preview) -> None:
+    page = edit(preview.root / "content/alpha/index.md", "about/partners.md#nhs-trusts",
+                "about/partners.md#no-such-heading")
+    result = preview.rebuild([page])
+    assert any("content/alpha/index.md:5: no heading or anchor '#no-such-heading'" in p for p in result.problems), \
+        result.problems
+    edit(page, "#no-such-heading", "#nhs-trusts")
+    assert preview.rebuild([page]).problems == []
+
+
+def test_after_a_run_of_saves_the_preview_is_what_a_fresh_full_build_writes(preview: Preview, tmp_path: Path) -> None:
+    root = preview.root
+    saves = [
+        ("content/alpha/about/partners.md", "## NHS trusts", "## NHS trusts\n\nA new line."),
+        ("content/alpha/about/index.md", "title: About", "title: About the partnership"),
+        ("content/alpha/news/2024-01-10-first.md", "First post", "Opening post"),
+        ("content/alpha/index.md", "Welcome to Alpha", "Hello from Alpha"),
+        ("content/_shared/accessibility.md", "---\n", "---\nsummary: How accessible this site is\n"),
+    ]
+    for rel, old, new in saves:
+        result = preview.rebuild([edit(root / rel, old, new)])
+        assert result.problems == [], (rel, result.problems)
+        assert not result.full, rel
+        assert preview._state is not None
+        assert preview._state.jobs == {j.url: j for j in plan(preview._state.loaded.site)}, rel
+    fresh = Preview(root, BuildOptions(drafts=True, future=True, jobs=1), tmp_path / "fresh")
+    try:
+        assert fresh.build().problems == []
+        assert tree_digest(preview.folder) == tree_digest(fresh.folder)
+    finally:
+        fresh.close()

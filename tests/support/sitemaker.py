@@ -1,0 +1,79 @@
+"""Writing small real sites on disk for tests, and building them through the real command line."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from icsgen.cli.commands import main
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+THEMES = PROJECT / "icsgen" / "themes"  # the built-in themes, copied so a test can edit its site's copy
+
+BASIC_CONFIG = """\
+site:
+  title: Test ICS sites
+  base_url: https://test.example.org/
+regions:
+  alpha:
+    name: Alpha Health and Care
+    owner: NHS Alpha ICB
+    contact:
+      email: hello@alpha.example.org
+    nav:
+      - {title: About us, page: about/index.md}
+      - {title: News, page: news/}
+  beta:
+    name: Beta Partnership
+    owner: NHS Beta ICB
+"""
+
+BASIC_PAGES = {
+    "content/_shared/accessibility.md": "---\ntitle: Accessibility statement\n---\n"
+    "This statement is for {{ region.name }}. Email {{ region.contact.email or 'us' }}.\n",
+    "content/alpha/index.md": "---\ntitle: Welcome to Alpha\nsummary: The home page.\n---\n"
+    "Read [about us](about/index.md) and [our partners](about/partners.md#nhs-trusts).\n",
+    "content/alpha/about/index.md": "---\ntitle: About us\n---\n## Who we are\n\nWe are Alpha.\n",
+    "content/alpha/about/partners.md": "---\ntitle: Partners\nweight: 2\n---\n"
+    "## NHS trusts\n\nSee the [Beta home page](/beta/index.md).\n",
+    "content/alpha/news/2024-01-10-first.md": "---\ntitle: First post\ndate: 2024-01-10\n"
+    "summary: The first.\n---\nHello.\n",
+    "content/alpha/news/2024-02-10-second.md": "---\ntitle: Second post\ndate: 2024-02-10\n"
+    "summary: The second.\n---\nHello again.\n",
+    "content/alpha/data/partners.yaml": "- name: Alpha Hospital\n  type: NHS trust\n",
+    "content/beta/index.md": "---\ntitle: Welcome to Beta\n---\nBack to [Alpha](/alpha/index.md).\n",
+}
+
+
+def write_site(root: Path, files: dict[str, str], config: str | None = BASIC_CONFIG,
+               theme: bool = True) -> Path:
+    """Write `files` (path -> text) under `root`, with regions.yaml and a copy of the real theme."""
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "regions.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+    if theme and not (root / "themes").exists():
+        shutil.copytree(THEMES, root / "themes")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def basic_site(root: Path, changes: dict[str, str | None] | None = None) -> Path:
+    """The basic two-region site; `changes` maps a path to new text, or to None to leave it out."""
+    files = dict(BASIC_PAGES)
+    for rel, text in (changes or {}).items():
+        if text is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = text
+    return write_site(root, files)
+
+
+def run(root: Path, *args: str) -> Result:
+    """Run `icsgen ARGS --root ROOT` in-process, the way an editor would on the command line."""
+    return CliRunner().invoke(main, [*args, "--root", str(root)], catch_exceptions=False)
