@@ -255,6 +255,8 @@ class DataView(Mapping[str, Any]):
 class RegionView:
     """A region's settings with links made relative to the page being rendered."""
 
+    INTERNAL = frozenset({"line", "check"})  # settings for icsgen itself, not for templates
+
     def __init__(self, region_id: str, scope: RenderScope, current_url: str = "") -> None:
         self._scope = scope
         self._region = scope.site.regions[region_id]
@@ -262,7 +264,7 @@ class RegionView:
         self._current_url = current_url
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        if name.startswith("_") or name in self.INTERNAL:
             raise AttributeError(name)
         # id, name, short_name, description, part_of, colour, owner, contact, accessibility, extra
         return getattr(self._config, name)
@@ -308,12 +310,16 @@ def nav_target(site: Site, region_id: str, page: str) -> str | None:
 
 
 class SiteView:
+    """The site's settings; `regions` as region views."""
+
+    INTERNAL = frozenset({"path"})  # where regions.yaml is: icsgen's business, not the templates'
+
     def __init__(self, scope: RenderScope) -> None:
         self._scope = scope
         self._config = scope.site.config
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        if name.startswith("_") or name in self.INTERNAL:
             raise AttributeError(name)
         return getattr(self._config, name)
 
