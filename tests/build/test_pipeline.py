@@ -6,15 +6,11 @@ import hashlib
 import re
 from pathlib import Path
 
+from tests.support.sitemaker import tree_digest
 from tests.support.sitemaker import basic_site, run, write_site
 from tests.support.links import find_broken_links
 
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def test_builds_hub_regions_pretty_urls_and_extras(tmp_path: Path) -> None:

@@ -9,9 +9,7 @@ from pathlib import Path
 from icsgen.cache.files import read_store, write_store
 from icsgen.cache.markdown import MarkdownCache
 from icsgen.render.renderer import entry_key
-from tests.support.sitemaker import BASIC_PAGES, basic_site, run, write_site
-from tests.test_build import tree_digest
-from tests.test_cache import clean_build, edit
+from tests.support.sitemaker import BASIC_PAGES, basic_site, clean_build, edit, run, tree_digest, write_site
 
 
 def key(n: int) -> str:

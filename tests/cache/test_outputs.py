@@ -15,8 +15,7 @@ import pytest
 
 from icsgen.cache.files import read_store, write_store
 from icsgen.cache.outputs import FORMAT, OutputTable, code_fingerprint
-from tests.support.sitemaker import basic_site, run, write_site
-from tests.test_build import tree_digest
+from tests.support.sitemaker import basic_site, clean_build, edit, run, tree_digest, write_site
 
 
 def rerendered(output: str) -> int | None:
@@ -24,16 +23,8 @@ def rerendered(output: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def clean_build(root: Path, tmp_path: Path) -> dict[str, str]:
-    out = tmp_path / "clean"
-    result = run(root, "build", "--no-cache", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    return tree_digest(out)
 
 
-def edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
-    path = root / rel
-    path.write_text(change(path.read_text()))
 
 
 def rename_partners(root: Path) -> None:

@@ -10,9 +10,7 @@ from icsgen.cache.files import write_store
 from icsgen.cache.outputs import code_fingerprint
 from icsgen.cache.pages import FORMAT, PageStore
 from icsgen.content.frontmatter import body_of
-from tests.support.sitemaker import basic_site, run
-from tests.test_build import tree_digest
-from tests.test_cache import clean_build, edit
+from tests.support.sitemaker import basic_site, clean_build, edit, run, tree_digest
 
 REPO = Path(__file__).resolve().parent.parent.parent
 

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 from icsgen.cli.launch import build_request, build_root
-from tests.support.sitemaker import basic_site
-from tests.test_build import tree_digest
-from tests.test_cache import clean_build, edit
+from tests.support.sitemaker import basic_site, clean_build, edit, tree_digest
 
 
 @pytest.mark.parametrize(("args", "expected"), [

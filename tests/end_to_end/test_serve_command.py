@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -15,24 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.serve import EventClient, descendants, fetch, running, wait_until
+from tests.support.serve import EventClient, address, descendants, fetch, running, start, wait_until
 from tests.support.sitemaker import basic_site
-
-
-def start(root: Path, tmp: Path, *args: str, open_files: int | None = None) -> subprocess.Popen[str]:
-    """`icsgen serve` in a process group of its own, as a terminal runs it (so Ctrl-C can reach the group);
-    `open_files` limits how many files it may have open, as many systems do."""
-    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
-
-    def limit() -> None:
-        if open_files is not None:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-
-    return subprocess.Popen([sys.executable, "-m", "icsgen.cli", "serve", "--root", str(root), "--port", "0",
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True, preexec_fn=limit)
 
 
 def ctrl_c(process: subprocess.Popen[str]) -> None:
@@ -40,12 +23,6 @@ def ctrl_c(process: subprocess.Popen[str]) -> None:
     os.killpg(process.pid, signal.SIGINT)
 
 
-def address(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    for line in process.stdout:  # ends if the process dies, so this cannot hang for ever
-        if line.startswith("Serving the preview at "):
-            return line.split(" at ", 1)[1].split(" ", 1)[0]
-    raise AssertionError(f"no address printed; stderr: {process.stderr.read() if process.stderr else ''}")
 
 
 def test_serve_prints_its_address_and_ctrl_c_removes_the_preview(tmp_path: Path) -> None:

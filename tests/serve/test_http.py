@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from icsgen.serve.http import LiveServer, _allowed_hosts, _Handler, _host_allowed
-from tests.support.serve import Running, fetch, serving
+from tests.support.serve import Running, address, fetch, serving, start
 from tests.support.sitemaker import basic_site
-from tests.test_serve_cli import address, start
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import pytest
 
 from icsgen.build.pipeline import BuildOptions, plan
 from icsgen.serve.incremental import Preview
-from tests.support.sitemaker import basic_site
-from tests.test_build import tree_digest
+from tests.support.sitemaker import basic_site, tree_digest
 
 EVERY_OUTPUT = ["", "404.html", "alpha/", "alpha/404.html", "alpha/about/", "alpha/about/partners/",
                 "alpha/accessibility/", "alpha/news/", "alpha/news/first/", "alpha/news/second/",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -187,3 +190,27 @@ def descendants(pid: int) -> set[int]:
                 found.add(child)
                 todo.append(child)
     return found
+
+
+def address(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    for line in process.stdout:  # ends if the process dies, so this cannot hang for ever
+        if line.startswith("Serving the preview at "):
+            return line.split(" at ", 1)[1].split(" ", 1)[0]
+    raise AssertionError(f"no address printed; stderr: {process.stderr.read() if process.stderr else ''}")
+
+
+def start(root: Path, tmp: Path, *args: str, open_files: int | None = None) -> subprocess.Popen[str]:
+    """`icsgen serve` in a process group of its own, as a terminal runs it (so Ctrl-C can reach the group);
+    `open_files` limits how many files it may have open, as many systems do."""
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
+
+    def limit() -> None:
+        if open_files is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    return subprocess.Popen([sys.executable, "-m", "icsgen.cli", "serve", "--root", str(root), "--port", "0",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True, preexec_fn=limit)

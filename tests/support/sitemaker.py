@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -77,3 +79,22 @@ def basic_site(root: Path, changes: dict[str, str | None] | None = None) -> Path
 def run(root: Path, *args: str) -> Result:
     """Run `icsgen ARGS --root ROOT` in-process, the way an editor would on the command line."""
     return CliRunner().invoke(main, [*args, "--root", str(root)], catch_exceptions=False)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def clean_build(root: Path, tmp_path: Path) -> dict[str, str]:
+    out = tmp_path / "clean"
+    result = run(root, "build", "--no-cache", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return tree_digest(out)
+
+
+def edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
+    path = root / rel
+    path.write_text(change(path.read_text()))
