@@ -187,7 +187,7 @@ class Series:
 
 def icsgen_command(site_dir: Path, jobs: int, *extra: str) -> list[str]:
     """`icsgen build` as an editor runs it: `python -m icsgen` is the installed command's entry point
-    (launch.py), where a plain build starts its input walk early and runs without click."""
+    (cli/launch.py), where a plain build starts its input walk early and runs without click."""
     entry = "icsgen" if (SNAPSHOT / "icsgen" / "__main__.py").is_file() else "icsgen.cli"  # older snapshots
     return [sys.executable, "-m", entry, "build", "--root", str(site_dir), "--quiet", "--jobs", str(jobs), *extra]
 

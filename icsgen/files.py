@@ -155,7 +155,7 @@ def input_files(root: str | os.PathLike) -> tuple[dict[str, list[int]], dict[str
 
 
 def scan_inputs(root: str | os.PathLike) -> tuple[dict, dict]:
-    """`input_files`, as plain values (see background.py)."""
+    """`input_files`, as plain values (see build/background.py)."""
     inputs, trees = input_files(root)
     return inputs, {name: [tree.files, tree.outside_links] for name, tree in trees.items()}
 

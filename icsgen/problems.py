@@ -107,7 +107,7 @@ def nearest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean '{match[0]}'?" if match else ""
 
 def where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-def]
-    """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render.py:120'."""
+    """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render/renderer.py:120'."""
     filename = getattr(error, "filename", None)
     if isinstance(filename, str | Path) and filename:
         return str(filename)

@@ -67,7 +67,7 @@ def write_text(folder: Path, rel: str, text: str) -> None:
 def write_bytes(folder: Path, rel: str, data: bytes) -> None:
     """Write `data`, opening the file without `O_TRUNC` and cutting any longer old content after.
 
-    A cold build's files exist already, empty (see precreate.py), and on ext4 truncating a file to
+    A cold build's files exist already, empty (see build/prefill.py), and on ext4 truncating a file to
     nothing, even an empty one, makes its `close` start writing it to disk (the `auto_da_alloc`
     safeguard for programs that rewrite a file in place): at 10,000 pages that cost a tenth of a
     cold build, and made the files made ahead cost more than they saved.

@@ -515,7 +515,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path, workers: int,
     not written into `folder`: after a template edit that changes few pages' output, the workers compare
     the pages while they have them, and the build has nothing to compare or move for the rest.
 
-    Many jobs are shared among forked workers (workers.py), but only from a process with no other thread
+    Many jobs are shared among forked workers (build/workers.py), but only from a process with no other thread
     running (a fork there could inherit a lock held by another thread); otherwise they are rendered here.
     A worker that dies, or works on `stall` seconds without an answer, is a `BuildFailed` naming its page.
     """

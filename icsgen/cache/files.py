@@ -2,7 +2,7 @@
 
 The data is plain values (dicts, lists, strings, numbers) in `marshal` form: at ten thousand pages
 JSON took about half a second a build to decode and encode, marshal a tenth of that. marshal makes
-values and runs no code (the one store of code, compiled templates, is templatecache.py's), but is
+values and runs no code (the one store of code, compiled templates, is cache/templates.py's), but is
 not meant for damaged input, so nothing reaches it unless the header matches this icsgen and the
 checksum (CRC-32 and length) matches the bytes. Anything else reads as no cache at all.
 """

@@ -11,7 +11,7 @@ Entries are kept in memory and, unless the project is read-only, on disk under
 wrote entries (`pack-<pid>-<time>.bin`), rather than one file per page: creating a file (an inode)
 is slow on ext4, and one file per page cost about 0.2 ms a page, a good part of a cold build.
 A record is a fixed header (magic, key, length, CRC-32 of key and payload) and the entry in
-`marshal` form, plain values only, as the other cache files (storefile.py): never pickle, as a cache
+`marshal` form, plain values only, as the other cache files (cache/files.py): never pickle, as a cache
 must not be able to run code; JSON cost ~80 us a page to write and ~40 us to read, marshal ~6 and ~8.
 A process finds records by reading the packs' headers (again only when a new pack appears); a
 damaged or half-written record is a miss, never an error. Packs only grow, so now and then
@@ -38,7 +38,7 @@ Entry = dict[str, Any]  # {"html", "toc", "refs": [[target, fragment, line]], "l
 MAGIC = b"ICM2"  # ICM1: JSON payloads
 HEADER = struct.Struct("<4s20sII")  # magic, key (20 raw bytes), payload length, CRC-32 of key and payload
 PACK_NAME = re.compile(r"pack-\d+-\d+\.bin")
-INDEX = "index.bin"  # the packs' headers as last read (storefile.py), so they need not be read again
+INDEX = "index.bin"  # the packs' headers as last read (cache/files.py), so they need not be read again
 MAX_PACKS = 16  # more packs than this (each writing process adds one), or mostly dead records: compact
 
 

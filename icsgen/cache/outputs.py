@@ -5,7 +5,7 @@ its own page, other pages' text, section lists, data files, templates, links and
 fingerprint of the settings, options and icsgen's own code. A render reads only what those inputs
 lead it to, so if every recorded input is unchanged the output is unchanged and can be kept.
 
-The cache lives in `.icsgen-cache/` (file format: storefile.py). Anything unreadable, from another
+The cache lives in `.icsgen-cache/` (file format: cache/files.py). Anything unreadable, from another
 version of icsgen, or for another output folder is ignored and rebuilt: a cache may save time,
 never decide what the site says.
 """
@@ -51,7 +51,7 @@ def _hash(parts: Iterable[str]) -> str:
 
 
 class BuildCache:
-    """Reads and writes the cache files; every read is defensive (see storefile.py)."""
+    """Reads and writes the cache files; every read is defensive (see cache/files.py)."""
 
     def __init__(self, root: Path) -> None:
         self.folder = root / CACHE_DIR

@@ -7,7 +7,7 @@ without being opened; its Markdown is read only if something renders it (`Page.b
 first use). A file whose identity changed but whose bytes did not (a `git checkout`, a copy) is
 read and recognised by its hash, skipping YAML. Anything else is parsed as usual.
 
-Kept in `.icsgen-cache/pages.bin` (see storefile.py); a damaged store, or one written by another
+Kept in `.icsgen-cache/pages.bin` (see cache/files.py); a damaged store, or one written by another
 version of icsgen, is ignored.
 """
 

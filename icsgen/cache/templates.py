@@ -2,7 +2,7 @@
 
 Compiling a Jinja template (parse, generate Python, compile) costs ~10-15 ms; a one-page rebuild
 uses about ten of them, a good part of its time. Jinja's own file cache reads its files with
-`pickle` and stops on a damaged one, so this one goes through storefile.py: a header naming this
+`pickle` and stops on a damaged one, so this one goes through cache/files.py: a header naming this
 icsgen and Python version and the template source's checksum, a CRC, then the code object.
 
 A compiled template is code, run as the template itself would be: the cache is trusted as much as

@@ -1,5 +1,5 @@
 """What `icsgen build` does and prints, without click: the command line's parsing lives in cli.py, and
-launch.py runs a plain build straight from here.
+cli/launch.py runs a plain build straight from here.
 
 Importing click (with the modules it pulls in, uuid and platform among them) took ~25 ms, a few per
 cent of a one-page rebuild at 10,000 pages, to read options that `launch.build_request` reads itself.

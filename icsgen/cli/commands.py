@@ -87,7 +87,7 @@ def _unexpected(ctx: click.Context) -> None:
     ctx.exit(2)
 
 
-# -- icsgen new (icsgen/scaffold.py does the work) -------------------------------------------------
+# -- icsgen new (icsgen/new.py does the work) -------------------------------------------------
 
 
 @main.group("new")

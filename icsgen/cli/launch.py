@@ -6,7 +6,7 @@ first need is that walk (see build/early.py). Only a plain `icsgen build` is rec
 its arguments; anything else, or anything this look does not understand, simply starts nothing,
 and the build walks the files itself as it always could.
 
-Such a build is then run without click (buildcommand.py): the options are already read, and
+Such a build is then run without click (cli/build.py): the options are already read, and
 importing click cost ~25 ms more. Anything else goes to the command line in cli.py.
 """
 

@@ -140,7 +140,7 @@ class _TrackingEnvironment(jinja2.Environment):
 
 def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) -> _TrackingEnvironment:
     """The Jinja environment of a theme chain: the one place its settings are made, as compiled code
-    depends on them and is cached by template name and text alone (see templatecache.py)."""
+    depends on them and is cached by template name and text alone (see cache/templates.py)."""
     env = _TrackingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
         autoescape=True,

@@ -136,7 +136,7 @@ class Preview:
         # compiled templates, shared with `icsgen build`: a theme edit compiles only what changed
         self._compiled = TemplateCodeCache(BuildCache(self.root).folder / "templates", code_fingerprint())
         self._lock = threading.Lock()
-        # Hooks for the process that runs this preview beside a server (builder.py): `writing()` surrounds
+        # Hooks for the process that runs this preview beside a server (serve/builder.py): `writing()` surrounds
         # every change to the folder (the server holds page requests meanwhile), `progress(label)` is told
         # of each step (a page about to be rendered, some pages done), and `stall` bounds a render worker.
         self.writing: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext

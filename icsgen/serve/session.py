@@ -16,7 +16,7 @@ from .watch import Watcher
 
 
 class Session:
-    """A running preview: the builder (in a process of its own, builder.py), the server and the watcher.
+    """A running preview: the builder (in a process of its own, serve/builder.py), the server and the watcher.
 
     Used by `icsgen serve`, the tests and the latency bench. `close()` stops all three and removes the
     preview folder. `stall` is how long the builder may make no progress before it is stopped, and

@@ -21,7 +21,7 @@ def test_the_file_holds_exactly_the_new_text_whatever_was_there(tmp_path: Path) 
 
 def test_an_empty_file_made_ahead_is_filled(tmp_path: Path) -> None:
     (tmp_path / "news").mkdir()
-    (tmp_path / "news" / "index.html").touch()  # as precreate.py leaves it
+    (tmp_path / "news" / "index.html").touch()  # as build/prefill.py leaves it
     write_text(tmp_path, "news/index.html", "<h1>News</h1>\n")
     assert (tmp_path / "news" / "index.html").read_text(encoding="utf-8") == "<h1>News</h1>\n"
 

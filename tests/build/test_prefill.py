@@ -1,4 +1,4 @@
-"""A full build makes its output files ahead of the render (precreate.py): guesses that were wrong leave no
+"""A full build makes its output files ahead of the render (build/prefill.py): guesses that were wrong leave no
 trace, and the site is exactly what a build without them writes."""
 
 from __future__ import annotations

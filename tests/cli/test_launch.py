@@ -1,5 +1,5 @@
-"""The command starts a build's walk of the input files before importing the rest of icsgen (launch.py,
-walk.py): the builds it serves are the same as without it, and anything it does not understand starts nothing."""
+"""The command starts a build's walk of the input files before importing the rest of icsgen (cli/launch.py,
+files.py): the builds it serves are the same as without it, and anything it does not understand starts nothing."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_a_plain_build_is_read_as_click_would_read_it(tmp_path: Path) -> None:
 
 
 def _both_routes(args: list[str], cwd: Path, before: str = "") -> list[subprocess.CompletedProcess]:
-    """`icsgen ARGS` as launch.py runs it (a plain build, without click) and as cli.py runs it (click)."""
+    """`icsgen ARGS` as cli/launch.py runs it (a plain build, without click) and as cli.py runs it (click)."""
     done = []
     for entry in ("icsgen.cli.commands.launch", "icsgen.cli"):
         code = f"import sys\n{before}\nsys.argv = ['icsgen', *sys.argv[1:]]\nfrom {entry} import run\nrun()\n"
