@@ -96,7 +96,7 @@ def test_a_plain_build_is_read_as_click_would_read_it(tmp_path: Path) -> None:
 def _both_routes(args: list[str], cwd: Path, before: str = "") -> list[subprocess.CompletedProcess]:
     """`icsgen ARGS` as cli/launch.py runs it (a plain build, without click) and as cli.py runs it (click)."""
     done = []
-    for entry in ("icsgen.cli.commands.launch", "icsgen.cli"):
+    for entry in ("icsgen.cli.launch", "icsgen.cli"):
         code = f"import sys\n{before}\nsys.argv = ['icsgen', *sys.argv[1:]]\nfrom {entry} import run\nrun()\n"
         done.append(subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
                                    timeout=120))
@@ -151,7 +151,7 @@ def test_a_plain_build_does_not_import_click(tmp_path: Path) -> None:
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
-    assert "icsgen.build.pipeline.pipeline" in imported and "click" not in imported
+    assert "icsgen.build.pipeline" in imported and "click" not in imported
     help_text = subprocess.run([sys.executable, "-m", "icsgen", "build", "--help"], cwd=tmp_path, capture_output=True,
                                text=True, timeout=60)
     assert "--no-cache" in help_text.stdout  # anything else is still click's

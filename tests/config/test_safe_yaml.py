@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from icsgen.config.safe_yaml import YamlError, load_yaml
 from icsgen.config import safe_yaml as yamlio
+from icsgen.config.safe_yaml import YamlError, load_yaml
 
 KEYS = ["title", "summary", "date", "author", "tags", "weight", "draft", "nav_title", "_private", "Title2",
         "yes", "No", "null", "on", "y", "n", "true_", "x"]
