@@ -27,7 +27,7 @@ from .content import Page, Section, Site, StaticFile, resolve_link
 from .frontmatter import FrontMatter
 from .markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from .mdcache import MarkdownCache, entry_key
-from .themes import Asset, ThemeChain, collect_assets
+from .themes import Asset, ThemeChain, ThemeLoader, collect_assets
 from .urls import Linker
 from .views import DataView, Deps, PageView, RegionView, RenderScope, SiteView
 
@@ -124,7 +124,7 @@ def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) 
     """The Jinja environment of a theme chain: the one place its settings are made, as compiled code
     depends on them and is cached by template name and text alone (see templatecache.py)."""
     env = _TrackingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
+        loader=ThemeLoader(chain),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

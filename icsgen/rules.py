@@ -8,7 +8,7 @@ page in that folder (and its sub-folders) must have; the folder's own `index.md`
 
 from __future__ import annotations
 
-from .content import Page, Site
+from .content import BROKEN, Page, Site
 from .errors import Problems, nearest
 from .frontmatter import FRONT_MATTER
 
@@ -24,7 +24,7 @@ def check_required(site: Site, problems: Problems) -> None:
         if not rules:
             continue
         for page in site.pages.values():
-            if page.region != region_id:
+            if page.region != region_id or page.kind == BROKEN:  # its file's problem is reported already
                 continue
             folder, stem = _place(page)
             for section, fields in rules:
