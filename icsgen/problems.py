@@ -7,6 +7,7 @@ run lists everything that needs fixing. `BuildFailed` carries the whole list to 
 from __future__ import annotations
 
 import difflib
+import os
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -68,12 +69,18 @@ class Problems:
         self._items.setdefault((problem.path, problem.line, problem.message, problem.level), problem)
 
     def display(self, path: Path | str) -> str:
-        """The path as an editor would type it: relative to the project root, with slashes."""
-        p = Path(path)
+        """The path as an editor would type it: relative to the project root, with slashes.
+
+        Found without following links first: the path of a link is the link's, wherever it leads
+        (and a link that loops has no real path at all)."""
+        p = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            if p.is_relative_to(root):
+                return p.relative_to(root).as_posix()
         try:
             return p.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return p.as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return Path(path).as_posix()
 
     @property
     def errors(self) -> list[Problem]:
@@ -101,10 +108,17 @@ class BuildFailed(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` is most likely a misspelling of, or None when nothing is close."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def nearest(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for a misspelt key, or an empty string when nothing is close."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else ""
+
 
 def where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-def]
     """The file and line an unexpected error names or was raised at, e.g. 'icsgen/render/renderer.py:120'."""

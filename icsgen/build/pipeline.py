@@ -40,6 +40,7 @@ from icsgen.render import ThemeChain, theme_chain
 from icsgen.render import nav_target
 from .early import take_early
 from icsgen.files import scan_inputs, unpack_scan
+from icsgen.content import BROKEN
 from .workers import STALL, WorkerFailed, can_fork, forked_map
 
 _outlive: list[object] | None = None  # see leave_for_exit
@@ -100,6 +101,8 @@ def load(root: Path, options: BuildOptions) -> Loaded:
     site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
                                                options.today, options.memo, options.pages, options.trees), problems)
     chains = _theme_chains(root, config, site.chosen, problems)
+    if site.stop_before_rendering or not all(chain.complete for chain in chains.values()):
+        raise BuildFailed(problems.errors)  # a link out of the project, a stray folder: rendering adds only noise
     _check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
     return Loaded(site, chains, problems)
@@ -162,7 +165,7 @@ def plan(site: Site) -> list[Job]:
                         region.id))
     chosen, make = frozenset(site.chosen), tuple.__new__  # `Job(...)` runs a Python `__new__`: twice the time
     jobs += [make(Job, (page.url, page, page.region, 1, 1)) for page in site.pages.values()
-             if page.region in chosen and page.kind != "news-list"]
+             if page.region in chosen and page.kind != "news-list" and page.kind != BROKEN]
     for section in site.sections.values():
         if section.region not in site.chosen:
             continue
@@ -573,6 +576,8 @@ def _check_region_choice(config: SiteConfig, chosen: tuple[str, ...], problems: 
 
 def _check_navigation(site: Site, problems: Problems) -> None:
     for region in (site.regions[r] for r in site.chosen):
+        if not region.has_folder:  # reported once, not once more for each navigation item
+            continue
         for item in region.config.nav:
             if nav_target(site, region.id, item.page) is None:
                 problems.add(site.config.path, item.line,

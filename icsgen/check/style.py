@@ -152,6 +152,8 @@ def review_dates(page: Page, settings: CheckSettings, today: dt.date) -> Iterato
 def add_months(date: dt.date, months: int) -> dt.date:
     index = date.month - 1 + months
     year, month = date.year + index // 12, index % 12 + 1
+    if year > dt.MAXYEAR:  # `reviewed: 9999-06-01`: never due within the calendar
+        return dt.date.max
     for day in (date.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)

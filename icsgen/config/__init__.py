@@ -1,7 +1,7 @@
 """icsgen.config."""
 
 from . import schema
-from .safe_yaml import YamlError, load_yaml
+from .safe_yaml import YamlError, decode, load_yaml
 from .settings import CONFIG_FILE, REGION_ID, RESERVED_IDS, CheckSettings, RegionConfig, SiteConfig, freeze, load_config
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "RegionConfig",
     "SiteConfig",
     "YamlError",
+    "decode",
     "freeze",
     "load_config",
     "load_yaml",

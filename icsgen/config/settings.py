@@ -8,6 +8,7 @@ typo (`colur:`) is caught rather than quietly ignored.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,10 @@ from types import MappingProxyType
 from typing import Any
 
 from icsgen.config import schema as s
+from icsgen.files import link_problem, link_state
 from icsgen.problems import Problems
 
-from .safe_yaml import LineDict, YamlError, load_yaml
+from .safe_yaml import LineDict, YamlError, decode, load_yaml
 
 CONFIG_FILE = "regions.yaml"
 REGION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -28,10 +30,10 @@ SITE_SCHEMA = s.Schema(
     (
         s.Field("title", s.text, "the name of the whole site, shown on the hub page", True),
         s.Field("base_url", s.absolute_url, "where the site is published, e.g. https://example.org/", True),
-        s.Field("language", s.text, "the language code of the content", default="en-GB"),
+        s.Field("language", s.language_tag, "the language tag of the content, e.g. en-GB", default="en-GB"),
         s.Field("theme", s.slug, "the theme folder under themes/", default="nhs"),
         s.Field("description", s.optional_text, "one sentence about the site", default=""),
-        s.Field("news_per_page", s.positive_number, "news items on each listing page", default=10),
+        s.Field("news_per_page", s.number_up_to(1000), "news items on each listing page", default=10),
         s.Field("pretty_links", s.boolean, "links end in '/' rather than '/index.html'", default=False),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
     ),
@@ -40,8 +42,8 @@ SITE_SCHEMA = s.Schema(
 CONTACT_SCHEMA = s.Schema(
     "contact",
     (
-        s.Field("email", s.optional_text, "the public enquiries email address", default=""),
-        s.Field("phone", s.optional_text, "the public enquiries phone number", default=""),
+        s.Field("email", s.email, "the public enquiries email address", default=""),
+        s.Field("phone", s.phone, "the public enquiries phone number", default=""),
         s.Field("address", s.optional_text, "the postal address", default=""),
     ),
 )
@@ -66,18 +68,19 @@ ACCESSIBILITY_SCHEMA = s.Schema(
         s.Field("prepared", s.date, "when the statement was first prepared"),
         s.Field("reviewed", s.date, "when the statement was last reviewed"),
         s.Field("known_issues", s.text_list, "content that is not yet accessible", default=()),
-        s.Field("response_days", s.positive_number, "working days to reply to a report", default=5),
+        s.Field("response_days", s.number_up_to(365), "working days to reply to a report", default=5),
     ),
 )
 
 CHECK_SCHEMA = s.Schema(
     "check settings",
     (
-        s.Field("reading_grade", s.positive_number, "target Flesch-Kincaid grade", default=9),
-        s.Field("review_months", s.positive_number, "months before a page needs review", default=12),
+        s.Field("reading_grade", s.number_up_to(30), "target Flesch-Kincaid grade", default=9),
+        s.Field("review_months", s.number_up_to(1200), "months before a page needs review", default=12),
         s.Field("abbreviations", s.mapping, "abbreviation: what it stands for", default={}),
-        s.Field("max_sentence_words", s.positive_number, "longest sentence before a warning", default=30),
-        s.Field("max_paragraph_words", s.positive_number, "longest paragraph before a warning", default=120),
+        s.Field("max_sentence_words", s.number_up_to(1000), "longest sentence before a warning", default=30),
+        s.Field("max_paragraph_words", s.number_up_to(10_000), "longest paragraph before a warning",
+                default=120),
         s.Field("required", s.mapping, "section: list of front matter fields it requires", default={}),
     ),
 )
@@ -193,18 +196,20 @@ class SiteConfig:
 def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     """Read `regions.yaml`; return None (with problems recorded) when it cannot be used at all."""
     path = root / CONFIG_FILE
+    project = os.path.realpath(root)
+    if path.is_symlink() and link_state(path, project) != "inside":  # nothing outside the project is read
+        problems.add(path, 0, *link_problem(path, project))
+        return None
     try:
-        raw_text = path.read_text(encoding="utf-8")
+        raw = load_yaml(decode(path.read_bytes()))
     except FileNotFoundError:
         problems.add(path, 0, f"{CONFIG_FILE} not found", "run icsgen from the project folder or pass --root")
         return None
-    except UnicodeDecodeError:
-        problems.add(path, 0, "not valid UTF-8 text", "save the file as UTF-8")
+    except OSError as exc:
+        problems.add(path, 0, f"cannot read {CONFIG_FILE}: {exc.strerror}")
         return None
-    try:
-        raw = load_yaml(raw_text)
     except YamlError as exc:
-        problems.add(path, exc.line, exc.message)
+        problems.add(path, exc.line, exc.message, exc.hint)
         return None
     top = TOP_SCHEMA.validate(raw, path, 1, problems)
     site = SITE_SCHEMA.validate(top["site"], path, _line(raw, "site"), problems)

@@ -3,6 +3,7 @@
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, decode_value, encode_value
 from .model import (
     ASSETS,
+    BROKEN,
     DATE_PREFIX,
     NEWS,
     SHARED,
@@ -24,6 +25,7 @@ from .required import check_required
 
 __all__ = [
     "ASSETS",
+    "BROKEN",
     "DATE_PREFIX",
     "NEWS",
     "SHARED",

@@ -102,7 +102,7 @@ def split_page(text: str, path: Path, problems: Problems, memo: FrontMatterMemo 
     try:
         raw: Any = load_yaml(yaml_text, first_line=2)
     except YamlError as exc:
-        problems.add(path, exc.line, exc.message)
+        problems.add(path, exc.line, exc.message, exc.hint)
         return None
     before = len(problems.errors)
     values = FRONT_MATTER.validate(raw, path, 1, problems)

@@ -20,9 +20,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from icsgen.config import RegionConfig, SiteConfig, YamlError, freeze, load_yaml
-from icsgen.files import CONTENT_DIR, DATA, THEME_OVERRIDES, Tree, is_ignored, scan_content
-from icsgen.problems import Problems
+from icsgen.config import RegionConfig, SiteConfig, YamlError, decode, freeze, load_yaml
+from icsgen.files import (
+    CONTENT_DIR,
+    DATA,
+    THEME_OVERRIDES,
+    Tree,
+    is_ignored,
+    link_problem,
+    link_state,
+    project_of,
+    scan_content,
+)
+from icsgen.problems import BuildFailed, Problems, closest
 
 from .frontmatter import FrontMatter, FrontMatterMemo, split_page
 
@@ -110,6 +120,7 @@ class Region:
     data_files: MappingProxyType  # name -> path, for messages and dependency tracking
     statics: tuple[StaticFile, ...]
     override_dir: Path  # content/<id>/_theme
+    has_folder: bool = True  # False: content/<id>/ is missing or a link icsgen does not follow (reported once)
 
     @property
     def id(self) -> str:
@@ -132,6 +143,9 @@ class Site:
     # made by `update_site`: the keys of the pages read again (added, changed or gone); every other page
     # is the very object the site before had. None for a site loaded whole.
     reread: frozenset[str] | None = None
+    # a link out of the project or to nowhere, or a folder that is no region, was reported: the content
+    # is not what the editor meant, and rendering it would only report the consequences again
+    stop_before_rendering: bool = False
 
     @property
     def content_dir(self) -> Path:
@@ -211,10 +225,16 @@ class PageCache:
         self._seen = set()
 
 
-def _tree_files(tree: Tree | None, problems: Problems) -> dict[str, str]:
-    for path in tree.outside_links if tree else ():
-        problems.add(Path(path), 0, "a link to a file outside the content folder is not followed")
-    return tree.files if tree else {}
+def _tree_files(tree: Tree | None, project: str, problems: Problems) -> dict[str, str]:
+    if tree is None:
+        return {}
+    for path in (*tree.outside_links, *tree.broken_links):
+        problems.add(Path(path), 0, *link_problem(path, project))
+    return tree.files
+
+
+def _refused_links(tree: Tree | None) -> bool:
+    return tree is not None and bool(tree.outside_links or tree.broken_links)
 
 
 def _is_news(section_key: str) -> bool:
@@ -229,20 +249,29 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
     """
     today = options.today or dt.date.today()
     content = root / CONTENT_DIR
+    project = project_of(content)
+    if content.is_symlink() and link_state(content, project) != "inside":
+        problems.add(content, 0, *link_problem(content, project))
+        raise BuildFailed(problems.errors)  # nothing of the content can be read
     chosen = tuple(r.id for r in config.regions if not options.regions or r.id in options.regions)
     everyone = problems
     trees = options.trees if options.trees is not None else scan_content(content)
-    shared = _tree_files(trees.get(SHARED), problems)
+    shared = _tree_files(trees.get(SHARED), project, problems)
+    strays, folders = _stray_folders(config, content, trees, problems)
+    stop = strays or _refused_links(trees.get(SHARED))
     pages: dict[str, Page] = {}
     regions: dict[str, Region] = {}
     statics_by_region: dict[str, list[StaticFile]] = {}
     for rc in config.regions:
         problems = everyone if rc.id in chosen else Problems(root)
         region_dir = content / rc.id
-        if not region_dir.is_dir():
+        tree = trees.get(rc.id)
+        has_folder = tree is not None and not tree.refused
+        if tree is None and rc.id not in folders:
             problems.add(config.path, rc.line, f"region '{rc.id}' has no folder content/{rc.id}/",
                          f"create content/{rc.id}/index.md")
-        own = _tree_files(trees.get(rc.id), problems)
+        own = _tree_files(tree, project, problems)
+        stop = stop or (problems is everyone and _refused_links(tree))
         files = {**shared, **own}  # a region's own file replaces the shared one at the same path
         statics: list[StaticFile] = []
         ready = options.pages.unchanged(rc.id, files) if options.pages is not None else {}  # most of a rebuild
@@ -266,7 +295,9 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
                 continue
             pages[page.key] = page
         statics_by_region[rc.id] = statics
-        data, data_files = _read_data(region_dir / DATA, problems)
+        data, data_files, refused = _read_data(region_dir / DATA, project, problems) if has_folder \
+            else (_EMPTY, _EMPTY, False)
+        stop = stop or (problems is everyone and refused)
         regions[rc.id] = Region(
             config=rc,
             home=pages.get(f"{rc.id}/index.md"),
@@ -274,14 +305,47 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             data_files=data_files,
             statics=tuple(statics),
             override_dir=region_dir / THEME_OVERRIDES,
+            has_folder=has_folder,
         )
-        if f"{rc.id}/index.md" not in pages and region_dir.is_dir():
+        if f"{rc.id}/index.md" not in pages and has_folder:
             problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
                          "create index.md with a title")
     if options.pages is not None:
         options.pages.forget_unseen()
     all_statics = {s.key: s for statics in statics_by_region.values() for s in statics}
-    return _assemble(root, config, regions, pages, all_statics, chosen, today, everyone)
+    site = _assemble(root, config, regions, pages, all_statics, chosen, today, everyone)
+    return replace(site, stop_before_rendering=True) if stop else site
+
+
+_EMPTY: MappingProxyType = MappingProxyType({})
+
+
+def _stray_folders(config: SiteConfig, content: Path, trees: dict[str, Tree],
+                   problems: Problems) -> tuple[bool, set[str]]:
+    """Report each folder of `content/` that is no region of `regions.yaml`: its pages would never be
+    published. Returns whether there was one, and the ids of the regions without a folder that such a
+    folder is most likely meant to be (misspelt), whose own "no folder" message would only say the
+    same thing again."""
+    ids = [rc.id for rc in config.regions]
+    homeless = [region_id for region_id in ids if region_id not in trees]
+    meant: set[str] = set()
+    found = False
+    for name in sorted(trees):
+        if name == SHARED or name in ids:
+            continue
+        found = True
+        guess = closest(name, homeless) or closest(name, ids)
+        if guess is not None and guess in homeless:
+            meant.add(guess)
+            hint = (f"region '{guess}' has no folder: rename this folder content/{guess}/, "
+                    f"or add '{name}:' under 'regions:' in regions.yaml")
+        elif guess is not None:
+            hint = f"did you mean '{guess}'? Add '{name}:' under 'regions:' in regions.yaml, or move its pages"
+        else:
+            hint = f"add '{name}:' under 'regions:' in regions.yaml, or rename the folder to a region's id"
+        problems.add(content / name, 0, "this folder is not a region in regions.yaml, so none of its pages would "
+                     "be published", hint)
+    return found, meant
 
 
 def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: Problems) -> Site | None:
@@ -404,17 +468,17 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
     path = Path(path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.add(path, line, "not valid UTF-8 text", "save the file as UTF-8")
-        return None
     except OSError as exc:
         problems.add(path, 0, f"cannot read: {exc.strerror}")
-        return None
+        return None if isinstance(exc, FileNotFoundError) else _unreadable(rc, rel, path, b"")
+    try:
+        text = decode(raw)
+    except YamlError as exc:
+        problems.add(path, exc.line, exc.message, exc.hint)
+        return _unreadable(rc, rel, path, raw)
     split = split_page(text, path, problems, memo)
     if split is None:
-        return None
+        return _unreadable(rc, rel, path, raw)
     meta = split.meta
     folder, _, filename = rel.rpartition("/")
     stem = filename[: -len(".md")]
@@ -429,7 +493,7 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
                     meta = replace(meta, date=dt.date.fromisoformat(dated.group(1)))
         if meta.date is None:
             problems.add(path, 1, "a news post needs a 'date'", "add 'date: YYYY-MM-DD' to the front matter")
-            return None
+            return _unreadable(rc, rel, path, raw)
     if folder and folder.split("/")[0] == ASSETS:
         problems.add(path, 1, f"'{ASSETS}/' is where icsgen puts theme files", "choose another folder name")
         return None
@@ -455,21 +519,59 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
     )
 
 
-def _read_data(folder: Path, problems: Problems) -> tuple[MappingProxyType, MappingProxyType]:
+BROKEN = "broken"  # the kind of a page whose file is there but could not be read (see `_unreadable`)
+
+
+def _unreadable(rc: RegionConfig, rel: str, path: Path, raw: bytes) -> Page:
+    """A stand-in for a page whose file exists but could not be read (its problem already reported).
+
+    It is never rendered or listed, but links and navigation to it still find it: one mistake in a
+    page's front matter is one message, not one more for every page that links to it.
+    """
+    folder, _, filename = rel.rpartition("/")
+    stem = filename[: -len(".md")]
+    dated = DATE_PREFIX.match(stem) if folder == NEWS else None
+    if dated:
+        stem = dated.group(2)
+    meta = FrontMatter(title=stem.replace("-", " ").capitalize() or rc.name, summary="", date=None, updated=None,
+                       author="", tags=(), draft=False, template=None, weight=0, nav_title="", reviewed=None,
+                       review_due=None, toc=None, slug=None, extra=_EMPTY, lines=_EMPTY)
+    return Page(key=f"{rc.id}/{rel}", region=rc.id, source_path=path, url=page_url(rc.id, folder, stem), kind=BROKEN,
+                section=f"{rc.id}/{folder}" if folder else rc.id, meta=meta, body="", body_line=1,
+                digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
+
+
+def _read_data(folder: Path, project: str, problems: Problems) -> tuple[MappingProxyType, MappingProxyType, bool]:
+    """The region's data files by name (`data/partners.yaml` is `data.partners`), frozen.
+
+    A link (the folder's or a file's) is read only if it stays inside the project folder; the last
+    value says whether one did not (reported).
+    """
     data: dict[str, Any] = {}
     files: dict[str, Path] = {}
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.suffix not in (".yaml", ".yml") or is_ignored(path.name):
-                continue
-            try:
-                data[path.stem] = freeze(load_yaml(path.read_text(encoding="utf-8")))
-                files[path.stem] = path
-            except YamlError as exc:
-                problems.add(path, exc.line, exc.message)
-            except UnicodeDecodeError:
-                problems.add(path, 0, "not valid UTF-8 text", "save the file as UTF-8")
-    return MappingProxyType(data), MappingProxyType(files)
+    if folder.is_symlink() and link_state(folder, project) != "inside":
+        problems.add(folder, 0, *link_problem(folder, project))
+        return _EMPTY, _EMPTY, True
+    if not folder.is_dir():
+        return _EMPTY, _EMPTY, False
+    refused = False
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".yaml", ".yml") or is_ignored(path.name):
+            continue
+        if path.is_symlink() and link_state(path, project) != "inside":
+            problems.add(path, 0, *link_problem(path, project))
+            refused = True
+            continue
+        try:
+            data[path.stem] = freeze(load_yaml(decode(path.read_bytes())))
+            files[path.stem] = path
+        except YamlError as exc:
+            problems.add(path, exc.line, exc.message, exc.hint)
+        except IsADirectoryError:
+            problems.add(path, 0, "a folder, not a data file", "data files are YAML files such as partners.yaml")
+        except OSError as exc:
+            problems.add(path, 0, f"cannot read: {exc.strerror}")
+    return MappingProxyType(data), MappingProxyType(files), refused
 
 
 def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProxyType:

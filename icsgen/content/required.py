@@ -11,7 +11,7 @@ from __future__ import annotations
 from icsgen.problems import Problems, nearest
 
 from .frontmatter import FRONT_MATTER
-from .model import Page, Site
+from .model import BROKEN, Page, Site
 
 FIELD_NAMES = tuple(f.name for f in FRONT_MATTER.fields)
 
@@ -25,7 +25,7 @@ def check_required(site: Site, problems: Problems) -> None:
         if not rules:
             continue
         for page in site.pages.values():
-            if page.region != region_id:
+            if page.region != region_id or page.kind == BROKEN:  # its file's problem is reported already
                 continue
             folder, stem = _place(page)
             for section, fields in rules:

@@ -28,7 +28,7 @@ from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, P
 
 from . import feeds
 from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
-from .themes import Asset, ThemeChain, collect_assets
+from .themes import Asset, ThemeChain, ThemeLoader, collect_assets
 from .urls import Linker
 
 _EMPTY: MappingProxyType = MappingProxyType({})
@@ -142,7 +142,7 @@ def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) 
     """The Jinja environment of a theme chain: the one place its settings are made, as compiled code
     depends on them and is cached by template name and text alone (see cache/templates.py)."""
     env = _TrackingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in chain.template_dirs]),
+        loader=ThemeLoader(chain),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

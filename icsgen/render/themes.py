@@ -12,11 +12,16 @@ can say `extends: nhs` to change only a few templates.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from icsgen.config import YamlError, load_yaml
-from icsgen.files import BUILTIN_THEMES, THEMES_DIR
+import jinja2
+from jinja2.loaders import split_template_path
+
+from icsgen.config import YamlError, decode, load_yaml
+from icsgen.files import BUILTIN_THEMES, THEMES_DIR, first_link_out, link_problem, link_state
 from icsgen.problems import Problems
 
 HASHED_SUFFIXES = (".css", ".js")
@@ -29,18 +34,24 @@ class ThemeChain:
     names: tuple[str, ...]
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]
+    # links in those folders that lead out of the project folder or nowhere (reported): never read
+    refused: frozenset[str] = frozenset()
+    complete: bool = True  # False: a folder or file of the chain was refused so (rendering would fail)
 
 
 def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Problems,
                 config_path: Path, line: int) -> ThemeChain:
+    guard = _Guard(root, problems)
     names: list[str] = []
-    dirs: list[Path] = [override_dir] if override_dir else []
+    dirs: list[Path] = [override_dir] if override_dir and guard.contained(override_dir) else []
     current: str | None = theme
     while current:
         if current in names:
             problems.add(config_path, line, f"themes extend each other in a loop: {' -> '.join([*names, current])}")
             break
         folder = find_theme(root, current)
+        if folder is not None and folder.is_relative_to(root) and not guard.contained(folder):
+            break  # a project theme reached through a link out of the project: reported, never read
         if folder is None:
             available = available_themes(root)
             where = f"{' -> '.join(names)} extends" if names else "theme"
@@ -49,12 +60,12 @@ def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Pro
             break
         names.append(current)
         dirs.append(folder)
-        current = _parent(folder, problems)
-    return ThemeChain(
-        names=tuple(names),
-        template_dirs=tuple(d / "templates" for d in dirs if (d / "templates").is_dir()),
-        static_dirs=tuple(d / "static" for d in dirs if (d / "static").is_dir()),
-    )
+        current = _parent(folder, guard, problems)
+    template_dirs = tuple(d / "templates" for d in dirs if guard.usable(d / "templates"))
+    static_dirs = tuple(d / "static" for d in dirs if guard.usable(d / "static"))
+    inner = frozenset(path for folder in (*template_dirs, *static_dirs) for path in guard.links_out(folder))
+    return ThemeChain(names=tuple(names), template_dirs=template_dirs, static_dirs=static_dirs, refused=inner,
+                      complete=not guard.refused)
 
 
 def theme_folders(root: Path) -> tuple[Path, Path]:
@@ -73,14 +84,91 @@ def available_themes(root: Path) -> list[str]:
     return sorted({p.name for folder in theme_folders(root) for p in folder.glob("*") if p.is_dir()})
 
 
-def _parent(folder: Path, problems: Problems) -> str | None:
+class _Guard:
+    """Keeps a theme chain inside the project folder: each link that leads out of it, or nowhere, is
+    reported (naming the link) and never read."""
+
+    def __init__(self, root: Path, problems: Problems) -> None:
+        self.root = root
+        self.project = os.path.realpath(root)
+        self.problems = problems
+        self.refused: list[str] = []
+
+    def refuse(self, link: str | os.PathLike) -> None:
+        self.problems.add(Path(link), 0, *link_problem(link, self.project))
+        self.refused.append(os.fspath(link))
+
+    def contained(self, path: Path) -> bool:
+        """Whether `path` is reached from the project folder without a link out of it."""
+        link = first_link_out(path, self.project, os.fspath(self.root))
+        if link is not None:
+            self.refuse(link)
+        return link is None
+
+    def followable(self, path: Path) -> bool:
+        """Whether `path` (in a folder already known to be inside) is no link out of the project folder."""
+        if path.is_symlink() and link_state(path, self.project) != "inside":
+            self.refuse(path)
+            return False
+        return True
+
+    def usable(self, folder: Path) -> bool:
+        """Whether a theme's `templates` or `static` folder is there and may be read."""
+        return self.followable(folder) and folder.is_dir()
+
+    def links_out(self, folder: Path) -> list[str]:
+        """Every link under `folder` that leads out of the project folder or nowhere, each reported.
+
+        Links to folders are not walked into (as by `collect_assets` and Jinja's template list), but a
+        template can still be loaded through one by name, so they are checked too.
+        """
+        found = []
+        pending = [os.fspath(folder)]
+        while pending:
+            try:
+                entries = list(os.scandir(pending.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_symlink():
+                    if link_state(entry.path, self.project) != "inside":
+                        self.refuse(entry.path)
+                        found.append(entry.path)
+                elif entry.is_dir():
+                    pending.append(entry.path)
+        return found
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of a theme chain's templates, refusing the links `theme_chain` reported."""
+
+    def __init__(self, chain: ThemeChain) -> None:
+        super().__init__([str(d) for d in chain.template_dirs])
+        self.refused = chain.refused
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        if self.refused:
+            pieces = split_template_path(template)
+            for folder in self.searchpath:
+                path = folder
+                for piece in pieces:
+                    path = os.path.join(path, piece)
+                    if path in self.refused:
+                        raise jinja2.TemplateNotFound(template, f"'{template}' is a link out of the project folder")
+        return super().get_source(environment, template)
+
+
+def _parent(folder: Path, guard: _Guard, problems: Problems) -> str | None:
     manifest = folder / "theme.yaml"
-    if not manifest.is_file():
+    if not guard.followable(manifest) or not manifest.is_file():
         return None
     try:
-        data = load_yaml(manifest.read_text(encoding="utf-8")) or {}
+        data = load_yaml(decode(manifest.read_bytes())) or {}
     except YamlError as exc:
-        problems.add(manifest, exc.line, exc.message)
+        problems.add(manifest, exc.line, exc.message, exc.hint)
+        return None
+    except OSError as exc:
+        problems.add(manifest, 0, f"cannot read: {exc.strerror}")
         return None
     if not isinstance(data, dict):
         problems.add(manifest, 1, "theme.yaml must be a mapping such as 'name: mytheme'")
@@ -104,7 +192,7 @@ def collect_assets(chain: ThemeChain) -> dict[str, Asset]:
     assets: dict[str, Asset] = {}
     for static_dir in chain.static_dirs:
         for path in sorted(static_dir.rglob("*")):
-            if not path.is_file():
+            if not path.is_file() or (chain.refused and str(path) in chain.refused):
                 continue
             logical = path.relative_to(static_dir).as_posix()
             if logical in assets or any(part.startswith(".") for part in logical.split("/")):
