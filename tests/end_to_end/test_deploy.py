@@ -291,7 +291,7 @@ def test_not_found_page_inlines_a_regions_own_stylesheet_with_its_images(tmp_pat
                                                                           static_server: StartServer) -> None:
     """A region's own stylesheet (content/<id>/_theme/) is inlined in its 404 page; the images it names
     relative to itself are linked from the host's root, so they load wherever the 404 page is shown."""
-    css = (PROJECT / "themes/nhs/static/css/nhs.css").read_text(encoding="utf-8") + (
+    css = (PROJECT / "icsgen/themes/nhs/static/css/nhs.css").read_text(encoding="utf-8") + (
         '\n/* not the end: </style> */\n.nhsuk-header { background-image: url("../img/stripe.svg"); }\n'
         ".nhsuk-logo { background-image: url(data:image/svg+xml,%3Csvg%3E%3C/svg%3E); }\n")
     root = basic_site(tmp_path / "site", {
