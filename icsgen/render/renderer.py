@@ -324,6 +324,25 @@ class Renderer:
             })
         return converted
 
+    def reuse(self, old: Renderer, templates: bool, addresses: bool) -> None:
+        """Keep what `old`, the renderer of the site before an edit, worked out and that still holds:
+        its compiled templates (no template or theme file changed) and its list of every address
+        the build writes (no page or static file came or went). The preview's rebuilds use it."""
+        if templates:
+            self.envs = old.envs
+        if addresses:
+            self.__dict__["known_urls"] = old.known_urls
+
+    @functools.cached_property
+    def asset_files(self) -> dict[tuple[str | None, str], tuple[Path, str]]:
+        """Every theme file by (region, logical path): its source and the site path it is written to."""
+        table = {}
+        for region, assets in self.assets.items():
+            prefix = f"{region}/" if region else ""
+            for logical, asset in assets.items():
+                table[region, logical] = (asset.source_path, f"{prefix}assets/{asset.output}")
+        return table
+
     @functools.cached_property
     def known_urls(self) -> frozenset[str]:
         """Every site path this build writes or links to elsewhere, for checking theme links."""

@@ -247,10 +247,8 @@ class Preview:
             return self._full()
         theme_touched = any(self._is_theme_file(p, loaded) for p in changed)
         renderer = Renderer(new_site, loaded.chains, self._converted, self._compiled)
-        if not theme_touched:
-            renderer.envs = old.renderer.envs  # keep the compiled templates
-        if new_site.by_url is old_site.by_url and new_site.statics is old_site.statics:
-            renderer.__dict__["known_urls"] = old.renderer.known_urls  # the same addresses: no need to list them
+        renderer.reuse(old.renderer, templates=not theme_touched,
+                       addresses=new_site.by_url is old_site.by_url and new_site.statics is old_site.statics)
         jobs = _replan(old, new_site)
         affected = self._affected(old, loaded, renderer, jobs, changed)
         if len(affected) >= FULL_REBUILD_MIN and len(affected) >= FULL_REBUILD_SHARE * len(jobs):
@@ -480,16 +478,7 @@ def _assets(renderer: Renderer | None) -> dict[str, tuple[Path, str]]:
     """Theme files by (region, logical path): (source, output site path)."""
     if renderer is None:
         return {}
-    cached = getattr(renderer, "_asset_table", None)
-    if cached is not None:
-        return cached
-    table = {}
-    for region, assets in renderer.assets.items():
-        prefix = f"{region}/" if region else ""
-        for logical, asset in assets.items():
-            table[_asset_key(region, logical)] = (asset.source_path, f"{prefix}assets/{asset.output}")
-    renderer._asset_table = table  # type: ignore[attr-defined]
-    return table
+    return {_asset_key(region, logical): found for (region, logical), found in renderer.asset_files.items()}
 
 
 def _newer(source: Path, target: Path) -> bool:
