@@ -28,11 +28,14 @@ class Problem:
     level: str = ERROR
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, level: bool = False) -> str:
+        """`path:line: message (hint)` as every command prints it; `level` adds `error:`/`warning:`
+        after the place (icsgen check, which reports both). The line is left out when unknown."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        text = f"{where}: {self.level}: {self.message}" if level else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -46,7 +46,7 @@ class CheckReport:
                 f"in {_count(self.pages, 'page')}")
 
     def text(self) -> str:
-        return "\n".join([*(format_problem(p) for p in self.problems), self.summary()])
+        return "\n".join([*(p.text(level=True) for p in self.problems), self.summary()])
 
     def json(self) -> str:
         return json.dumps({
@@ -54,13 +54,6 @@ class CheckReport:
             "summary": {"errors": len(self.errors), "warnings": len(self.warnings), "pages": self.pages,
                         "text": self.summary()},
         }, indent=2)
-
-
-def format_problem(problem: Problem) -> str:
-    """`path:line: level: message (hint)`; the line is left out when it is not known."""
-    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-    text = f"{where}: {problem.level}: {problem.message}"
-    return f"{text} ({problem.hint})" if problem.hint else text
 
 
 def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
