@@ -251,16 +251,23 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
         click.secho(f"Saw {names}: {len(result.problems)} {noun} to fix; the preview shows the last good "
                     "pages until then.", fg="red", err=True)
 
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
     drafts = not no_drafts
     options = BuildOptions(regions=regions, drafts=drafts, future=drafts)
+    # a plain `kill` stops it as Ctrl-C does, even while the first build runs
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         session = Session(root.resolve(), options, host, port, poll, on_rebuild=said)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:  # stopped while starting: the session has cleaned up after itself
+        click.echo("Stopping the preview.")
+        return
     except Exception:
         _unexpected(ctx)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a plain `kill` stops it cleanly too
     try:
         for line in session.first.problems:
             click.echo(line, err=True)
@@ -280,6 +287,8 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     except KeyboardInterrupt:
         click.echo("Stopping the preview.")
     finally:
+        for name in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the clean-up short
+            signal.signal(name, signal.SIG_IGN)
         session.close()
 
 

@@ -158,9 +158,11 @@ class PreviewProcess:
         process.join(0.05)  # it may have ended by itself: its own exit code is the one to report
         code = process.exitcode
         if process.pid is not None:
-            for kill in (os.killpg, os.kill):  # its group: the builder and its render workers
-                with contextlib.suppress(OSError):
-                    kill(process.pid, signal.SIGKILL)
+            ending = getattr(signal, "SIGKILL", signal.SIGTERM)
+            for kill in (getattr(os, "killpg", None), os.kill):  # its group: the builder and its render workers
+                if kill is not None:
+                    with contextlib.suppress(OSError):
+                        kill(process.pid, ending)
         process.join(5)
         if code is None:
             code = process.exitcode
@@ -219,7 +221,7 @@ class _Told(PageCache):
 
 def _builder_main(conn: Any, root: Path, options: BuildOptions, folder: Path, worker_stall: float) -> None:
     """The builder process: build, then rebuild on request until the pipe closes."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, AttributeError):
         os.setpgid(0, 0)  # a group of its own, ended as one by the server
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

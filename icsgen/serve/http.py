@@ -168,7 +168,7 @@ class LiveServer:
 
     def __init__(self, folder: Path, rebuild: Rebuild, host: str = "127.0.0.1", port: int = 8000,
                  next_free: bool = True) -> None:
-        self.folder = folder.resolve()
+        self.folder = folder  # resolved at each request: a rebuild may swap in another folder (or link) there
         self._rebuild = rebuild
         self.id = secrets.token_hex(4)
         self.generation = 0
@@ -489,7 +489,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._stream(live)
             return
         with live.reading():  # read under the hold, answer after it: a slow client holds no rebuild
-            target, body = _read(live.folder, path)
+            target, body = _read(live.folder.resolve(), path)
         if target is None and body is None:
             # one leading slash, whatever was asked: "//example.org" must not send a browser elsewhere
             location = "/" + path.lstrip("/") + "/" + (f"?{parts.query}" if parts.query else "")

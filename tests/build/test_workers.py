@@ -219,3 +219,34 @@ def test_render_workers_start_only_in_a_process_with_no_other_thread(clean: Call
 def test_a_render_worker_killed_mid_build_fails_the_build_and_keeps_the_old_site(clean: Callable[..., Any],
                                                                                    tmp_path: Path) -> None:
     clean(killed_build, str(tmp_path))
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_stopping_a_build_while_workers_render_leaves_no_process(tmp_path: Path, how: str) -> None:
+    """As an editor stops `icsgen build` in a terminal (Ctrl-C reaches the whole group) or a CI job is cancelled."""
+    import subprocess
+
+    from tests.serve_support import descendants, running, wait_until
+
+    root = basic_site(tmp_path / "site", pages(400))
+    command = [sys.executable, "-m", "icsgen", "build", "--root", str(root), "--no-cache", "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    hub = root / f".build.staging-{process.pid}" / "index.html"  # the first page rendered
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not (hub.is_file() and hub.stat().st_size):
+        seen |= descendants(process.pid)
+        time.sleep(0.002)
+    seen |= descendants(process.pid)  # the render workers, at work
+    assert process.poll() is None, "the build ended before its workers were seen"
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=30)
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
+    assert process.returncode != 0
+    assert len(seen) >= 2
+    wait_until(lambda: not any(running(pid) for pid in seen), what="every worker to end")
+    assert not (root / "build").exists()  # nothing half-made was published

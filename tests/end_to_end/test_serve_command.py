@@ -205,3 +205,15 @@ def test_stopping_during_a_full_rebuild_is_clean_and_leaves_no_process(tmp_path:
         assert fetch(url + "alpha/")[0] == 200
     finally:
         stop_and_check(process, watching, temp, sig)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopping_during_the_first_build_is_clean_and_leaves_no_process(tmp_path: Path, sig: signal.Signals) -> None:
+    root = with_pages(tmp_path / "site", 400)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp)
+    watching = Watching(process.pid)
+    wait_until(lambda: bool(descendants(process.pid)), what="the builder to start")
+    assert process.poll() is None
+    stop_and_check(process, watching, temp, sig)
