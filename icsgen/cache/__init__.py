@@ -1,4 +1,6 @@
-"""icsgen.cache."""
+"""Everything kept between builds in `.icsgen-cache/`: each output's inputs, page models, converted
+Markdown and compiled templates. Only build/ and serve/ use it; a damaged or foreign file is ignored.
+"""
 
 from .files import remove_later
 from .markdown import MarkdownCache

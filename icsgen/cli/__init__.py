@@ -1,4 +1,6 @@
-"""icsgen.cli."""
+"""The `icsgen` command: thin commands that parse options, call one function, print problems and
+choose the exit code. `run` is the installed entry point (a plain build skips importing click).
+"""
 
 from .launch import run
 

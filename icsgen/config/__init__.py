@@ -1,4 +1,6 @@
-"""icsgen.config."""
+"""Settings: `regions.yaml` read safely (line numbers kept, duplicate keys refused) and validated
+against a typed schema into frozen settings. Everything else builds on what this returns.
+"""
 
 from . import schema
 from .safe_yaml import YamlError, decode, load_yaml

@@ -1,4 +1,6 @@
-"""icsgen.content."""
+"""The read-only site model: regions, sections, pages (front matter and Markdown) and static files,
+found under `content/`. Plain code: nothing here knows about caches or processes.
+"""
 
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, decode_value, encode_value
 from .model import (

@@ -1,4 +1,7 @@
-"""icsgen.markdown."""
+"""Markdown to HTML, the NHS way: one `MarkdownConverter.convert()` door that turns `!!!` components
+into NHS markup, gives headings ids and records every link with its line; `blocks()` reads a
+page's prose with file lines for the style checks.
+"""
 
 from .convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from .source import Block, blocks

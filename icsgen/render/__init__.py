@@ -1,4 +1,7 @@
-"""icsgen.render."""
+"""Rendering one output page: region variables in the body, Markdown, then the theme's template,
+with read-only views as the template context; themes, relative URLs, feeds and sitemaps.
+`Renderer.render(job)` is a pure function of the loaded site and the job.
+"""
 
 from . import feeds
 from .context import excerpt, nav_target

@@ -1,4 +1,6 @@
-"""icsgen.serve."""
+"""`icsgen serve`: the preview. An HTTP server on loopback, a file watcher, and a builder in a
+process of its own that re-renders only what a change affects; errors show as an overlay.
+"""
 
 from .session import Session
 

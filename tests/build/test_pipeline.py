@@ -448,7 +448,7 @@ def test_an_alias_bomb_is_a_message_not_gigabytes(tmp_path: Path, rel: str, text
     """In a child with its memory limited, so that a bomb that goes off fails this test, not the machine."""
     root = basic_site(tmp_path, {rel: text})
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
-    result = subprocess.run([sys.executable, "-c", limit + "from icsgen.cli import main; main()", "build",
+    result = subprocess.run([sys.executable, "-c", limit + "from icsgen.cli.commands import main; main()", "build",
                              "--root", str(root)], capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(PROJECT)})
     assert result.returncode == 1, result.stderr

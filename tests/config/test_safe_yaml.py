@@ -178,11 +178,11 @@ def test_values_that_contain_themselves_or_nest_too_deep_are_refused(text: str, 
 
 def test_nesting_that_would_crash_libyaml_is_refused_before_it_is_composed() -> None:
     """100,000 brackets crash libyaml's composer (the C stack): in a child, so a crash fails only this test."""
-    code = ("from icsgen.yamlio import load_yaml, YamlError\n"
+    code = ("from icsgen.config.safe_yaml import load_yaml, YamlError\n"
             "try:\n    load_yaml('a: ' + '[' * 100_000 + ']' * 100_000)\n"
             "except YamlError as exc:\n    print(exc.line, exc.message)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(Path(yamlio.__file__).parent.parent)})
+                            env={**os.environ, "PYTHONPATH": str(Path(yamlio.__file__).parent.parent.parent)})
     assert (result.returncode, result.stdout) == (0, "1 values nested more than 50 levels deep\n"), result.stderr
 
 
