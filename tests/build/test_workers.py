@@ -244,7 +244,12 @@ def test_stopping_a_build_while_workers_render_leaves_no_process(tmp_path: Path,
         os.killpg(process.pid, signal.SIGINT)
     else:
         process.send_signal(signal.SIGTERM)
-    _, errors = process.communicate(timeout=30)
+    try:
+        _, errors = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:  # never leave it running
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
     assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
     assert process.returncode != 0
     assert len(seen) >= 2

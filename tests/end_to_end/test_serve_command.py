@@ -130,7 +130,12 @@ def stop_and_check(process: subprocess.Popen[str], watching: Watching, temp: Pat
         ctrl_c(process)
     else:
         process.send_signal(sig)
-    out, errors = process.communicate(timeout=20)
+    try:
+        out, errors = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:  # never leave it running, whatever the outcome
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise AssertionError("serve did not stop within 20 s") from None
     seen = watching.stop()
     assert process.returncode == 0, errors
     assert "Stopping the preview." in out or sig == signal.SIGTERM

@@ -8,6 +8,7 @@ import os
 import resource
 import signal
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -381,4 +382,9 @@ def test_a_thousand_idle_connections_do_not_starve_real_requests(tmp_path: Path)
         for sock in idle:
             sock.close()
         os.killpg(process.pid, signal.SIGINT)
-        process.communicate(timeout=20)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:  # never leave it running
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
