@@ -281,6 +281,19 @@ class RegionView:
     def url(self) -> str:
         return self.home_url
 
+    @property
+    def hub_url(self) -> str:
+        """A link to the hub page that lists every region, or '' where there is none to go back to: a
+        site of one region, or a region published at the site's own address (where its home page is).
+
+        A region on its own domain links to the hub's full address: the guide has the rest of the site
+        published at `base_url`, which is what it means.
+        """
+        config = self._scope.site.config
+        if len(config.regions) < 2 or self._config.base_url == config.base_url:
+            return ""
+        return self._scope.link("")
+
     @functools.cached_property
     def nav(self) -> list[dict[str, Any]]:
         """The main navigation, with the entries for this page or its ancestors marked current.
