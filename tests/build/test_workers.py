@@ -226,7 +226,7 @@ def test_stopping_a_build_while_workers_render_leaves_no_process(tmp_path: Path,
     """As an editor stops `icsgen build` in a terminal (Ctrl-C reaches the whole group) or a CI job is cancelled."""
     import subprocess
 
-    from tests.serve_support import descendants, running, wait_until
+    from tests.support.serve import descendants, running, wait_until
 
     root = basic_site(tmp_path / "site", pages(400))
     command = [sys.executable, "-m", "icsgen", "build", "--root", str(root), "--no-cache", "--jobs", "2"]
