@@ -21,6 +21,7 @@ from .model import (
     read_page,
     resolve_link,
     slugify,
+    suggest_link,
     update_site,
 )
 from .required import check_required
@@ -49,5 +50,6 @@ __all__ = [
     "read_page",
     "resolve_link",
     "slugify",
+    "suggest_link",
     "update_site",
 ]

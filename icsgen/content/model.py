@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import functools
 import hashlib
 import os
@@ -635,3 +636,39 @@ def resolve_link(site: Site, from_key: str, target: str) -> tuple[str, Page | Se
     if section is not None:
         return joined + "/", section.index or section
     return joined, site.statics.get(joined)
+
+
+def suggest_link(site: Site, from_key: str, target: str) -> str:
+    """A hint for a link to `target` (as written, without '#fragment') that finds nothing, or ''.
+
+    A link written as the web address of a page (`../priorities/`, `/leeds/priorities`,
+    `priorities/index.html`) is told to name the page's file; a misspelt name (`../priorites.md`) gets
+    the nearest page or file of the site. The suggestion is written the way the link was: from the
+    linking page's folder, or from `content/` when it started with '/'.
+    """
+    written, _ = resolve_link(site, from_key, target)
+    path = written.rstrip("/")
+    for tail in ("/index.html", "/index.htm", ".html", ".htm"):
+        if path.endswith(tail):
+            path = path[: -len(tail)]
+            break
+    owner = site.by_url.get(path + "/") if path else None
+    if owner is not None and owner in site.pages:
+        return f"link the page's file, not its web address: '{_written_like(owner, from_key, target)}'"
+    region = written.split("/", 1)[0]
+    keys = [key for key in (*site.pages, *site.statics) if key.split("/", 1)[0] == region] or \
+        [*site.pages, *site.statics]
+    if not written.endswith(".md"):
+        keys += [key + "/" for key in site.sections if key.split("/", 1)[0] == region]
+    # compared as they would be written in this link, so the folders both share count for nothing
+    names = {_written_like(key, from_key, target): key for key in keys}
+    close = difflib.get_close_matches(target, list(names), n=1, cutoff=0.75)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _written_like(key: str, from_key: str, target: str) -> str:
+    """The link to `key` from the page `from_key`, from `content/` if `target` was, else relative."""
+    if target.startswith("/"):
+        return "/" + key
+    relative = posixpath.relpath(key, posixpath.dirname(from_key) or ".")
+    return relative + "/" if key.endswith("/") and not relative.endswith("/") else relative

@@ -12,6 +12,7 @@ converting a typical page. After conversion a tree processor, running last, does
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import importlib
@@ -74,6 +75,7 @@ class PageLinks:
     relative: Callable[[str], str]  # site path -> href from this page
     source: str  # the Markdown as written, for line numbers
     first_line: int
+    suggest: Callable[[str], str] | None = None  # target path that resolves to nothing -> a hint, or ''
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
     refs: list[LinkRef] = field(default_factory=list)
     _cursor: dict[str, int] = field(default_factory=dict)
@@ -266,9 +268,10 @@ class _PageProcessor(Treeprocessor):
         if not path:
             links.refs.append(LinkRef("", fragment, line))
             return
-        target = links.resolve(path.split("?", 1)[0])
+        path = path.split("?", 1)[0]
+        target = links.resolve(path)
         if isinstance(target, str):
-            links.problems.append((line, f"link to '{href}': {target}", ""))
+            links.problems.append((line, f"link to '{href}': {target}", links.suggest(path) if links.suggest else ""))
             return
         if fragment:
             if target.page_key is None:
@@ -526,6 +529,46 @@ class _QuickInline(InlineProcessor):
 
 
 _BRACKET = re.compile(r"[\[\]]")
+NEAR_BRACKETS = 8  # brackets a link's text is scanned for before the index of the whole text is used
+LONGEST_TARGET = 2048  # characters a link's `(target "title")` is scanned for when it has `(` or a quote
+
+
+class _BracketIndex:
+    """Where each `[` of one text is closed, for link texts too long to scan bracket by bracket.
+
+    Scanning from each `[` to its `]` is quadratic in a line of thousands of `[` (40 KB of them took
+    161 s). This records, for every depth, where a `]` brings the text down to it; the `]` closing the
+    `[` before `index` is then the first one after `index` that brings the depth one below the depth at
+    `index`, found by bisection. Made once per text (the inline processor tries every pattern on the
+    same text until one matches).
+    """
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.positions: list[int] = []  # of every bracket
+        self.depths: list[int] = []  # the depth after each
+        self.closes: dict[int, list[int]] = {}  # depth -> positions of the `]` after which the depth is that
+        depth = 0
+        for bracket in _BRACKET.finditer(data):
+            position = bracket.start()
+            if bracket.group() == "[":
+                depth += 1
+            else:
+                depth -= 1
+                self.closes.setdefault(depth, []).append(position)
+            self.positions.append(position)
+            self.depths.append(depth)
+
+    def closing(self, index: int) -> int:
+        """The position of the `]` closing a `[` just before `index`, or -1."""
+        before = bisect.bisect_left(self.positions, index)
+        depth = self.depths[before - 1] if before else 0
+        closes = self.closes.get(depth - 1, ())
+        found = bisect.bisect_left(closes, index)
+        return closes[found] if found < len(closes) else -1
+
+
+_last_index: list[_BracketIndex] = []  # the index of the last text that needed one
 
 
 class _QuickBrackets:
@@ -533,7 +576,10 @@ class _QuickBrackets:
     done by a regular expression and `str.find` (the link patterns were most of the inline time).
 
     Mixed into the library's link, image and reference patterns (see `_quicken_brackets`); a target
-    with a nested bracket or a quote (a title) goes to the library's own scan.
+    with a nested bracket or a quote (a title) goes to the library's own scan. Neither scan is
+    quadratic on a line of thousands of brackets: a long text is looked up in a `_BracketIndex`, and
+    a target is looked for only within `LONGEST_TARGET` characters (the library would scan to the end
+    of the text from each `(`).
     """
 
     RE_LINK: re.Pattern[str]
@@ -541,21 +587,39 @@ class _QuickBrackets:
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         depth = 1
-        for bracket in _BRACKET.finditer(data, index):
+        for seen, bracket in enumerate(_BRACKET.finditer(data, index), 1):
             depth += 1 if bracket.group() == "[" else -1
             if depth == 0:
                 return data[index:bracket.start()], bracket.end(), True
-        return data[index:], max(index, len(data)), False
+            if seen == NEAR_BRACKETS:
+                break
+        else:  # no closing `]`: the text is not used (copying the rest of the line each time was quadratic)
+            return "", max(index, len(data)), False
+        found = _last_index[0] if _last_index and _last_index[0].data is data else None
+        if found is None:
+            found = _BracketIndex(data)
+            _last_index[:] = [found]
+        close = found.closing(index)
+        if close < 0:
+            return "", max(index, len(data)), False
+        return data[index:close], close + 1, True
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         found = self.RE_LINK.match(data, pos=index)
         if found and not found.group(1):
             start = found.end()
-            close = data.find(")", start)
-            if close >= 0:
-                target = data[start:close]
-                if "(" not in target and '"' not in target and "'" not in target:
-                    return self.unescape(target).strip(), None, close + 1, True
+            close = data.find(")", start, start + LONGEST_TARGET)
+            if close < 0:
+                return "", None, index, False  # not a link (the library scans on to the end of the text)
+            target = data[start:close]
+            if "(" not in target and '"' not in target and "'" not in target:
+                return self.unescape(target).strip(), None, close + 1, True
+            end = start + LONGEST_TARGET
+            if end < len(data):  # the library's scan, on the part of the text a target can be in
+                href, title, stop, handled = super().getLink(data[index:end], 0)  # type: ignore[misc]
+                if not handled or stop <= 0:
+                    return "", None, index, False
+                return href, title, index + stop, True
         return super().getLink(data, index)  # type: ignore[misc]
 
 

@@ -24,16 +24,24 @@ REFERENCE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(\S+)")
 ABBR_DEFINITION = re.compile(r"^\s{0,3}\*\[[^\]]+\]:")
 HTML_BLOCK = re.compile(r"^\s{0,3}<(?:[a-zA-Z][\w-]*|/[a-zA-Z]|!--)")
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-ATTR_LIST = re.compile(r"\s*\{:?\s*[#.][^}]*\}")
-VARIABLE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# No pattern here may scan far from each of many starting points: a line of thousands of `[`, `<`
+# or `{` made them quadratic (a 40 KB line took minutes), so none has a leading `\s*`, and each
+# repeated part stops at the next opening character.
+ATTR_LIST = re.compile(r"\{:?[ \t]*[#.][^{}\n]*\}")
+VARIABLES = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
 
 # inline Markdown
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
-LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\]]*)\]")
-AUTOLINK = re.compile(r"<((?:https?|mailto|tel):[^>\s]+|[^>\s@]+@[^>\s]+)>")
+IMAGE = re.compile(r"!\[([^\[\]]*)\]\(([^()]*)\)")
+LINK = re.compile(r"\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]\([ \t\n]*+<?((?:[^()\s<>]++|\([^()\s<>]*+\))*+)>?"
+                  r"(?:[ \t\n]+[\"'][^\"'\n]*+[\"'])?\s*\)")
+REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+AUTOLINK = re.compile(r"<((?:https?|mailto|tel):[^<>\s]+|[^<>\s@]+@[^<>\s]+)>")
 CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# a web or email address written out in the text: not words a reader reads as prose (an 'ICB' in one is
+# not an abbreviation to spell out)
+ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>]+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 EMPHASIS = re.compile(r"\*{1,3}|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9])|~~|==")
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -64,8 +72,7 @@ class Block:
 
 def blocks(body: str, first_line: int) -> list[Block]:
     """The prose blocks of a Markdown body whose first line is file line `first_line`."""
-    body = VARIABLE.sub(lambda m: ("Variable" if m.group(0).startswith("{{") else "") + "\n" * m.group(0).count("\n"),
-                        body)
+    body = _without_variables(body)
     lines = body.split("\n")
     references = {m.group(1).lower(): m.group(2) for m in map(REFERENCE.match, lines) if m}
     out: list[Block] = []
@@ -142,6 +149,36 @@ def blocks(body: str, first_line: int) -> list[Block]:
     return out
 
 
+def _without_variables(body: str) -> str:
+    """`body` with each `{{ variable }}` as the word 'Variable', and `{% %}` and `{# #}` removed (keeping
+    their newlines, so lines stay where they are).
+
+    A loop over `str.find` rather than a regular expression: an unclosed `{{` would make the expression
+    scan to the end of the text from every `{{` after it.
+    """
+    if "{" not in body:
+        return body
+    out: list[str] = []
+    done = 0
+    closed = {opening: True for opening, _ in VARIABLES}  # False once one has no closing: later ones cannot
+    while True:
+        found = [(body.find(opening, done), opening, closing) for opening, closing in VARIABLES if closed[opening]]
+        found = [item for item in found if item[0] >= 0]
+        if not found:
+            break
+        start, opening, closing = min(found)
+        end = body.find(closing, start + 2)
+        if end < 0:
+            closed[opening] = False
+            continue
+        end += 2
+        out.append(body[done:start])
+        out.append(("Variable" if opening == "{{" else "") + "\n" * body.count("\n", start, end))
+        done = end
+    out.append(body[done:])
+    return "".join(out)
+
+
 def _next_is_separator(lines: list[str], index: int) -> bool:
     return index + 1 < len(lines) and "-" in lines[index + 1] and bool(TABLE_SEPARATOR.match(lines[index + 1]))
 
@@ -177,10 +214,14 @@ def _inline(block: Block, references: dict[str, str]) -> None:
     source = LINK.sub(link, source)
     source = REF_LINK.sub(ref_link, source)
     source = AUTOLINK.sub(autolink, source)
+    if "://" in source or "www." in source or "@" in source:
+        source = ADDRESS.sub("address", source)
     block.text = _plain(source)
 
 
 def _plain(text: str) -> str:
+    if "<!--" in text:
+        text = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     text = TAG.sub("", text)
     text = EMPHASIS.sub("", text)
     return ESCAPE.sub(r"\1", text)

@@ -23,7 +23,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from icsgen.content import FrontMatter, Page, Section, Site, StaticFile, resolve_link
+from icsgen.content import FrontMatter, Page, Section, Site, StaticFile, resolve_link, suggest_link
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 
 from . import feeds
@@ -245,6 +245,7 @@ class Renderer:
             relative=scope.link,
             source=page.body,
             first_line=page.body_line,
+            suggest=lambda target: suggest_link(self.site, page.key, target),
         )
         converted = self._convert(page, body, links, deps, out) if job.number == 1 else None
         for line, message, hint in links.problems:

@@ -101,6 +101,17 @@ def test_an_abbreviation_used_before_it_is_spelled_out(tmp_path: Path) -> None:
     ]
 
 
+def test_an_abbreviation_in_an_address_code_or_link_target_is_not_prose(tmp_path: Path) -> None:
+    body = ("Visit https://www.example.org/ICB/board or www.icb.example.org/ICB for more.\n"
+            "Email ICB.team@alpha.example.org or read [the board papers](https://x.example.org/ICB_(2024)).\n"
+            "See `ICB code`, [our plan][1] and <a href=\"https://x/ICB\">it</a>.\n\n"
+            "[1]: https://x.example.org/ICB\n\nThe ICB meets monthly.\n")
+    assert problems_for(tmp_path, body) == [
+        f"{WHERE}10: warning: 'ICB' is used before it is spelled out on this page "
+        "(write 'integrated care board (ICB)' the first time)",
+    ]
+
+
 def test_spelled_out_in_the_title_or_after_it_and_nhs_never_needs_it(tmp_path: Path) -> None:
     body = "The NHS and the ICB. The VCSE (voluntary, community and social enterprise) sector.\n"
     assert problems_for(tmp_path, body, "title: What an integrated care board does\n") == []

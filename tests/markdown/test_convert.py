@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from icsgen.markdown.convert import DEPTH_HINT, LinkTarget, MarkdownConverter, PageLinks
+from tests.support.sitemaker import PROJECT as REPO
 from tests.support.sitemaker import basic_site, run, write_site
 
 
@@ -230,3 +235,96 @@ def test_a_build_and_a_check_name_each_page_nested_too_deeply(tmp_path: Path) ->
                    in line for line in result.output.splitlines()), result.output
     after = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "build").rglob("*") if p.is_file())
     assert after == before
+
+
+# -- pathological lines -----------------------------------------------------------------------------------
+
+PATHOLOGICAL = {  # a line that made some scan quadratic (or worse), as a function of its length
+    "brackets": lambda n: "[" * n, "closed brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
+    "unclosed links": lambda n: "[a](" * (n // 4), "images": lambda n: "![" * (n // 2),
+    "links": lambda n: "[a](x.md) " * (n // 10),
+}
+
+
+def _calls(function: Callable[[], object]) -> int:
+    """How many Python and built-in functions `function` calls: a measure of work that, unlike a clock,
+    gives the same figure on a busy machine."""
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        function()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_converting_a_pathological_line_takes_work_in_proportion_to_its_length() -> None:
+    converter = MarkdownConverter()
+    for name, make in PATHOLOGICAL.items():
+        counts = []
+        for size in (2000, 8000):
+            source = make(size)
+            links = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source=source,
+                              first_line=1)
+            counts.append(_calls(lambda source=source, links=links: converter.convert(source, links)))
+        assert counts[1] < 6 * counts[0], (name, counts)  # four times the text: about four times the work
+
+
+def test_a_site_of_pathological_pages_is_checked_in_reasonable_time(tmp_path: Path) -> None:
+    """Each page holds one 60 KB line that was quadratic in the converter or in the style checks.
+
+    `icsgen check` converts and style-checks every page. It runs with a limit of CPU time far above
+    what it takes now (seconds) and far below what it took (a line of 40,000 '[' alone took 161 s).
+    """
+    lines = {**PATHOLOGICAL, "angle brackets": lambda n: "<" * n, "end tags": lambda n: "</" * (n // 2),
+             "processing": lambda n: "<?" * (n // 2), "reference links": lambda n: "[a][" * (n // 4),
+             "attribute lists": lambda n: "a {: #x " * (n // 8), "variables": lambda n: "{{ region.name }} {{" * 2}
+    root = basic_site(tmp_path, {f"content/alpha/{slug.replace(' ', '-')}.md": f"---\ntitle: {slug}\n---\n"
+                                 f"Intro.\n\n{make(60_000)}\n" for slug, make in lines.items()})
+    result = subprocess.run(
+        [sys.executable, "-c", "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_CPU, (100, 100)); "
+         "sys.argv = ['icsgen', *sys.argv[1:]]; runpy.run_module('icsgen', run_name='__main__')",
+         "check", "--root", str(root)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])  # the bad links and the variables
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stdout + result.stderr
+    assert "content/alpha/variables.md:6: error: error in a {{ }} variable" in result.stdout
+
+
+# -- hints for links that find nothing --------------------------------------------------------------------
+
+
+def test_a_misspelt_link_or_one_written_as_a_web_address_gets_a_hint(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {
+        "content/alpha/about/links.md": "---\ntitle: Links\n---\n"
+        "Our [partners](partner.md) and [news](../nwes/) and the [map](../images/mapp.png).\n"
+        "Web addresses: [one](partners/), [two](/alpha/about/partners), [three](partners/index.html),\n"
+        "[four](../about/partners.html) and [home](/alpha/).\n"
+        "Nothing like it: [x](../zzzzzzzz.md).\n",
+        "content/alpha/images/map.png": "not really a picture",
+    })
+    result = run(root, "build")
+    assert result.exit_code == 1
+    where = "content/alpha/about/links.md"
+    web = "link the page's file, not its web address"
+    assert sorted(line for line in result.output.splitlines() if line.startswith(where)) == sorted([
+        f"{where}:4: link to 'partner.md': no page 'alpha/about/partner.md' (from content/) "
+        "(did you mean 'partners.md'?)",
+        f"{where}:4: link to '../nwes/': no page or file 'alpha/nwes' in content/ (did you mean '../news/'?)",
+        f"{where}:4: link to '../images/mapp.png': no page or file 'alpha/images/mapp.png' in content/ "
+        "(did you mean '../images/map.png'?)",
+        f"{where}:5: link to 'partners/': no page or file 'alpha/about/partners' in content/ ({web}: 'partners.md')",
+        f"{where}:5: link to '/alpha/about/partners': no page or file 'alpha/about/partners' in content/ "
+        f"({web}: '/alpha/about/partners.md')",
+        f"{where}:5: link to 'partners/index.html': no page or file 'alpha/about/partners/index.html' in content/ "
+        f"({web}: 'partners.md')",
+        f"{where}:6: link to '../about/partners.html': no page or file 'alpha/about/partners.html' in content/ "
+        f"({web}: 'partners.md')",
+        f"{where}:7: link to '../zzzzzzzz.md': no page 'alpha/zzzzzzzz.md' (from content/)",
+    ])
