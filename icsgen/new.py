@@ -7,6 +7,12 @@ Two rules matter more than anything else here:
   were. The file is then validated again and put back as it was if the result does not load.
 * Nothing that exists is ever overwritten, and nothing is written outside the region's folder.
   Every file is checked before the first one is written.
+
+Text an editor must replace before the site goes live (a welcome to write, example partners, an
+example.org address) is marked as a placeholder: `<!-- placeholder -->` at the end of a paragraph of
+a page (not shown to readers), `# placeholder` at the end of a line of YAML. `icsgen check` reports
+each mark left, and `--strict` fails on them, so the new files build at once but cannot pass a
+strict check until they say something real.
 """
 
 from __future__ import annotations
@@ -30,6 +36,10 @@ SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_FOLDERS = {DATA, THEME_OVERRIDES, ASSETS}
 MAX_SLUG = 60
 NEXT_STEP = "Preview it with: icsgen serve"
+MARK = " <!-- placeholder -->"  # at the end of a paragraph of a page that is still the scaffold's
+YAML_MARK = "  # placeholder"  # at the end of a YAML line whose value is still the scaffold's
+PLACEHOLDER_NOTE = ("Text marked <!-- placeholder --> (or # placeholder) is reported by 'icsgen check' until you "
+                    "replace it and delete the mark.")
 
 
 class ScaffoldError(Exception):
@@ -227,8 +237,9 @@ def _indents(body: list[str]) -> tuple[int, int]:
 
 
 def region_block(region_id: str, name: str, short_name: str, owner: str, base_url: str | None,
-                 today: dt.date) -> list[str]:
-    """The lines of a new region's settings, in 2-space steps from the region id."""
+                 today: dt.date, mark: bool = True) -> list[str]:
+    """The lines of a new region's settings, in 2-space steps from the region id; `mark`: mark the
+    example email address as a placeholder (`icsgen init` promises a site that passes check --strict)."""
     lines = [
         f"{region_id}:",
         f"  # Added by 'icsgen new region' on {today.isoformat()}. Check every value before the site goes live.",
@@ -243,7 +254,7 @@ def region_block(region_id: str, name: str, short_name: str, owner: str, base_ur
         f"  owner: {scalar(owner)}",
         "  # Replace this example email address with a real one. Add phone and address if you wish.",
         "  contact:",
-        f"    email: enquiries@{region_id}.example.org",
+        f"    email: enquiries@{region_id}.example.org{YAML_MARK if mark else ''}",
         "  nav:",
         "    - {title: About us, page: about/index.md}",
         "    - {title: Our priorities, page: priorities.md}",
@@ -321,6 +332,7 @@ def new_region(root: Path, region_id: str, name: str, short_name: str = "", owne
         notes=[
             "The news post in news/ is a draft: 'icsgen serve' shows it; remove 'draft: true' to publish it.",
             f"Check the new region's settings at the end of {CONFIG_FILE}.",
+            PLACEHOLDER_NOTE,
         ],
     )
 
@@ -352,6 +364,7 @@ def new_page(root: Path, region_id: str, path: str, title: str, today: dt.date |
         "(relative to the page you link from).",
         f"To add it to the main menu, add '- {{title: {title}, page: {link}}}' under 'nav:' for "
         f"{region_id} in {CONFIG_FILE}.",
+        PLACEHOLDER_NOTE,
     ])
 
 
@@ -368,7 +381,7 @@ def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None
     _inside(target, folder)
     _refuse_existing([target], root)
     text = _front_matter(
-        [("title", scalar(title)), ("summary", scalar("One or two sentences that say what the news is.")),
+        [("title", scalar(title)), ("summary", scalar("One or two sentences that say what the news is.") + YAML_MARK),
          ("date", date.isoformat()), ("draft", "true")],
         NEWS_BODY,
     )
@@ -377,7 +390,7 @@ def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None
         files[folder / NEWS / "index.md"] = NEWS_INDEX
     made = _write_new(files)
     notes = ["It is a draft: 'icsgen serve' shows it, but 'icsgen build' leaves it out until you remove "
-             "'draft: true'."]
+             "'draft: true'.", PLACEHOLDER_NOTE]
     if date > dt.date.today():
         notes.append(f"It is dated {date.isoformat()}, so it appears on that day's build (or with --future).")
     return Created(files=made, notes=notes)
@@ -403,20 +416,20 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 # -- the files of a new region ---------------------------------------------------------------------
 
-PAGE_BODY = """\
-Write the page here. Start with the most important point. Use short sentences and plain words.
+PAGE_BODY = f"""\
+Write the page here. Start with the most important point. Use short sentences and plain words.{MARK}
 
 ## A heading for the first part
 
-Headings split a long page into parts. A page with three or more headings gets a contents list.
+Headings split a long page into parts. A page with three or more headings gets a contents list.{MARK}
 """
 
-NEWS_BODY = """\
-Start with what has happened and why it matters to local people.
+NEWS_BODY = f"""\
+Start with what has happened and why it matters to local people.{MARK}
 
 ## What happens next
 
-Say what happens next and where readers can find out more.
+Say what happens next and where readers can find out more.{MARK}
 """
 
 NEWS_INDEX = """\
@@ -444,7 +457,7 @@ summary: {scalar(f"How the NHS, councils and their partners in {name} work toget
 This is the home page for health and care in {name}. The NHS, local councils and voluntary groups
 work together here to improve health and care.
 
-Replace this text with a short welcome. Say who the site is for and what they can do on it.
+Replace this text with a short welcome. Say who the site is for and what they can do on it.{MARK}
 
 ## Find out more
 
@@ -469,14 +482,14 @@ people.
 ## Who we are
 
 Say which organisations work together here. You can link to the full list of
-[our partners](../partners.md).
+[our partners](../partners.md).{MARK}
 
 !!! inset
-    An inset box makes a short piece of text stand out. Use it for one important fact.
+    An inset box makes a short piece of text stand out. Use it for one important fact.{MARK}
 
 ## How we work
 
-Say how decisions are made, and how people can get involved.
+Say how decisions are made, and how people can get involved.{MARK}
 """,
         "priorities.md": f"""\
 ---
@@ -485,7 +498,9 @@ summary: {scalar(f"What health and care partners in {name} will focus on.")}
 template: priorities
 ---
 
-These are the things we will work on together. Edit the list in the file data/priorities.yaml.
+These are the things we will work on together.
+
+<!-- The list comes from the file data/priorities.yaml: edit it there. -->
 """,
         "partners.md": f"""\
 ---
@@ -495,8 +510,9 @@ summary: {scalar(f"The organisations that work together for health and care in {
 template: partners
 ---
 
-These organisations work together for health and care in {name}. Edit the list in the file
-data/partners.yaml.
+These organisations work together for health and care in {name}.
+
+<!-- The list comes from the file data/partners.yaml: edit it there. -->
 """,
         "contact.md": f"""\
 ---
@@ -509,7 +525,9 @@ template: contact
     We cannot give medical advice. If you need medical help, use
     [NHS 111 online](https://111.nhs.uk/) or call 111. In an emergency, call 999.
 
-Use the details on this page to contact us. Edit the list in the file data/contacts.yaml.
+Use the details on this page to contact us.
+
+<!-- The list comes from the file data/contacts.yaml: edit it there. -->
 """,
         f"{NEWS}/index.md": NEWS_INDEX,
         f"{NEWS}/{day}-welcome-to-our-new-website.md": f"""\
@@ -523,42 +541,44 @@ draft: true
 We have launched a new website. It tells you how health and care partners in {name} work
 together.
 
-This post is a draft. It will not be published until you remove the line 'draft: true'.
+This post is a draft. It will not be published until you remove the line 'draft: true'.{MARK}
 
 !!! details "How do I publish this post?"
-    Open this file and delete the line that says draft: true. Then build the site again.
+    Open this file and delete the line that says draft: true. Then build the site again.{MARK}
 """,
-        f"{DATA}/partners.yaml": """\
+        f"{DATA}/partners.yaml": f"""\
 # Partners shown on partners.md (template: partners), grouped by type.
 # Each partner needs a name and a type. url (a web address) and description are optional.
 # type is one of: NHS trust, Local authority, Voluntary sector, Primary care, University, Other
-# Replace these examples with your real partners.
-- name: Example Hospitals NHS Foundation Trust
+# Replace these examples with your real partners, and delete each '# placeholder' mark when you do.
+- name: Example Hospitals NHS Foundation Trust{YAML_MARK}
   type: NHS trust
   description: Runs the main hospitals in the area.
-- name: Example City Council
+- name: Example City Council{YAML_MARK}
   type: Local authority
   description: Runs social care and public health services.
-- name: Example Voluntary Action
+- name: Example Voluntary Action{YAML_MARK}
   type: Voluntary sector
   description: Supports local charities and community groups.
 """,
-        f"{DATA}/priorities.yaml": """\
+        f"{DATA}/priorities.yaml": f"""\
 # Priorities shown on priorities.md (template: priorities), in this order.
-# Each priority needs a title and a summary. Replace these examples with your own.
-- title: Help people stay well
+# Each priority needs a title and a summary. Replace these examples with your own, and delete
+# each '# placeholder' mark when you do.
+- title: Help people stay well{YAML_MARK}
   summary: >-
     Help people to stay healthy and independent for longer, with support close to home.
-- title: Make services fairer
+- title: Make services fairer{YAML_MARK}
   summary: >-
     Close the unfair gaps in health between different groups of people and places.
 """,
         f"{DATA}/contacts.yaml": f"""\
 # Contacts shown on contact.md (template: contact).
 # Each contact needs a name and a description. phone, email and hours are optional.
-# Replace this example with real contact details before the site goes live.
+# Replace this example with real contact details before the site goes live, and delete the
+# '# placeholder' mark when you do.
 - name: General enquiries
-  email: enquiries@{region_id}.example.org
+  email: enquiries@{region_id}.example.org{YAML_MARK}
   hours: Monday to Friday, 9am to 5pm
   description: {scalar(f"Questions about health and care partners in {name} and how we work.")}
 """,
@@ -599,7 +619,7 @@ def init_site(folder: Path, region_id: str = "", name: str = "", base_url: str =
     if not base_url.endswith("/"):
         base_url += "/"
     owner = f"NHS {name} Integrated Care Board"
-    block = region_block(region_id, name, name, owner, None, today)
+    block = region_block(region_id, name, name, owner, None, today, mark=False)
     block[1] = f"  # Made by 'icsgen init' on {today.isoformat()}. Check every value before the site goes live."
     nav_at = block.index("  nav:")
     block[nav_at + 1:nav_at + 6] = ["    - {title: News, page: news/}", "    - {title: Contact us, page: contact.md}"]

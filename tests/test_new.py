@@ -77,21 +77,63 @@ def test_new_region_keeps_the_file_builds_and_links_resolve(tmp_path: Path) -> N
     assert (region / "news/welcome-to-our-new-website/index.html").is_file()
 
 
-def test_new_region_passes_icsgen_check(tmp_path: Path) -> None:
-    if "check" not in main.commands:  # pragma: no cover - written by another engineer
-        pytest.skip("icsgen check does not exist yet")
+def test_new_region_passes_icsgen_check_but_strict_until_its_placeholders_are_replaced(tmp_path: Path) -> None:
     root = sample_copy(tmp_path / "site")
-    assert run(root, "new", "region", "west-yorkshire", "--name", "West Yorkshire").exit_code == 0
+    created = run(root, "new", "region", "west-yorkshire", "--name", "West Yorkshire")
+    assert created.exit_code == 0
+    assert "reported by 'icsgen check' until you replace it" in created.output
     result = run(root, "check", "--drafts")
+    assert result.exit_code == 0, result.output
     mentions = [line for line in result.output.splitlines() if "west-yorkshire" in line]
-    assert mentions == [], result.output
+    left = ": warning: placeholder text from 'icsgen new' is still here: "
+    assert mentions and all(left in line for line in mentions), result.output
+    marked = [(line.split(left)[0], line.split(left)[1].split("' (")[0].strip("'")) for line in mentions]
+    assert ("content/west-yorkshire/index.md:10", "Replace this text with a short welcome. Say who the site...") \
+        in marked
+    assert ("content/west-yorkshire/data/partners.yaml:5", "name: Example Hospitals NHS Foundation Trust") in marked
+    assert ("content/west-yorkshire/data/contacts.yaml:6", "email: enquiries@west-yorkshire.example.org") in marked
+    assert any(where.startswith("regions.yaml:") and text == "email: enquiries@west-yorkshire.example.org"
+               for where, text in marked)
+    files = {where.split(":")[0] for where, _ in marked}
+    assert files == {"regions.yaml", *(f"content/west-yorkshire/{name}" for name in (
+        "index.md", "about/index.md", "data/partners.yaml", "data/priorities.yaml", "data/contacts.yaml",
+        f"news/{TODAY}-welcome-to-our-new-website.md"))}
+    strict = run(root, "check", "--region", "west-yorkshire", "--drafts", "--strict")
+    assert strict.exit_code == 1, strict.output
+    assert f"0 errors, {len(mentions)} warnings" in strict.output
+
+    built = run(root, "build", "--out", str(tmp_path / "out"))  # the placeholders build, and do not show
+    assert built.exit_code == 0, built.output
+    home = (tmp_path / "out/west-yorkshire/index.html").read_text()
+    assert "Replace this text with a short welcome." in home and "<!-- placeholder -->" in home
+
+    # an editor replaces every placeholder: the text changes, and the marks go
+    for path in [root / "regions.yaml", *(root / "content/west-yorkshire").rglob("*.*")]:
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Replace this text with a short welcome.", "Welcome to our website.")
+        text = text.replace(" <!-- placeholder -->", "").replace("  # placeholder", "")
+        path.write_text(text, encoding="utf-8")
     strict = run(root, "check", "--region", "west-yorkshire", "--drafts", "--strict")
     assert strict.exit_code == 0, strict.output
     assert "0 errors, 0 warnings" in strict.output
     basic = basic_site(tmp_path / "basic")
     assert run(basic, "new", "region", "gamma", "--name", "Gamma").exit_code == 0
     checked = run(basic, "check", "--drafts")
-    assert [line for line in checked.output.splitlines() if "gamma" in line] == [], checked.output
+    assert checked.exit_code == 0
+    assert all("placeholder" in line for line in checked.output.splitlines() if "gamma" in line), checked.output
+
+
+def test_new_page_and_news_mark_their_placeholders(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    assert run(root, "new", "page", "alpha", "about/our-board", "--title", "Our board").exit_code == 0
+    assert run(root, "new", "news", "alpha", "--title", "Big news").exit_code == 0
+    result = run(root, "check", "--drafts")
+    left = "placeholder text from 'icsgen new' is still here"
+    assert {line.split(": warning: ")[0] for line in result.output.splitlines() if left in line} == {
+        "content/alpha/about/our-board.md:8", "content/alpha/about/our-board.md:12",
+        f"content/alpha/news/{TODAY}-big-news.md:3", f"content/alpha/news/{TODAY}-big-news.md:8",
+        f"content/alpha/news/{TODAY}-big-news.md:12",
+    }
 
 
 def test_new_region_options_and_awkward_names(tmp_path: Path) -> None:
@@ -188,7 +230,7 @@ def test_insert_keeps_four_space_indentation_and_a_following_key() -> None:
     out = insert_region(text, BLOCK)
     assert _ids(out) == ["alpha", "beta", "gamma"]
     assert "\n    gamma:\n        # Added by" in out
-    assert "\n        contact:\n            email: enquiries@gamma.example.org\n" in out
+    assert "\n        contact:\n            email: enquiries@gamma.example.org  # placeholder\n" in out
     assert "\n            - {title: About us, page: about/index.md}\n" in out
     assert out.endswith("\n# site settings come last in this file\nsite:\n    title: T\n    base_url: https://t.example.org/\n")
     inserted = out[out.index("\n    gamma:") + 1 : out.index("\n# site settings")]

@@ -10,18 +10,24 @@ region's `check:` settings in `regions.yaml`:
 * sentences over `max_sentence_words`, paragraphs over `max_paragraph_words`;
 * a Flesch-Kincaid grade over `reading_grade` (pages of at least `MIN_WORDS_FOR_GRADE` words);
 * `reviewed` more than `review_months` ago, or `review_due` in the past;
-* a news post with no summary.
+* a news post with no summary;
+* raw HTML that runs or embeds something: `<script>`, `<iframe>`, `<object>`, `<embed>`, an event
+  handler (`onclick=`) or a `javascript:` address;
+* placeholder text that `icsgen new` wrote and marked (`<!-- placeholder -->` in a page, `# placeholder`
+  in YAML) and nobody has replaced yet (`placeholders` does data files and regions.yaml).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from icsgen.config import CheckSettings
 from icsgen.content import Page
-from icsgen.markdown import Block, blocks
+from icsgen.markdown import FENCE, Block, blocks
 
 from .readability import grade, sentences, words
 
@@ -42,6 +48,17 @@ PROSE = ("paragraph", "item", "quote")
 
 Finding = tuple[int, str, str]  # (line, message, hint)
 
+# Raw HTML in a page that runs or embeds something the site does not control
+ACTIVE_TAG = re.compile(r"<(script|iframe|object|embed|frame|frameset)(?=[\s/>])", re.IGNORECASE)
+HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.IGNORECASE)
+# a `javascript:` (or `vbscript:`) address in an attribute, a Markdown link target or an autolink;
+# prose such as "JavaScript: the basics" is not one
+SCRIPT_URL = re.compile(r"(?:=\s*[\"']?|\]\(\s*<?|<)\s*((?:java|vb)script\s*:)", re.IGNORECASE)
+CODE_SPAN = re.compile(r"(`+)[^`].*?\1")
+PLACEHOLDER_MD = re.compile(r"<!--\s*placeholder\b.*?-->", re.IGNORECASE)
+PLACEHOLDER_YAML = re.compile(r"(?:^|\s)#\s*placeholder\b", re.IGNORECASE)
+PLACEHOLDER = "placeholder text from 'icsgen new' is still here"
+
 
 def style_warnings(page: Page, settings: CheckSettings, today: dt.date) -> list[Finding]:
     """Every style warning for one page, as (line, message, hint)."""
@@ -53,6 +70,8 @@ def style_warnings(page: Page, settings: CheckSettings, today: dt.date) -> list[
     out += lengths(found, settings)
     out += reading_level(found, settings)
     out += review_dates(page, settings, today)
+    out += active_html(page.body, page.body_line)
+    out += page_placeholders(page)
     if page.kind == "news" and not page.meta.summary:
         out.append((1, "news post has no summary",
                     "add 'summary:' with a sentence or two for the news list and the feed"))
@@ -136,6 +155,122 @@ def reading_level(found: list[Block], settings: CheckSettings) -> Iterator[Findi
         yield (prose[0].line, f"reading grade {value:.1f} is above the target of {settings.reading_grade}"
                               " (Flesch-Kincaid)",
                "use shorter sentences and everyday words")
+
+
+def _prose_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """(file line, line) for each line of a page body outside fenced code, code spans blanked."""
+    fence = ""
+    for number, line in enumerate(body.split("\n"), first_line):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        opened = FENCE.match(line.lstrip())
+        if opened:
+            fence = opened.group(1)
+            continue
+        yield number, CODE_SPAN.sub("code", line) if "`" in line else line
+
+
+def active_html(body: str, first_line: int) -> Iterator[Finding]:
+    """Raw HTML that runs or embeds something: valid, but rarely what a page of text needs."""
+    if "<" not in body and "script" not in body.lower():
+        return
+    for number, line in _prose_lines(body, first_line):
+        if "<" not in line and ":" not in line:
+            continue
+        text = html.unescape(line) if "&" in line else line
+        for found in ACTIVE_TAG.finditer(text):
+            tag = found.group(1).lower()
+            yield (number, f"a <{tag}> in the page text runs or embeds content from elsewhere",
+                   "link to it instead, or ask whoever looks after the theme to add it there"
+                   if tag != "script" else "pages hold text: ask whoever looks after the theme to add scripts")
+        for found in HANDLER.finditer(text):
+            yield (number, f"an event handler ({found.group(1).lower()}=) in the page text runs a script",
+                   "remove it: pages hold text, and scripts belong in the theme")
+        for found in SCRIPT_URL.finditer(text):
+            yield (number, f"a '{found.group(1).lower().replace(' ', '')}' address in the page text runs a script",
+                   "link to a page or a web address (https://...) instead")
+
+
+def page_placeholders(page: Page) -> Iterator[Finding]:
+    """Placeholder text `icsgen new` marked in a page (front matter or body) that is still there."""
+    body = page.body
+    if "placeholder" in body:
+        lines = body.split("\n")
+        for number, line in _prose_lines(body, page.body_line):
+            found = PLACEHOLDER_MD.search(line)
+            if found is None:
+                continue
+            index = number - page.body_line
+            first = index
+            while first > 0 and lines[first - 1].strip() and not lines[first - 1].lstrip().startswith(("!!!", "#")):
+                first -= 1  # the paragraph the mark ends
+            text = PLACEHOLDER_MD.sub("", " ".join(part.strip() for part in lines[first : index + 1])).strip()
+            if not text:  # a mark on a line of its own: the paragraph after it
+                following = next((part.strip() for part in lines[index + 1 :] if part.strip()), "")
+                text, first = following, index + 1
+            yield (page.body_line + first, f"{PLACEHOLDER}: '{_shorten(text)}'",
+                   "write your own text, then delete the mark <!-- placeholder --> at its end")
+    if page.body_line > 1:
+        yield from _front_matter_placeholders(page)
+
+
+def _front_matter_placeholders(page: Page) -> Iterator[Finding]:
+    try:
+        with page.source_path.open("rb") as handle:  # the front matter, not the whole page
+            start = handle.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return
+    if "placeholder" not in start:
+        return
+    head = start.split("\n", page.body_line - 1)[: page.body_line - 1]
+    yield from yaml_placeholders(head, 1)
+
+
+def yaml_placeholders(lines: Iterable[str], first_line: int) -> Iterator[Finding]:
+    """Lines of YAML marked `# placeholder` by `icsgen new` (a value still to replace)."""
+    for number, line in enumerate(lines, first_line):
+        if "placeholder" not in line:
+            continue
+        found = PLACEHOLDER_YAML.search(line)
+        if found is None or line[: found.start()].count('"') % 2 or line[: found.start()].count("'") % 2:
+            continue  # not a mark, or inside a quoted value
+        text = line[: found.start()].strip().lstrip("- ").strip()
+        yield (number, f"{PLACEHOLDER}: '{_shorten(text)}'",
+               "replace the example, then delete '# placeholder' at the end of the line")
+
+
+def placeholders(site: object) -> Iterator[tuple[Path, int, str, str]]:
+    """(file, line, message, hint) for each placeholder left in the data files and regions.yaml of the
+    regions checked (settings before the first region belong to every region)."""
+    chosen = set(getattr(site, "chosen", ()))
+    regions = getattr(site, "regions", {})
+    config_path: Path = site.config.path  # type: ignore[attr-defined]
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if "placeholder" in text:
+        starts = sorted((region.config.line, region.id) for region in regions.values())
+        for line, message, hint in yaml_placeholders(text.split("\n"), 1):
+            owner = next((rid for start, rid in reversed(starts) if start <= line), None)
+            if owner is None or owner in chosen:
+                yield config_path, line, message, hint
+    for region_id in chosen:
+        for path in regions[region_id].data_files.values():
+            try:
+                data = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "placeholder" in data:
+                for line, message, hint in yaml_placeholders(data.split("\n"), 1):
+                    yield path, line, message, hint
+
+
+def _shorten(text: str, most: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
 
 
 def review_dates(page: Page, settings: CheckSettings, today: dt.date) -> Iterator[Finding]:

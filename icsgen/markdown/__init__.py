@@ -4,9 +4,10 @@ page's prose with file lines for the style checks.
 """
 
 from .convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
-from .source import Block, blocks
+from .source import FENCE, Block, blocks
 
 __all__ = [
+    "FENCE",
     "Block",
     "Converted",
     "LinkRef",

@@ -30,6 +30,7 @@ from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.toc import AMP_SUBSTITUTE, slugify
 from markdown.inlinepatterns import ReferenceInlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
@@ -37,6 +38,11 @@ from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 from icsgen.problems import nearest
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+# A start tag `<a ...>` or `<img ...>` in raw HTML, and one attribute of it. A quoted value stops at a
+# `<`, so no tag is looked for past the next one (a line of thousands of `<a` stays linear).
+RAW_TAG = re.compile(r"<(a|img)(?=[\s/>])((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>", re.IGNORECASE)
+COMMENT = re.compile(r"(<!--.*?(?:-->|$))", re.DOTALL)
+RAW_ATTRIBUTE = re.compile(r"([^\s=/>\"']++)(?:\s*+=\s*+(\"[^\"]*+\"|'[^']*+'|[^\s>\"']++))?")
 COMPONENTS = ("inset", "warning", "important", "details", "expander")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # ids the theme uses itself; a heading with the same text gets a suffix instead
@@ -171,6 +177,13 @@ class _PageProcessor(Treeprocessor):
         if self.admonition is not None and self.admonition.fallen:
             self._outside_components(self.admonition.fallen)
         self._components(root)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for number, raw in enumerate(stash):
+            if isinstance(raw, str) and ("<a" in raw or "<img" in raw or "<A" in raw or "<I" in raw):
+                # raw HTML as written: a link or image in it is checked as one in Markdown (not in a comment)
+                parts = COMMENT.split(raw) if "<!--" in raw else [raw]
+                stash[number] = "".join(part if part.startswith("<!--") else RAW_TAG.sub(self._raw_tag, part)
+                                        for part in parts)
         # one pass to find the ids already taken, the headings, and the links and images
         used = set(RESERVED_IDS)
         headings: list[ET.Element] = []
@@ -227,6 +240,41 @@ class _PageProcessor(Treeprocessor):
                 wrapper.append(child)
                 parent[index] = wrapper
 
+    def _raw_tag(self, tag: re.Match[str]) -> str:
+        """A raw HTML `<a>` or `<img>` checked and rewritten as a Markdown link or image would be.
+
+        Editors paste HTML from elsewhere, and some of it has no Markdown form (an image's width, a
+        link inside an HTML table): it gets the same checks (the page or file exists, an image has alt
+        text) and its `.md` links become the page's address, rather than being refused.
+        """
+        name = tag.group(1).lower()
+        wanted = "href" if name == "a" else "src"
+        attributes = {found.group(1).lower(): found for found in RAW_ATTRIBUTE.finditer(tag.group(2))}
+        links = self.links
+        assert links is not None
+        whole = tag.group(0)
+        line = links.line_of(whole)  # the tag as written: raw HTML is kept as it is in the source
+        if name == "img":
+            alt = attributes.get("alt")
+            if alt is None or not html.unescape((alt.group(2) or "").strip("\"'")).strip():
+                shown = attributes[wanted].group(2) if wanted in attributes else ""
+                src = html.unescape((shown or "").strip("\"'"))
+                links.problems.append((
+                    line, f"image '{src}' has no alt text",
+                    f'describe what it shows: <img src="{src or "map.png"}" alt="A map of the region">',
+                ))
+        value = attributes.get(wanted)
+        if value is None or value.group(2) is None:
+            return tag.group(0)
+        target = html.unescape(value.group(2).strip("\"'")).strip()  # as a browser reads it
+        element = ET.Element(name, {wanted: target})
+        start, end = value.start(2) + tag.start(2) - tag.start(0), value.end(2) + tag.start(2) - tag.start(0)
+        self._link(element, wanted, line + whole.count("\n", 0, start))
+        rewritten = element.get(wanted, "")
+        if rewritten == target:
+            return whole
+        return f'{whole[:start]}"{html.escape(rewritten, quote=True)}"{whole[end:]}'
+
     def _heading_ids(self, headings: list[ET.Element], used: set[str]) -> None:
         """Give every heading an id from its text (`## Our aims` -> `our-aims`) and list h2/h3.
 
@@ -252,7 +300,9 @@ class _PageProcessor(Treeprocessor):
             elif level == 3 and self.toc:
                 self.toc[-1]["children"].append({"id": ident, "title": name, "children": ()})
 
-    def _link(self, element: ET.Element, attr: str) -> None:
+    def _link(self, element: ET.Element, attr: str, line: int | None = None) -> None:
+        """Check a link or image target and rewrite it to the address of what it names; `line`: where it
+        is, when known (else the next place its target is written)."""
         links = self.links
         assert links is not None
         href = element.get(attr, "")
@@ -264,7 +314,8 @@ class _PageProcessor(Treeprocessor):
         if EXTERNAL.match(href):
             return
         path, _, fragment = href.partition("#")
-        line = links.line_of(href)
+        if line is None:
+            line = links.line_of(href)
         if not path:
             links.refs.append(LinkRef("", fragment, line))
             return
@@ -769,10 +820,60 @@ class _QuickNormalize(NormalizeWhitespace):
         return source.split("\n")
 
 
+TAG_START = re.compile(r"<[A-Za-z/!?]")
+UNCLOSED_TAGS = 64  # more tags than this that never close, and they are written as text before parsing
+CLOSINGS = (("<!--", "-->"), ("<![CDATA[", "]]>"))
+
+
+LT = "\ue000"  # stands for a `<` shown as text (a private-use character no pattern matches)
+
+
+def _escape_unclosed(text: str) -> str:
+    """`text` with each `<` that starts a tag, comment or CDATA section never closed as `LT`, when there
+    are more than `UNCLOSED_TAGS` of them; otherwise `text` itself.
+
+    Python's HTML parser looks for the end of each such tag from its start to the end of the text, so
+    a line of thousands of `<a` (or `<![CDATA[`) took minutes. It shows them as text, as this does
+    (`_RestoreLt` writes `&lt;` for each in the HTML). A tag is closed by a `>` before the next tag
+    starts. Not as `&lt;`: the inline processor would then match thousands of entities, each match
+    costing a pass over the text.
+    """
+    if LT in text:
+        return text
+    unclosed: list[int] = []
+    done = 0
+    for found in TAG_START.finditer(text):
+        start = found.start()
+        if start < done:
+            continue  # inside a comment or CDATA section
+        for opening, closing in CLOSINGS:
+            if text.startswith(opening, start):
+                end = text.find(closing, start + len(opening))
+                if end < 0:
+                    unclosed.append(start)
+                    done = start + len(opening)
+                else:
+                    done = end + len(closing)
+                break
+        else:
+            following = TAG_START.search(text, start + 1)
+            if text.find(">", start, following.start() if following else len(text)) < 0:
+                unclosed.append(start)
+    if len(unclosed) <= UNCLOSED_TAGS:
+        return text
+    parts, last = [], 0
+    for start in unclosed:
+        parts += [text[last:start], LT]
+        last = start + 1
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 class _QuickHtmlBlock(Preprocessor):
     """The raw HTML preprocessor, run only on a text with a tag or an entity (`<` or `&`) in it.
 
-    Without either, its HTML parser hands back every line as it was, after a pass over the text.
+    Without either, its HTML parser hands back every line as it was, after a pass over the text. A text
+    with many tags that never close has them written as text first (`_escape_unclosed`).
     """
 
     def __init__(self, md: markdown.Markdown, standard: Preprocessor) -> None:
@@ -781,8 +882,17 @@ class _QuickHtmlBlock(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         if any("<" in line or "&" in line for line in lines):
+            if sum(line.count("<") for line in lines) > UNCLOSED_TAGS:
+                lines = _escape_unclosed("\n".join(lines)).split("\n")
             return self.standard.run(lines)
         return lines
+
+
+class _RestoreLt(Postprocessor):
+    """Writes each `LT` left by `_escape_unclosed` as `&lt;`."""
+
+    def run(self, text: str) -> str:
+        return text.replace(LT, "&lt;") if LT in text else text
 
 
 class _QuickUnescape(UnescapeTreeprocessor):
@@ -792,22 +902,46 @@ class _QuickUnescape(UnescapeTreeprocessor):
         return super().unescape(text) if util.STX in text else text
 
 
+class _AtTheEnd:
+    """One of attr_list's patterns for a list at the end of an element's text, searched only where it
+    can match: in the text's last line, when that ends with `}`.
+
+    The library's search tries every ` {` of the text and scans each to the end of its line, so a
+    heading of thousands of ` {:` took seconds; a match of these patterns holds no newline but the
+    one before the last line (`newline`) and ends at the end of the text.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], newline: bool) -> None:
+        self.pattern = pattern
+        self.newline = newline
+
+    def search(self, text: str) -> re.Match[str] | None:
+        body = text[:-1] if text.endswith("\n") else text
+        if not body.rstrip(" ").endswith("}"):
+            return None
+        last = body.rfind("\n")
+        return self.pattern.search(text, max(last, 0) if self.newline else last + 1)
+
+
 class _QuickAttrList(Treeprocessor):
     """attr_list's tree processor, run only when the text being converted has a `{` in it.
 
     Every attribute list (`{: .class }`, `{#id}`) has one, and without it the standard processor
     still looks at the text of every element. The extension itself stays registered: fenced code
-    asks whether it is.
+    asks whether it is. Runs its own copy of the processor, whose end-of-text patterns are `_AtTheEnd`.
     """
 
     def __init__(self, md: markdown.Markdown, standard: Treeprocessor) -> None:
         super().__init__(md)
         self.standard = standard
+        self.quick = type(standard)(md)
+        self.quick.HEADER_RE = _AtTheEnd(standard.HEADER_RE, newline=False)  # type: ignore[attr-defined]
+        self.quick.BLOCK_RE = _AtTheEnd(standard.BLOCK_RE, newline=True)  # type: ignore[attr-defined]
         self.text: str | None = None  # what is being converted; None: not known, so always run
 
     def run(self, root: ET.Element) -> ET.Element | None:
         if self.text is None or "{" in self.text:
-            return self.standard.run(root)
+            return self.quick.run(root)
         return None
 
 
@@ -819,6 +953,7 @@ class _IcsgenExtension(Extension):
         # Python-Markdown's processors, replaced by ones that skip work with nothing to do
         md.preprocessors.register(_QuickNormalize(md), "normalize_whitespace", 30)
         md.preprocessors.register(_QuickHtmlBlock(md, md.preprocessors["html_block"]), "html_block", 20)
+        md.postprocessors.register(_RestoreLt(md), "icsgen_lt", 0)
         md.treeprocessors.register(_QuickInline(md), "inline", 20)
         _quicken_brackets(md.inlinePatterns)
         md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)

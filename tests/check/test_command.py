@@ -311,3 +311,68 @@ def test_the_sample_content_has_no_errors() -> None:
     code, lines = check_lines(REPO_ROOT)
     assert code == 0, "\n".join(lines)
     assert lines[-1].startswith("0 errors, ") and lines[-1].endswith(" in 60 pages")
+
+
+# -- raw HTML that runs something ---------------------------------------------------------------------------
+
+
+def test_scripts_frames_handlers_and_javascript_addresses_are_warnings_strict_fails(tmp_path: Path) -> None:
+    body = ("## Scripts\n\n<script>alert(1)</script>\n\n"
+            '<iframe src="https://maps.example.org/x"></iframe>\n\n'
+            'A <span onclick="steal()">button</span> and [a link](javascript:alert(2)) and\n'
+            '<a href=" JaVaScRiPt:go()">this</a> and <object data="x.swf"></object><embed src="y.swf">.\n\n'
+            "JavaScript: a language. The `<script>` element and `onload=` are code here.\n\n"
+            "```\n<script>in a code block</script>\n```\n")
+    found = problems_for(tmp_path, body)
+    assert sorted(found) == sorted([
+        f"{WHERE}6: warning: a <script> in the page text runs or embeds content from elsewhere "
+        "(pages hold text: ask whoever looks after the theme to add scripts)",
+        f"{WHERE}8: warning: a <iframe> in the page text runs or embeds content from elsewhere "
+        "(link to it instead, or ask whoever looks after the theme to add it there)",
+        f"{WHERE}10: warning: an event handler (onclick=) in the page text runs a script "
+        "(remove it: pages hold text, and scripts belong in the theme)",
+        f"{WHERE}10: warning: a 'javascript:' address in the page text runs a script "
+        "(link to a page or a web address (https://...) instead)",
+        f"{WHERE}11: warning: a <embed> in the page text runs or embeds content from elsewhere "
+        "(link to it instead, or ask whoever looks after the theme to add it there)",
+        f"{WHERE}11: warning: a <object> in the page text runs or embeds content from elsewhere "
+        "(link to it instead, or ask whoever looks after the theme to add it there)",
+        f"{WHERE}11: warning: a 'javascript:' address in the page text runs a script "
+        "(link to a page or a web address (https://...) instead)",
+    ])
+    root = tmp_path
+    code, _ = check_lines(root)
+    assert code == 0
+    strict, lines = check_lines(root, "--strict")
+    assert strict == 1 and lines[-1].startswith("0 errors, 7 warnings")
+
+
+# -- placeholders ------------------------------------------------------------------------------------------
+
+
+def test_placeholder_marks_in_pages_front_matter_data_and_regions_yaml_are_reported(tmp_path: Path) -> None:
+    config = BASIC_CONFIG.replace("      email: hello@alpha.example.org\n",
+                                  "      email: hello@alpha.example.org  # placeholder\n")
+    files = {**_basic_files(), PAGE: page(
+        "Our own text.\n\nReplace this with a welcome. It\nruns over lines. <!-- placeholder -->\n\n"
+        "<!-- placeholder -->\nThe paragraph after a mark on its own line.\n\n"
+        "!!! inset\n    Example inset text. <!-- placeholder -->\n\n```\nA mark in code <!-- placeholder -->\n```\n",
+        front="title: About us\nsummary: An example summary.  # placeholder\n"),
+        "content/alpha/data/partners.yaml": "- name: Example Trust  # placeholder\n  type: NHS trust\n"
+                                            "- name: 'Real # placeholder in quotes'\n  type: Other\n"}
+    root = write_site(tmp_path, files, config)
+    code, lines = check_lines(root)
+    assert code == 0
+    left = "placeholder text from 'icsgen new' is still here"
+    page_hint = "(write your own text, then delete the mark <!-- placeholder --> at its end)"
+    yaml_hint = "(replace the example, then delete '# placeholder' at the end of the line)"
+    assert [line for line in lines if left in line] == [
+        f"content/alpha/about/index.md:3: warning: {left}: 'summary: An example summary.' {yaml_hint}",
+        f"{WHERE}7: warning: {left}: 'Replace this with a welcome. It runs over lines.' {page_hint}",
+        f"{WHERE}11: warning: {left}: 'The paragraph after a mark on its own line.' {page_hint}",
+        f"{WHERE}14: warning: {left}: 'Example inset text.' {page_hint}",
+        f"content/alpha/data/partners.yaml:1: warning: {left}: 'name: Example Trust' {yaml_hint}",
+        f"regions.yaml:9: warning: {left}: 'email: hello@alpha.example.org' {yaml_hint}",
+    ]
+    assert check_lines(root, "--strict")[0] == 1
+    assert check_lines(root, "--region", "beta")[1][-1].startswith("0 errors, 0 warnings")

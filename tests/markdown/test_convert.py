@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from icsgen.markdown.convert import DEPTH_HINT, LinkTarget, MarkdownConverter, PageLinks
+from tests.support.links import find_broken_links
 from tests.support.sitemaker import PROJECT as REPO
 from tests.support.sitemaker import basic_site, run, write_site
 
@@ -242,7 +243,8 @@ def test_a_build_and_a_check_name_each_page_nested_too_deeply(tmp_path: Path) ->
 PATHOLOGICAL = {  # a line that made some scan quadratic (or worse), as a function of its length
     "brackets": lambda n: "[" * n, "closed brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
     "unclosed links": lambda n: "[a](" * (n // 4), "images": lambda n: "![" * (n // 2),
-    "links": lambda n: "[a](x.md) " * (n // 10),
+    "links": lambda n: "[a](x.md) " * (n // 10), "unclosed tags": lambda n: "<a " * (n // 3),
+    "unclosed autolinks": lambda n: "<a@b" * (n // 4), "heading attributes": lambda n: "## a" + " {: a" * (n // 5),
 }
 
 
@@ -328,3 +330,52 @@ def test_a_misspelt_link_or_one_written_as_a_web_address_gets_a_hint(tmp_path: P
         f"({web}: 'partners.md')",
         f"{where}:7: link to '../zzzzzzzz.md': no page 'alpha/zzzzzzzz.md' (from content/)",
     ])
+
+
+# -- raw HTML in Markdown -----------------------------------------------------------------------------------
+
+
+def test_raw_html_links_and_images_are_checked_and_rewritten_as_markdown_ones_are() -> None:
+    pages = {"about.md": LinkTarget("alpha/about/", "alpha/about.md"), "map.png": LinkTarget("alpha/map.png")}
+    source = ('Inline <a href="about.md#team" class="x">about</a> and <img src="map.png" alt="A map" width="300">.\n'
+              "\n<div>\n<a href='../nope.md'>x</a>\n<IMG SRC=\"map.png\">\n<img src=\"gone.png\" alt=\"\">\n"
+              "<!-- <a href=\"old.md\">commented out</a> -->\n"
+              "<a href=\"https://www.nhs.uk/\">NHS</a> <a href=\"#top\">up</a>\n"
+              "</div>\n\n```\n<a href=\"code.md\">code</a>\n```\n")
+    converted, links = convert(source, pages)
+    assert '<a href="REL(alpha/about/#team)" class="x">about</a>' in converted.html
+    assert '<img src="REL(alpha/map.png)" alt="A map" width="300">' in converted.html
+    assert '<IMG SRC="REL(alpha/map.png)">' in converted.html
+    assert '<!-- <a href="old.md">commented out</a> -->' in converted.html
+    assert '<a href="https://www.nhs.uk/">NHS</a>' in converted.html
+    assert "&lt;a href=&quot;code.md&quot;&gt;" in converted.html
+    alt = "describe what it shows: <img src="
+    assert sorted(links.problems) == [
+        (8, "link to '../nope.md': no page '../nope.md'", ""),
+        (9, "image 'map.png' has no alt text", f'{alt}"map.png" alt="A map of the region">'),
+        (10, "image 'gone.png' has no alt text", f'{alt}"gone.png" alt="A map of the region">'),
+        (10, "link to 'gone.png': no page 'gone.png'", ""),
+    ]
+    assert sorted((ref.line, ref.target, ref.fragment) for ref in links.refs) == [(5, "alpha/about.md", "team"),
+                                                                                  (12, "", "top")]
+
+
+def test_raw_html_with_a_broken_link_stops_the_build_and_good_raw_links_work(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {"content/alpha/about/raw.md": "---\ntitle: Raw\n---\n"
+                                 '<p>See <a href="partners.md#nhs-trusts">our partners</a>.</p>\n\n'
+                                 '<img src="../images/map.png" alt="A map of Alpha" width="200">\n',
+                                 "content/alpha/images/map.png": "not really a picture"})
+    assert run(root, "build").exit_code == 0
+    html = (root / "build/alpha/about/raw/index.html").read_text()
+    assert '<a href="../partners/index.html#nhs-trusts">our partners</a>' in html
+    assert '<img src="../../images/map.png" alt="A map of Alpha" width="200">' in html
+    assert find_broken_links(root / "build") == []
+    write_site(root, {"content/alpha/about/raw.md": "---\ntitle: Raw\n---\n"
+                      '<p>See <a href="../nope.md">this</a>.</p>\n\n<img src="missing.png">\n'},
+               config=None, theme=False)
+    result = run(root, "build")
+    assert result.exit_code == 1
+    where = "content/alpha/about/raw.md"
+    assert f"{where}:4: link to '../nope.md': no page 'alpha/nope.md' (from content/)" in result.output
+    assert f"{where}:6: image 'missing.png' has no alt text" in result.output
+    assert f"{where}:6: link to 'missing.png': no page or file 'alpha/about/missing.png' in content/" in result.output
