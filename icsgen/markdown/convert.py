@@ -430,6 +430,11 @@ def _kind(div: ET.Element) -> str:
     return kinds[0] if kinds else ""
 
 
+# A line right after a component's text that starts one of these is the next block (another component,
+# a heading, HTML, code), not text that fell out of the component.
+NOT_FALLEN = ("!!!", "#", "<", "```", "~~~")
+
+
 class _Admonition(AdmonitionProcessor):
     """Python-Markdown's admonition processor, noting the lines that fell out of a component.
 
@@ -454,7 +459,8 @@ class _Admonition(AdmonitionProcessor):
         nth = self.seen.get(kind, 0)
         self.seen[kind] = nth + 1
         body = block[found.end():]
-        if len(blocks) == count and blocks[0] and body[:4] == "    ":  # some text was inside: the rest fell out
+        rest = blocks[0].lstrip(" ") if len(blocks) == count else ""
+        if rest and body[:4] == "    " and not rest.startswith(NOT_FALLEN):  # text was inside; plain text fell out
             self.fallen.append((kind, nth, blocks[0].split("\n", 1)[0]))
 
 

@@ -172,6 +172,12 @@ def test_a_component_with_nothing_under_it_and_one_whose_last_line_falls_out() -
     ]
 
 
+def test_a_component_right_after_another_or_a_heading_right_after_one_is_fine() -> None:
+    converted, links = convert("!!! inset\n    One.\n!!! warning\n    Two.\n## Next\n\nText.\n")
+    assert links.problems == []
+    assert converted.html.count("nhsuk-inset-text") == 1 and converted.html.count("nhsuk-warning-callout\"") == 1
+
+
 def test_tabs_blank_lines_and_lists_inside_components_are_fine() -> None:
     converted, links = convert("!!! inset\n\tTabbed text.\n\n!!! warning\n\n    After a blank line.\n\n"
                                "- item\n\n    !!! inset\n        In a list.\n\n!!! inset\n    - one\n    - two\n")
