@@ -38,7 +38,6 @@ REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
 AUTOLINK = re.compile(r"<((?:https?|mailto|tel):[^<>\s]+|[^<>\s@]+@[^<>\s]+)>")
 CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # a web or email address written out in the text: not words a reader reads as prose (an 'ICB' in one is
 # not an abbreviation to spell out)
 ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>]+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
@@ -179,6 +178,22 @@ def _without_variables(body: str) -> str:
     return "".join(out)
 
 
+def _without_comments(text: str) -> str:
+    """`text` without its HTML comments (keeping their newlines): a loop over `str.find`, as a regular
+    expression would scan to the end of the text from each `<!--` that is never closed."""
+    out: list[str] = []
+    done = 0
+    while True:
+        start = text.find("<!--", done)
+        end = text.find("-->", start + 4) if start >= 0 else -1
+        if end < 0:
+            break
+        out += [text[done:start], "\n" * text.count("\n", start, end)]
+        done = end + 3
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _next_is_separator(lines: list[str], index: int) -> bool:
     return index + 1 < len(lines) and "-" in lines[index + 1] and bool(TABLE_SEPARATOR.match(lines[index + 1]))
 
@@ -221,7 +236,7 @@ def _inline(block: Block, references: dict[str, str]) -> None:
 
 def _plain(text: str) -> str:
     if "<!--" in text:
-        text = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        text = _without_comments(text)
     text = TAG.sub("", text)
     text = EMPHASIS.sub("", text)
     return ESCAPE.sub(r"\1", text)

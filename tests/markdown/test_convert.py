@@ -292,7 +292,8 @@ def test_a_site_of_pathological_pages_is_checked_in_reasonable_time(tmp_path: Pa
     """
     lines = {**PATHOLOGICAL, "angle brackets": lambda n: "<" * n, "end tags": lambda n: "</" * (n // 2),
              "processing": lambda n: "<?" * (n // 2), "reference links": lambda n: "[a][" * (n // 4),
-             "attribute lists": lambda n: "a {: #x " * (n // 8), "variables": lambda n: "{{ region.name }} {{" * 2}
+             "attribute lists": lambda n: "a {: #x " * (n // 8), "comments": lambda n: "x <!-- a" * (n // 8),
+             "variables": lambda n: "{{ region.name }} {{" * 2}
     root = basic_site(tmp_path, {f"content/alpha/{slug.replace(' ', '-')}.md": f"---\ntitle: {slug}\n---\n"
                                  f"Intro.\n\n{make(60_000)}\n" for slug, make in lines.items()})
     result = subprocess.run(
