@@ -122,13 +122,19 @@ def identity(info: os.stat_result) -> list[int]:
 
 
 def record_stat(entry: os.DirEntry, stats: dict[str, list[int]]) -> None:
-    """[size, modification time, change time, inode] of a file; a folder counts too, as [-1, 0, 0, 0]."""
+    """[size, modification time, change time, inode] of a file; a folder counts too, as [-1, 0, 0, 0], and a
+    link to nothing as [-2, its own times and inode]."""
     if entry.is_dir(follow_symlinks=False):
         stats[entry.path] = [-1, 0, 0, 0]  # an empty folder added or removed matters too
         return
     try:
         info = entry.stat()
-    except OSError:
+    except OSError:  # a link that loops or leads nowhere: its own times, so that adding one is a change
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            return
+        stats[entry.path] = [-2, *identity(info)[1:]]
         return
     stats[entry.path] = identity(info)
 

@@ -116,7 +116,7 @@ def _theme_chains(root: Path, config: SiteConfig, regions: Iterable[str],
     for rc in config.regions:
         if rc.id in wanted:
             chains[rc.id] = theme_chain(root, rc.theme, root / CONTENT_DIR / rc.id / THEME_OVERRIDES, problems,
-                                        config.path, rc.line)
+                                        config.path, rc.line if rc.theme != config.theme else 1)  # the site's: once
     return chains
 
 

@@ -359,9 +359,11 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
     content = site.root.resolve() / CONTENT_DIR
     affected: set[tuple[str, str]] = set()
     for path in changed:
+        if path.is_symlink():  # where it leads, and whether it may be followed, is the full load's to say
+            return None
         try:
             parts = path.resolve().relative_to(content).parts
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # RuntimeError: a link further up that loops
             return None
         if any(is_ignored(part) for part in parts):
             continue

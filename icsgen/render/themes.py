@@ -21,6 +21,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from icsgen.config import YamlError, decode, load_yaml
+from icsgen.config.schema import slug
 from icsgen.files import BUILTIN_THEMES, THEMES_DIR, first_link_out, link_problem, link_state
 from icsgen.problems import Problems
 
@@ -36,12 +37,13 @@ class ThemeChain:
     static_dirs: tuple[Path, ...]
     # links in those folders that lead out of the project folder or nowhere (reported): never read
     refused: frozenset[str] = frozenset()
-    complete: bool = True  # False: a folder or file of the chain was refused so (rendering would fail)
+    complete: bool = True  # False: a problem was found in making it (rendering would report only its effects)
 
 
 def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Problems,
                 config_path: Path, line: int) -> ThemeChain:
     guard = _Guard(root, problems)
+    before = len(problems)
     names: list[str] = []
     dirs: list[Path] = [override_dir] if override_dir and guard.contained(override_dir) else []
     current: str | None = theme
@@ -49,9 +51,9 @@ def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Pro
         if current in names:
             problems.add(config_path, line, f"themes extend each other in a loop: {' -> '.join([*names, current])}")
             break
+        if not guard.contained(root / THEMES_DIR / current):
+            break  # the project's theme (or themes/) is a link out of the project or to nothing: reported
         folder = find_theme(root, current)
-        if folder is not None and folder.is_relative_to(root) and not guard.contained(folder):
-            break  # a project theme reached through a link out of the project: reported, never read
         if folder is None:
             available = available_themes(root)
             where = f"{' -> '.join(names)} extends" if names else "theme"
@@ -65,7 +67,7 @@ def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Pro
     static_dirs = tuple(d / "static" for d in dirs if guard.usable(d / "static"))
     inner = frozenset(path for folder in (*template_dirs, *static_dirs) for path in guard.links_out(folder))
     return ThemeChain(names=tuple(names), template_dirs=template_dirs, static_dirs=static_dirs, refused=inner,
-                      complete=not guard.refused)
+                      complete=not guard.refused and len(problems) == before)
 
 
 def theme_folders(root: Path) -> tuple[Path, Path]:
@@ -178,7 +180,14 @@ def _parent(folder: Path, guard: _Guard, problems: Problems) -> str | None:
             problems.add(manifest, data.line_of(key), f"unknown key '{key}' in theme.yaml",
                          "known keys: name, extends, description")
     parent = data.get("extends")
-    return str(parent) if parent else None
+    if parent is None:
+        return None
+    try:
+        return slug(parent)  # a folder of themes/: never a path ('../../elsewhere') out of it
+    except ValueError:
+        problems.add(manifest, data.line_of("extends"), f"'extends' must name a theme folder in {THEMES_DIR}/, such "
+                     f"as nhs, not {parent!r}", "a theme name uses only lower-case letters, digits and hyphens")
+        return None
 
 
 @dataclass(frozen=True)

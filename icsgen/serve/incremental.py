@@ -155,7 +155,7 @@ class Preview:
         with self._lock:
             self.rebuilds += 1
             start = time.perf_counter()
-            self._pending.update(Path(p).resolve() if Path(p).is_absolute() else self.root / p
+            self._pending.update(_resolved(Path(p)) if Path(p).is_absolute() else self.root / p
                                  for p in changed)
             if self._state is None or self._needs_full(self._pending):
                 return self._finish(self._full, start)
@@ -444,6 +444,14 @@ def _regions_touched(old: Site, new: Site) -> set[str]:
         if before is not page and before is not None and (before.url, before.meta) != (page.url, page.meta):
             touched.add(page.region)
     return touched
+
+
+def _resolved(path: Path) -> Path:
+    """`path` with links followed, or as it is when a link on the way loops (the load reports it)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path
 
 
 def _add_render_problems(problems: Problems, out: Output) -> None:

@@ -516,3 +516,23 @@ def test_a_mistake_in_front_matter_is_one_message_not_one_for_each_link_to_the_p
     assert result.exit_code == 1
     assert len(result.output.splitlines()) == 2, result.output
     assert result.output.startswith("content/alpha/about/partners.md:")
+
+
+def test_a_theme_cannot_extend_a_folder_outside_themes(tmp_path: Path) -> None:
+    outside = _outside(tmp_path)
+    root = basic_site(tmp_path / "site")
+    (root / "themes/evil").mkdir()
+    (root / "themes/evil/theme.yaml").write_text(f"name: evil\nextends: ../../{outside.name}\n")
+    (root / "regions.yaml").write_text(BASIC_CONFIG.replace("  base_url:", "  theme: evil\n  base_url:"))
+    result = run(root, "build")
+    assert result.exit_code == 1 and SECRET not in result.output
+    assert result.output.splitlines()[:-1] == [
+        f"themes/evil/theme.yaml:2: 'extends' must name a theme folder in themes/, such as nhs, not "
+        f"'../../{outside.name}' (a theme name uses only lower-case letters, digits and hyphens)"]
+
+
+def test_a_missing_theme_is_one_message_not_one_per_region_and_template(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    (root / "regions.yaml").write_text(BASIC_CONFIG.replace("  base_url:", "  theme: nhs-new\n  base_url:"))
+    assert run(root, "build").output.splitlines()[:-1] == [
+        "regions.yaml:1: theme 'nhs-new' not found in themes/ (available: nhs)"]

@@ -357,3 +357,19 @@ def test_a_region_with_no_page_read_again_keeps_its_feed_and_sitemap(tmp_path: P
     assert "Opening post" in (root / "build/alpha/news/feed.xml").read_text()
     assert beta_feed.stat().st_mtime_ns == before.st_mtime_ns and beta_feed.stat().st_ino == before.st_ino
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
+@pytest.mark.parametrize("link", ["themes/nhs/templates/loop.html", "content/alpha/about/gone.md",
+                                  "content/alpha/data/loop.yaml"])
+def test_a_link_to_nothing_added_after_a_build_is_a_change(tmp_path: Path, link: str) -> None:
+    """The no-change test compares every input's identity; a link that loops has none to follow."""
+    root = basic_site(tmp_path)
+    an_hour_ago = time.time() - 3600  # files the state trusts (not "edited a moment ago")
+    for path in root.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    assert run(root, "build").exit_code == 0
+    assert "0 re-rendered" in run(root, "build").output  # the no-change test answers
+    (root / link).symlink_to(Path(link).name)
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{link}: a link to '{Path(link).name}' that leads round in a loop")

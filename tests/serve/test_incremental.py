@@ -186,3 +186,18 @@ def test_after_a_run_of_saves_the_preview_is_what_a_fresh_full_build_writes(prev
         assert tree_digest(preview.folder) == tree_digest(fresh.folder)
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("target", ["outside", "loop"])
+def test_a_page_replaced_by_a_link_out_or_a_loop_is_reported_not_read(preview: Preview, tmp_path: Path,
+                                                                      target: str) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nTOP-SECRET\n")
+    page = preview.root / "content/alpha/about/partners.md"
+    good = html(preview, "alpha/about/partners")
+    page.unlink()
+    page.symlink_to(secret if target == "outside" else "partners.md")
+    result = preview.rebuild([page])
+    assert result.problems[0].startswith("content/alpha/about/partners.md: a link to ")
+    assert len(result.problems) == 1 and "TOP-SECRET" not in html(preview, "alpha/about/partners")
+    assert html(preview, "alpha/about/partners") == good
