@@ -53,6 +53,7 @@ class Problems:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._items: dict[tuple[str, int, str, str], Problem] = {}  # one per place and message
+        self._bases: tuple[str, ...] | None = None  # the root as given and as resolved, ending in '/'
 
     def add(
         self,
@@ -75,13 +76,20 @@ class Problems:
         """The path as an editor would type it: relative to the project root, with slashes.
 
         Found without following links first: the path of a link is the link's, wherever it leads
-        (and a link that loops has no real path at all)."""
-        p = Path(os.path.abspath(path))
-        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
-            if p.is_relative_to(root):
-                return p.relative_to(root).as_posix()
+        (and a link that loops has no real path at all). Plain strings: a check of a large site
+        reports thousands of problems.
+        """
+        given = os.path.abspath(path)
+        if self._bases is None:
+            self._bases = tuple(dict.fromkeys(os.path.join(base, "") for base in (
+                os.path.abspath(self.root), os.path.realpath(self.root))))
+        for base in self._bases:
+            if given.startswith(base):
+                return given[len(base):].replace(os.sep, "/")
+            if given == base[:-1]:
+                return "."
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
         except (ValueError, OSError, RuntimeError):
             return Path(path).as_posix()
 
