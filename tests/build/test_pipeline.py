@@ -323,8 +323,7 @@ def _outside(tmp_path: Path) -> Path:
     (out / "region").mkdir()
     (out / "region/index.md").write_text(f"---\ntitle: {SECRET}\n---\n{SECRET}\n")
     (out / "theme.yaml").write_text("name: nhs\n")
-    (out / "regions.yaml").write_text((Path(__file__).parent / "sitemaker.py").read_text().split('"""\\\n')[1]
-                                      .split('"""')[0].replace("Test ICS sites", SECRET))
+    (out / "regions.yaml").write_text(BASIC_CONFIG.replace("Test ICS sites", SECRET))
     return out
 
 
