@@ -7,7 +7,9 @@ run lists everything that needs fixing. `BuildFailed` carries the whole list to 
 from __future__ import annotations
 
 import difflib
+import errno
 import os
+import stat
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -64,6 +66,11 @@ class Problems:
         level: str = ERROR,
     ) -> None:
         self._keep(Problem(self.display(path), line or 0, message, hint, level))
+
+    def add_os_error(self, path: Path | str, error: OSError, doing: str = "cannot read") -> None:
+        """A file the file system refused (see `explain`), e.g. `data/x.yaml: cannot read: permission denied`."""
+        message, hint = explain(error)
+        self.add(path, 0, f"{doing}: {message}" if doing else message, hint)
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
@@ -145,3 +152,56 @@ def where(error: BaseException | None, tb) -> str:  # type: ignore[no-untyped-de
     shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package.parent) \
         else frame.filename
     return f"{shown}:{frame.lineno}"
+
+
+# -- the file system's refusals, in plain words ---------------------------------------------------
+
+_OS_ERRORS = {
+    errno.ENOSPC: ("the disk is full", "free some space, then try again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space, then try again"),
+    errno.EROFS: ("the disk or folder is read-only", "use a folder you can write to"),
+    errno.EACCES: ("permission denied", "check the permissions of the file and its folders (ls -l)"),
+    errno.EPERM: ("permission denied", "check the permissions of the file and its folders (ls -l)"),
+    errno.EISDIR: ("it is a folder, not a file", "rename or remove the folder"),
+    errno.ENOTDIR: ("part of its path is a file, not a folder", "rename or remove that file"),
+    errno.ENOENT: ("it went away while icsgen was working", "try again once the files stop changing"),
+    errno.EMFILE: ("too many files are open at once",
+                   "raise the limit (for example: ulimit -n 4096) or use --jobs 1"),
+    errno.ENFILE: ("the system has too many files open", "close some programs, or use --jobs 1"),
+    errno.ENAMETOOLONG: ("the name is too long for the file system", "use a shorter file name"),
+    errno.EIO: ("the disk reported an error", "check the disk, then try again"),
+    errno.ELOOP: ("it is a link that leads round in a circle", "remove or fix the link"),
+}
+NOT_A_FILE = "it is not an ordinary file (a pipe, socket or device)"
+
+
+class NotAFile(OSError):
+    """A path that should be an ordinary file is a pipe, socket or device (reading a pipe would wait for ever)."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(errno.EINVAL, NOT_A_FILE, os.fspath(path))
+
+
+def explain(error: OSError) -> tuple[str, str]:
+    """What a file-system error means for an editor, and what to do about it: (message, hint)."""
+    if isinstance(error, NotAFile):
+        return NOT_A_FILE, "replace it with an ordinary file"
+    if error.errno in _OS_ERRORS:
+        return _OS_ERRORS[error.errno]
+    return (error.strerror.lower() if error.strerror else str(error)), ""
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of an ordinary file. A folder raises `IsADirectoryError`, a pipe or device `NotAFile`,
+    without waiting: opening a pipe to read it would wait for a writer for ever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotAFile(path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)

@@ -92,7 +92,8 @@ class Background:
 def run_detached(work: Callable[[], Any], allowed: bool = True) -> None:
     """`work()` in a child nobody waits for (it outlives this process), or here when it cannot fork.
 
-    For work whose result nobody needs and whose effects others wait for by other means (a lock).
+    For work whose result nobody needs and whose effects others wait for by other means (a lock). The
+    child finishes its work whatever Ctrl-C the editor presses meanwhile, at their prompt.
     """
     if allowed and _can_fork():
         try:
@@ -101,6 +102,7 @@ def run_detached(work: Callable[[], Any], allowed: bool = True) -> None:
             pid = -1
         if pid == 0:
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C after the command returned is not for it
                 _let_go_of_output()
                 work()
             finally:

@@ -24,14 +24,46 @@ import jinja2
 
 from icsgen.build import prefill as precreate
 from .background import Background, run_detached
-from icsgen.cache import BuildCache, InputStates, OutputTable, code_fingerprint, decode_refs, file_stat, locked, refers_to, site_fingerprint, site_structure, stale_outputs
+from icsgen.cache import (
+    CACHE_DIR,
+    BuildCache,
+    InputStates,
+    OutputTable,
+    code_fingerprint,
+    decode_refs,
+    file_stat,
+    locked,
+    refers_to,
+    site_fingerprint,
+    site_structure,
+    stale_outputs,
+)
 from icsgen.config import SiteConfig, load_config
-from icsgen.content import SHARED, LoadOptions, Page, PageSource, Site, load_site, update_site
+from icsgen.content import SHARED, LoadOptions, Page, PageSource, Site, load_site, slugify, update_site
 from icsgen.files import CONTENT_DIR, THEME_OVERRIDES, Tree, scan_content
 from icsgen.problems import BuildFailed, Problem, Problems, nearest
 from icsgen.content import FrontMatterMemo
 from icsgen.markdown import LinkRef
-from .output import MARKER, UnsafeOutput, check_output_dir, copy_file, discard, discard_later, holds, staging_dir, swap_in, write_bytes, write_text
+from .output import (
+    MARKER,
+    Interrupted,
+    UnsafeOutput,
+    check_output_dir,
+    clear_leftovers,
+    copy_file,
+    discard,
+    discard_later,
+    holds,
+    make_twin,
+    pause,
+    publish_changes,
+    publish_whole,
+    remove_later,
+    staging_dir,
+    unwritable,
+    write_bytes,
+    write_text,
+)
 from icsgen.cache import PageStore
 from icsgen.render import Job, Output, Renderer, feeds, special_page, synthetic_page, theme_environment
 from icsgen.content import check_required
@@ -92,20 +124,48 @@ class Loaded:
 
 
 def load(root: Path, options: BuildOptions) -> Loaded:
-    """Read settings, content and themes; raise `BuildFailed` only if nothing can be built."""
+    """Read settings, content and themes; raise `BuildFailed` only if nothing can be built.
+
+    A file the file system refuses where no reader expected it (see `errors.explain`) stops the load
+    with that one problem, named plainly: never a traceback.
+    """
     problems = Problems(root)
-    config = load_config(root, problems)
-    if config is None:
-        raise BuildFailed(problems.errors)
-    _check_region_choice(config, options.regions, problems)
-    site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future,
-                                               options.today, options.memo, options.pages, options.trees), problems)
-    chains = _theme_chains(root, config, site.chosen, problems)
+    try:
+        config = load_config(root, problems)
+        if config is None:
+            raise BuildFailed(problems.errors)
+        _check_region_choice(config, options.regions, problems)
+        site = load_site(config, root, LoadOptions(options.regions, options.drafts, options.future, options.today,
+                                                   options.memo, options.pages, options.trees), problems)
+        chains = _theme_chains(root, config, site.chosen, problems)
+    except OSError as exc:
+        problems.add_os_error(exc.filename or root, exc)
+        raise BuildFailed(problems.errors) from None
     if site.stop_before_rendering or not all(chain.complete for chain in chains.values()):
         raise BuildFailed(problems.errors)  # a link out of the project, a stray folder: rendering adds only noise
     _check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
+    _check_static_files(site, problems)
     return Loaded(site, chains, problems)
+
+
+def _check_static_files(site: Site, problems: Problems) -> None:
+    """Files to be copied that the build could not copy: a name the site cannot have (`output.unwritable`),
+    a file that cannot be read. `check` says so as `build` does, and before anything is written (an open
+    and close per file: ~5 us)."""
+    for static in site.statics.values():
+        if static.key.split("/", 1)[0] not in site.chosen:
+            continue
+        path = static.source_path
+        reason = unwritable(static.url)
+        if reason:
+            problems.add(path, 0, f"the file name '{path.name}' {reason}",
+                         f"rename the file, for example to '{slugify(path.stem) or 'file'}{path.suffix}'")
+            continue
+        try:
+            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+        except OSError as exc:
+            problems.add_os_error(path, exc)
 
 
 def _theme_chains(root: Path, config: SiteConfig, regions: Iterable[str],
@@ -193,12 +253,39 @@ def leave_for_exit() -> None:
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the site: only what changed since the last build when the cache allows, else everything."""
+    """Build the site: only what changed since the last build when the cache allows, else everything.
+
+    Whatever the file system refuses (a full disk, a read-only folder, a file that went away) fails the
+    build with a plain problem naming the file, before the new site is published: never a traceback.
+    """
     with _collector(False), locked(root) if options.cache else contextlib.nullcontext():
-        report = _build(root, options, progress)
+        try:
+            report = _build(root, options, progress)
+        except OSError as exc:
+            raise BuildFailed([_file_problem(exc, root, (options.out or root / "build").resolve())]) from None
+        except UnsafeOutput as exc:  # the twin's name is taken by a folder icsgen did not make
+            raise BuildFailed([Problem("--out", 0, str(exc), "")]) from None
         if _outlive is not None:  # objects made while the collector was paused, left for the exit: never walk them
             gc.freeze()
         return report
+
+
+def _file_problem(error: OSError, root: Path, out: Path) -> Problem:
+    """The problem for a file-system error met while building: naming the input it was reading, or the
+    file of `out` it was writing (where it is being made: a staging folder or the twin, beside `out`)."""
+    problems = Problems(root)
+    if not error.filename:  # out of something (open files, memory for a process) rather than a file's fault
+        problems.add_os_error(out, error, "the build stopped")
+        return problems.errors[0]
+    path, doing = Path(os.path.abspath(error.filename)), "cannot read"
+    if path.is_relative_to(out.parent) and path != out.parent:
+        first, *rest = path.relative_to(out.parent).parts
+        if first == out.name or first.startswith(f".{out.name}."):
+            path, doing = out.joinpath(*rest), "cannot write the new site"
+    if path.is_relative_to(root / CACHE_DIR):
+        path, doing = root / CACHE_DIR, "cannot write the build cache"
+    problems.add_os_error(path, error, doing)
+    return problems.errors[0]
 
 
 @contextlib.contextmanager
@@ -224,6 +311,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         check_output_dir(out, root)
     except UnsafeOutput as exc:
         raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
+    clear_leftovers(out)  # and puts back a site a stopped build left aside
     cache = BuildCache(root) if options.cache else None
     quick = _options_key(options)
     built = (out / MARKER).is_file()
@@ -260,6 +348,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             precompiling.cancel()
             made_ahead = making.running
             making.cancel()  # loaded: the render workers need the cores now, and make any missing file themselves
+        pause("loaded")
         site = loaded.site
         converted = cache.converted_markdown() if cache else None
         compiled: jinja2.BytecodeCache | None = TemplateCodeCache(cache.folder / "templates", code_fingerprint()) \
@@ -298,17 +387,23 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         rest = write_the_rest(renderer, site, staging, skip={rel.split("/", 1)[0] for rel in standing})
         fresh_files = {MARKER, *rest, *pages_written}
         written = sorted(fresh_files)  # what is in the staging folder: listing it took ~0.5 s at 10,000 pages
+        replaced = None
         if previous:
             files = _apply_changes(staging, out, written, list(output_stats),
                                    [j.output_path for j in jobs] + standing, differ=set(pages_written))
         else:
-            swap_in(staging, out)
+            replaced = publish_whole(staging, out)
             files = written
-    except BaseException:
+    except BaseException as exc:
         making.cancel()  # before the staging folder goes: the child would make it again
-        discard(staging)
+        if isinstance(exc, KeyboardInterrupt):
+            discard_later(staging)  # Ctrl-C: the editor wants the prompt back now
+        else:
+            discard(staging)
         if store is not None:
             _save_later([store.save])  # whatever went wrong: the models of readable pages are right
+        if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, Interrupted):
+            raise Interrupted(published=False) from None
         raise
     counted = collections.Counter(j.region for j in jobs if not j.url.endswith("404.html"))
     pages_by_region = {region: counted[region] for region in site.chosen}
@@ -325,7 +420,12 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             if converted is not None:  # converted pages no output uses any more go, now and then
                 converted.compact({record[3] for record in table.outputs.values() if record[3]})
 
-        _save_later([*([store.save] if store else []), save_records])
+        # A full build's twin, for the next rebuild to publish by exchange (see output.py): made from the
+        # replaced site, most of whose folders it needs, after the cache (the next build waits for both)
+        twin = [functools.partial(_make_twin_quietly, out, replaced)] if not previous else []
+        _save_later([*([store.save] if store else []), save_records, *twin])
+    elif replaced is not None:
+        remove_later(replaced)  # without the cache there are no rebuilds, and no twin
     if _outlive is not None:
         _outlive.append((loaded, store, renderer, jobs, states, table, inputs, trees, output_stats, fresh, kept))
     return _report(out, summary, len(fresh), loaded.problems.warnings, start)
@@ -354,6 +454,12 @@ def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list
         scan.cancel()
         outputs.cancel()
     return inputs, trees, stale, store
+
+
+def _make_twin_quietly(out: Path, replaced: Path | None) -> None:
+    """`make_twin`, in the background: if it cannot be made now, the next rebuild makes it, or says why not."""
+    with contextlib.suppress(OSError, UnsafeOutput):
+        make_twin(out, replaced)
 
 
 def _save_later(saves: list[Callable[[], None]]) -> None:
@@ -434,36 +540,27 @@ def _check_anchors_from_records(site: Site, jobs: list[Job], table: OutputTable,
 
 def _apply_changes(staging: Path, out: Path, written: list[str], old_files: list[str],
                    page_files: list[str], differ: Collection[str] = ()) -> list[str]:
-    """Move what changed into the live folder and delete what the site no longer has.
+    """Publish what changed, and delete what the site no longer has, in one step (`publish_changes`).
 
-    Runs only after every check passed, and each file is replaced in one step, so a reader of the
-    live folder sees either the old or the new version of a page, never half of one. Files in `differ`
-    are known to differ from the live ones (the render workers compared them), the rest are compared here.
+    Runs only after every check passed. Files in `differ` are known to differ from the live ones (the
+    render workers compared them), the rest are compared here; nothing is published if nothing changed.
     """
+    moves = []
     for rel in written:
         target = out / rel
         if rel == MARKER or (rel not in differ and target.is_file()
                              and filecmp.cmp(staging / rel, target, shallow=False)):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / rel, target)
+        moves.append(rel)
     files = list(set(written).union(page_files))  # in no order: it only becomes the keys of a dict
-    for rel in set(old_files) - set(files):
-        path = out / rel
-        if path.is_file() and path.resolve().is_relative_to(out):
-            path.unlink()
-            _remove_empty_parents(path.parent, out)
+    removals = set(old_files) - set(files)
+    if moves or removals:
+        publish_changes(staging, out, moves, removals)
     if len(written) >= PARALLEL_THRESHOLD:
         discard_later(staging)
     else:
         discard(staging)  # a few folders: quicker than starting `rm`
     return files
-
-
-def _remove_empty_parents(folder: Path, top: Path) -> None:
-    while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 def _output_stats(out: Path, files: list[str], old: dict[str, list[int]], written: set[str]) -> dict[str, list[int]]:

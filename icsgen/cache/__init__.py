@@ -5,6 +5,7 @@ Markdown and compiled templates. Only build/ and serve/ use it; a damaged or for
 from .files import remove_later
 from .markdown import MarkdownCache
 from .outputs import (
+    CACHE_DIR,
     BuildCache,
     InputStates,
     OutputTable,
@@ -21,6 +22,7 @@ from .pages import PageStore, restore_meta
 from .templates import CodeRecorder, PrecompiledCode, TemplateCodeCache
 
 __all__ = [
+    "CACHE_DIR",
     "BuildCache",
     "CodeRecorder",
     "InputStates",

@@ -63,15 +63,21 @@ def _checksum(body: bytes | memoryview) -> bytes:
     """CRC-32 and length: it is damage being looked for, not forgery, and a CRC is several times cheaper."""
     return f"{zlib.crc32(body):08x}{len(body):024x}".encode()
 
-def remove_later(folder: Path) -> None:
+def remove_later(folder: Path, last: str | None = None) -> None:
     """Delete a replaced site without making the editor wait: thousands of unlinks take seconds.
 
     The folder is already out of the way under a hidden name; a detached `rm` finishes the job
-    after the command has returned. Where there is no `rm`, it is deleted here and now.
+    after the command has returned, deleting the file named `last` (a marker saying who made the
+    folder) only once everything else is gone. Where there is no `rm`, it is deleted here and now.
     """
-    rm = shutil.which("rm")
-    if rm is None or os.name != "posix":
+    shell = shutil.which("sh")
+    if shell is None or os.name != "posix":
         shutil.rmtree(folder, ignore_errors=True)
         return
-    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        entries = [os.path.join(folder, name) for name in os.listdir(folder) if name != last]
+    except OSError:
+        return
+    script = 'rm -rf -- "$@"; ' + (f'rm -f -- "$0/{last}"; ' if last else "") + 'rmdir -- "$0"'
+    subprocess.Popen([shell, "-c", script, str(folder), *entries], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

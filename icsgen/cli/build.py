@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from icsgen.build import BuildOptions, build
-from icsgen.problems import BuildFailed, Problem, where
+from icsgen.problems import BuildFailed, Problem, Problems, where
 
 
 def say(text: str, err: bool = False, end: str = "\n") -> None:
@@ -45,6 +45,14 @@ def report_problems(problems: list[Problem], heading: str) -> None:
     alarm(f"{heading}: {errors} {noun} to fix.")
 
 
+def file_problem(error: OSError, doing: str = "") -> Problem:
+    """A file the file system refused, found where no reader expected it, as a problem naming the file
+    (relative to the current folder when it is inside it); `doing` says what was refused, if known."""
+    problems = Problems(Path.cwd())
+    problems.add_os_error(error.filename or Path.cwd(), error, doing)
+    return problems.errors[0]
+
+
 def report_unexpected(verbose: bool) -> None:
     """The error being handled: a traceback with --verbose, else one line naming where it happened."""
     if verbose:
@@ -58,6 +66,17 @@ def report_unexpected(verbose: bool) -> None:
 
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+
+
+def report_interrupt(published: bool) -> None:
+    """What a build stopped by Ctrl-C did: the site is published whole or not at all (see output.py)."""
+    if published:
+        alarm("Build stopped (Ctrl-C) just after the new site was put in place; it is complete.")
+    else:
+        alarm("Build stopped (Ctrl-C) before it finished; the previous site was left as it was.")
+
+
 def end_process(code: int) -> None:
     """Print what is left and end the process at once (see `cli.run`: a build's site model is never freed)."""
     for stream in (sys.stdout, sys.stderr):
@@ -67,7 +86,8 @@ def end_process(code: int) -> None:
 
 
 def run_build(root: Path, options: BuildOptions, quiet: bool, verbose: bool) -> int:
-    """Build, print the outcome, and return the exit code: 0 built, 1 problems to fix, 2 unexpected error."""
+    """Build, print the outcome, and return the exit code: 0 built, 1 problems to fix, 2 unexpected error,
+    130 stopped by Ctrl-C."""
     show_progress = not quiet and _is_terminal(sys.stderr)
 
     def progress(done: int, total: int) -> None:
@@ -79,6 +99,9 @@ def run_build(root: Path, options: BuildOptions, quiet: bool, verbose: bool) -> 
     except BuildFailed as exc:
         report_problems(exc.problems, "Build failed; the previous site was left as it was")
         return 1
+    except KeyboardInterrupt as exc:
+        report_interrupt(getattr(exc, "published", False))
+        return INTERRUPTED
     except Exception:
         report_unexpected(verbose)
         return 2

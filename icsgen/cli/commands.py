@@ -10,7 +10,7 @@ import click
 from icsgen import __version__
 from icsgen.build import BuildOptions, leave_for_exit
 
-from .build import end_process, report_unexpected, run_build
+from .build import end_process, file_problem, report_unexpected, run_build, say
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -30,6 +30,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except OSError as exc:  # a file the file system refused: the editor's to fix, not a fault in icsgen
+            if _verbose(ctx):
+                _unexpected(ctx)
+            say(str(file_problem(exc)), err=True)
+            ctx.exit(1)
         except Exception:
             _unexpected(ctx)
 
@@ -317,6 +322,11 @@ def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], outp
 
     try:
         report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future))
+    except OSError as exc:  # check only reads; see _Group
+        if _verbose(ctx):
+            _unexpected(ctx)
+        say(str(file_problem(exc, "cannot read")), err=True)
+        ctx.exit(1)
     except Exception:
         _unexpected(ctx)
     click.echo(report.json() if output_format == "json" else report.text())

@@ -86,7 +86,7 @@ def _build(request: dict) -> None:
 
     from icsgen.build import BuildOptions, leave_for_exit
 
-    from .build import end_process, run_build
+    from .build import INTERRUPTED, end_process, report_interrupt, run_build
 
     leave_for_exit()
     code = 1
@@ -95,6 +95,7 @@ def _build(request: dict) -> None:
                                drafts=request["drafts"], future=request["future"], jobs=request["jobs"],
                                cache=not request["no_cache"])
         code = run_build(Path(request["root"]), options, request["quiet"], request["verbose"])
-    except KeyboardInterrupt:
-        print("Aborted!", file=sys.stderr)  # as click says it
+    except KeyboardInterrupt as exc:  # outside the build itself (run_build reports those): nothing was published
+        report_interrupt(getattr(exc, "published", False))
+        code = INTERRUPTED
     end_process(code)

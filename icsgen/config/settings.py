@@ -17,7 +17,7 @@ from typing import Any
 
 from icsgen.config import schema as s
 from icsgen.files import link_problem, link_state
-from icsgen.problems import Problems
+from icsgen.problems import Problems, read_file
 
 from .safe_yaml import LineDict, YamlError, decode, load_yaml
 
@@ -201,12 +201,12 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         problems.add(path, 0, *link_problem(path, project))
         return None
     try:
-        raw = load_yaml(decode(path.read_bytes()))
+        raw = load_yaml(decode(read_file(path)))
     except FileNotFoundError:
         problems.add(path, 0, f"{CONFIG_FILE} not found", "run icsgen from the project folder or pass --root")
         return None
-    except OSError as exc:
-        problems.add(path, 0, f"cannot read {CONFIG_FILE}: {exc.strerror}")
+    except OSError as exc:  # a folder of that name, a pipe, no permission: said plainly, never waited on
+        problems.add_os_error(path, exc)
         return None
     except YamlError as exc:
         problems.add(path, exc.line, exc.message, exc.hint)

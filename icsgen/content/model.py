@@ -33,7 +33,7 @@ from icsgen.files import (
     project_of,
     scan_content,
 )
-from icsgen.problems import BuildFailed, Problems, closest
+from icsgen.problems import BuildFailed, Problems, closest, read_file
 
 from .frontmatter import FrontMatter, FrontMatterMemo, split_page
 
@@ -472,7 +472,7 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.add(path, 0, f"cannot read: {exc.strerror}")
+        problems.add_os_error(path, exc)
         return None if isinstance(exc, FileNotFoundError) else _unreadable(rc, rel, path, b"")
     try:
         text = decode(raw)
@@ -566,14 +566,14 @@ def _read_data(folder: Path, project: str, problems: Problems) -> tuple[MappingP
             refused = True
             continue
         try:
-            data[path.stem] = freeze(load_yaml(decode(path.read_bytes())))
+            data[path.stem] = freeze(load_yaml(decode(read_file(path))))  # read_file: a pipe is never waited on
             files[path.stem] = path
         except YamlError as exc:
             problems.add(path, exc.line, exc.message, exc.hint)
         except IsADirectoryError:
             problems.add(path, 0, "a folder, not a data file", "data files are YAML files such as partners.yaml")
         except OSError as exc:
-            problems.add(path, 0, f"cannot read: {exc.strerror}")
+            problems.add_os_error(path, exc)
     return MappingProxyType(data), MappingProxyType(files), refused
 
 

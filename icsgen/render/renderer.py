@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from icsgen.content import FrontMatter, Page, Section, Site, StaticFile, resolve_link, suggest_link
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
+from icsgen.problems import explain
 
 from . import feeds
 from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
@@ -281,6 +282,9 @@ class Renderer:
                 out.problems.append((page.source_path, 1, f"template '{exc.name}' not found", ""))
         except jinja2.TemplateSyntaxError as exc:
             out.problems.append((Path(exc.filename or name), exc.lineno, f"template error: {exc.message}", ""))
+        except OSError as exc:  # a template file the file system refused: said plainly (see errors.explain)
+            message, hint = explain(exc)
+            out.problems.append((Path(exc.filename or name), 0, f"cannot read: {message}", hint))
         except Exception as exc:  # a template failed while rendering: point at its line
             path, line = _template_position(exc, self.chains[job.region])
             out.problems.append((path or Path(name), line, f"template error: {_describe(exc)}",

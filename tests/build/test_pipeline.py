@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -10,13 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.sitemaker import tree_digest
-from tests.support.sitemaker import basic_site, run, write_site
 import pytest
-from tests.support.sitemaker import BASIC_CONFIG, PROJECT, THEMES, basic_site, run, write_site
+
 from tests.support.links import find_broken_links
-
-
+from tests.support.sitemaker import BASIC_CONFIG, PROJECT, THEMES, basic_site, leftovers, run, tree_digest, write_site
 
 
 def test_builds_hub_regions_pretty_urls_and_extras(tmp_path: Path) -> None:
@@ -122,7 +118,7 @@ def test_every_problem_is_listed_with_file_and_line_and_the_old_build_is_kept(tm
     assert "content/alpha/data/contacts.yaml:2: duplicate key 'a' (first given on line 1)" in lines
     assert lines[-1].startswith("Build failed; the previous site was left as it was:")
     assert tree_digest(root / "build") == before
-    assert not list(tmp_path.glob(".build.*"))  # no staging folder left behind
+    assert leftovers(tmp_path) == []  # no staging folder left behind
 
 
 def test_template_errors_name_the_template_file_and_line(tmp_path: Path) -> None:
@@ -535,3 +531,93 @@ def test_a_missing_theme_is_one_message_not_one_per_region_and_template(tmp_path
     (root / "regions.yaml").write_text(BASIC_CONFIG.replace("  base_url:", "  theme: nhs-new\n  base_url:"))
     assert run(root, "build").output.splitlines()[:-1] == [
         "regions.yaml:1: theme 'nhs-new' not found in themes/ (available: nhs)"]
+
+
+# -- files the file system refuses: a plain message from check and build alike --------------------
+
+
+def as_editor() -> list[str]:
+    """A command prefix that makes file permissions count: root reads anything, so as root the build
+    runs without the capabilities that let it (setpriv); elsewhere it runs as it is."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("as root, permissions can only be tested with setpriv")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+
+
+def replace_by(path: Path, kind: str) -> None:
+    if path.exists():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "folder":
+        path.mkdir()
+        (path / "notes.txt").write_text("x")
+    elif kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.write_text("x")
+        path.chmod(0)
+
+
+REFUSED = {  # what is done to the project, whether permissions must count, and what check and build say
+    "regions.yaml is a folder": (lambda root: replace_by(root / "regions.yaml", "folder"), False,
+                                 "regions.yaml: cannot read: it is a folder, not a file (rename or remove the folder)"),
+    "regions.yaml is a pipe": (lambda root: replace_by(root / "regions.yaml", "pipe"), False,
+                               "regions.yaml: cannot read: it is not an ordinary file (a pipe, socket or device) "
+                               "(replace it with an ordinary file)"),
+    "regions.yaml unreadable": (lambda root: (root / "regions.yaml").chmod(0), True,
+                                "regions.yaml: cannot read: permission denied"),
+    "a data file is a folder": (lambda root: replace_by(root / "content/alpha/data/team.yaml", "folder"), False,
+                                "content/alpha/data/team.yaml: a folder, not a data file"),
+    "a data file is a pipe": (lambda root: replace_by(root / "content/alpha/data/team.yaml", "pipe"), False,
+                              "content/alpha/data/team.yaml: cannot read: it is not an ordinary file"),
+    "a data file unreadable": (lambda root: (root / "content/alpha/data/partners.yaml").chmod(0), True,
+                               "content/alpha/data/partners.yaml: cannot read: permission denied (check the "
+                               "permissions of the file and its folders (ls -l))"),
+    "a page unreadable": (lambda root: (root / "content/alpha/about/index.md").chmod(0), True,
+                          "content/alpha/about/index.md: cannot read: permission denied"),
+    "a static file unreadable": (lambda root: replace_by(root / "content/alpha/img/logo.png", "unreadable"), True,
+                                 "content/alpha/img/logo.png: cannot read: permission denied"),
+    "a template unreadable": (lambda root: (root / "themes/nhs/templates/page.html").chmod(0), True,
+                              "themes/nhs/templates/page.html: cannot read: permission denied"),
+    "a stylesheet unreadable": (lambda root: (root / "themes/nhs/static/css/nhs.css").chmod(0), True,
+                                "themes/nhs/static/css/nhs.css: cannot read: permission denied"),
+    "a static file named a\\b.png": (
+        lambda root: write_site(root, {"content/alpha/img/a\\b.png": "x"}, None, False), False,
+        "content/alpha/img/a\\b.png: the file name 'a\\b.png' has a backslash (\\), which web addresses cannot "
+        "hold (rename the file, for example to 'a-b.png')"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED), ids=list(REFUSED))
+def test_a_file_the_system_refuses_is_named_plainly_by_check_and_build(tmp_path: Path, case: str) -> None:
+    """Exit 1 and a `file: message (hint)`, never a traceback or a wait for ever; the last site stays as it was."""
+    change, permissions, said = REFUSED[case]
+    root = basic_site(tmp_path / "site")
+    assert run(root, "build").exit_code == 0
+    before = tree_digest(root / "build")
+    change(root)
+    prefix = as_editor() if permissions else []
+    for command in ("check", "build"):
+        done = subprocess.run([*prefix, sys.executable, "-m", "icsgen", command, "--root", "."], cwd=root,
+                              capture_output=True, text=True, timeout=120)
+        shown = done.stdout + done.stderr
+        assert done.returncode == 1, f"{command} exited with {done.returncode}: {shown}"
+        assert said in shown.replace(": error: ", ": "), shown
+        assert "Traceback" not in shown and "unexpected error" not in shown
+    assert tree_digest(root / "build") == before
+    assert leftovers(tmp_path / "site") == []
+
+
+def test_a_file_that_goes_away_while_the_build_runs_is_named(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {"content/alpha/img/logo.png": "a picture"})
+    process = subprocess.Popen([sys.executable, "-m", "icsgen", "build", "--root", str(root)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "ICSGEN_TEST_PAUSE": "loaded:0.5"})
+    assert process.stderr is not None and process.stderr.readline() == "icsgen-test: paused at loaded\n"
+    (root / "content/alpha/img/logo.png").unlink()  # read into the site's model, gone before it is copied
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, out + err
+    assert "content/alpha/img/logo.png: cannot read: it went away while icsgen was working (try again once the " \
+           "files stop changing)" in err
+    assert not (root / "build").exists() and leftovers(tmp_path / "site") == []

@@ -15,7 +15,7 @@ import pytest
 
 from icsgen.cache.files import read_store, write_store
 from icsgen.cache.outputs import FORMAT, OutputTable, code_fingerprint
-from tests.support.sitemaker import basic_site, clean_build, edit, run, tree_digest, write_site
+from tests.support.sitemaker import basic_site, clean_build, edit, leftovers, run, tree_digest, write_site
 
 
 def rerendered(output: str) -> int | None:
@@ -113,9 +113,9 @@ def test_a_rebuild_of_many_pages_leaves_no_staging_folder(tmp_path: Path) -> Non
     assert run(root, "build").exit_code == 0  # every page changes: its emptied staging folders go in the background
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
     deadline = time.monotonic() + 10
-    while list(root.glob(".build.*")) and time.monotonic() < deadline:
+    while leftovers(root) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not list(root.glob(".build.*"))
+    assert leftovers(root) == []
 
 
 def _garbage_records(path: Path, stamp: str) -> None:

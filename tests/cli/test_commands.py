@@ -113,14 +113,31 @@ def test_unexpected_errors_in_any_command_are_caught(tmp_path: Path, monkeypatch
     """The group catches them, so commands other than build (here: new) behave the same way."""
     root = basic_site(tmp_path / "site")
 
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("gamma")
+
+    monkeypatch.setattr("icsgen.new.new_region", broken)
+    result = run(root, "new", "region", "gamma", "--name", "Gamma")
+    assert result.exit_code == 2
+    assert result.output.startswith("icsgen: unexpected error at tests/cli/test_commands.py:")
+    assert len(result.output.splitlines()) == 1
+    verbose = run(root, "--verbose", "new", "region", "gamma", "--name", "Gamma")
+    assert "Traceback (most recent call last):" in verbose.output
+
+
+def test_a_file_the_system_refuses_in_any_command_is_named_plainly(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a fault in icsgen: the file and what to do, exit 1 (a traceback only with --verbose)."""
+    root = basic_site(tmp_path / "site")
+
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", "content/gamma/index.md")
 
     monkeypatch.setattr("icsgen.new.new_region", denied)
     result = run(root, "new", "region", "gamma", "--name", "Gamma")
-    assert result.exit_code == 2
-    assert result.output.startswith("icsgen: unexpected error at content/gamma/index.md: PermissionError: ")
-    assert len(result.output.splitlines()) == 1
+    assert result.exit_code == 1
+    assert result.output == "content/gamma/index.md: permission denied (check the permissions of the file and its " \
+                            "folders (ls -l))\n"
     verbose = run(root, "--verbose", "new", "region", "gamma", "--name", "Gamma")
     assert "Traceback (most recent call last):" in verbose.output
 

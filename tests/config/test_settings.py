@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,16 @@ def test_regions_yaml_linked_from_outside_the_project_is_not_read(tmp_path: Path
     (root / "settings/regions.yaml").write_text(SITE)
     (root / "regions.yaml").symlink_to("settings/regions.yaml")  # inside the project: read
     assert load_config(root, Problems(root)) is not None
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_regions_yaml_that_is_not_a_file_is_named_without_waiting(tmp_path: Path, kind: str) -> None:
+    """A pipe would make a plain read wait for ever for something to write into it."""
+    path = tmp_path / "regions.yaml"
+    path.mkdir() if kind == "folder" else os.mkfifo(path)
+    problems = Problems(tmp_path)
+    assert load_config(tmp_path, problems) is None
+    assert [str(p) for p in problems] == [
+        "regions.yaml: cannot read: it is a folder, not a file (rename or remove the folder)" if kind == "folder" else
+        "regions.yaml: cannot read: it is not an ordinary file (a pipe, socket or device) (replace it with an "
+        "ordinary file)"]

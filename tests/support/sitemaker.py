@@ -88,6 +88,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def leftovers(folder: Path) -> list[str]:
+    """Hidden folders a build left beside build/ in `folder`, but for its twin (see icsgen/build/output.py),
+    which stays."""
+    return sorted(p.name for p in folder.glob(".build.*") if p.name != ".build.twin")
+
+
 def clean_build(root: Path, tmp_path: Path) -> dict[str, str]:
     out = tmp_path / "clean"
     result = run(root, "build", "--no-cache", "--out", str(out))
