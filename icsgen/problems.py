@@ -171,6 +171,10 @@ _OS_ERRORS = {
     errno.ENAMETOOLONG: ("the name is too long for the file system", "use a shorter file name"),
     errno.EIO: ("the disk reported an error", "check the disk, then try again"),
     errno.ELOOP: ("it is a link that leads round in a circle", "remove or fix the link"),
+    errno.EXDEV: ("it is a disk of its own (a mount point), which cannot be swapped for a new folder",
+                  "build into a folder inside it, for example --out FOLDER/site"),
+    errno.EBUSY: ("it is in use: a mount point, or open in another program",
+                  "build into a folder inside it, for example --out FOLDER/site, or close the program"),
 }
 NOT_A_FILE = "it is not an ordinary file (a pipe, socket or device)"
 

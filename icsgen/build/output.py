@@ -11,6 +11,7 @@ changed, so it keeps a *twin* of `build/` beside it (`.build.twin`, every file a
 file in `build/`: no bytes copied), moves the changed files into the twin, exchanges the two folders,
 then brings the new twin (the old site) up to date with links. Making a twin from scratch took 1.5 s
 at 10,000 pages (a folder per page), bringing it up to date after a one-page edit takes microseconds.
+Where the file system has no hard links (FAT, exFAT), the twin holds copies instead.
 """
 
 from __future__ import annotations
@@ -429,7 +430,7 @@ def make_twin(out: Path, base: Path | None = None) -> None:
         _retire_twin(twin, out, keep=True)
     else:
         os.mkdir(twin)
-        os.link(out / MARKER, twin / MARKER)  # first: a twin cut short is still known as icsgen's
+        _hard_link(str(out / MARKER), str(twin / MARKER))  # first: a twin cut short is still known as icsgen's
     _unstamp(twin)
     _mirror(str(out), str(twin))
     _stamp(out, twin)
@@ -466,10 +467,32 @@ def _mirror(live: str, twin: str) -> None:
                 continue
             else:
                 os.unlink(target)
-        os.link(entry.path, target, follow_symlinks=False)
+        _hard_link(entry.path, target)
     for name, other in there.items():
         path = os.path.join(twin, name)
         shutil.rmtree(path) if other.is_dir(follow_symlinks=False) else os.unlink(path)
+
+
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+
+
+@functools.cache
+def _links_refused() -> bool:
+    return bool(os.environ.get("ICSGEN_TEST_NO_LINKS"))  # a test hook: behave as on a drive without hard links
+
+
+def _hard_link(source: str, target: str) -> None:
+    """Make `target` the same file as `source` (a hard link), or a copy of it where the file system has
+    no hard links (FAT and exFAT drives, some network shares) or refuses one: the twin then takes the
+    site's space again, and making it takes a copy's time, but publishing stays one step."""
+    if not _links_refused():
+        try:
+            os.link(source, target, follow_symlinks=False)
+            return
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+    shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _same_file(a: os.DirEntry, b: os.DirEntry) -> bool:
@@ -523,7 +546,7 @@ def _link(source: str, target: str) -> None:
         os.unlink(target)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-    os.link(source, target, follow_symlinks=False)
+    _hard_link(source, target)
 
 
 def _remove_file(folder: Path, rel: str) -> None:

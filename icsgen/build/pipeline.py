@@ -126,7 +126,7 @@ class Loaded:
 def load(root: Path, options: BuildOptions) -> Loaded:
     """Read settings, content and themes; raise `BuildFailed` only if nothing can be built.
 
-    A file the file system refuses where no reader expected it (see `errors.explain`) stops the load
+    A file the file system refuses where no reader expected it (see `problems.explain`) stops the load
     with that one problem, named plainly: never a traceback.
     """
     problems = Problems(root)
@@ -420,7 +420,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
             if converted is not None:  # converted pages no output uses any more go, now and then
                 converted.compact({record[3] for record in table.outputs.values() if record[3]})
 
-        # A full build's twin, for the next rebuild to publish by exchange (see output.py): made from the
+        # A full build's twin, for the next rebuild to publish by exchange (see build/output.py): made from the
         # replaced site, most of whose folders it needs, after the cache (the next build waits for both)
         twin = [functools.partial(_make_twin_quietly, out, replaced)] if not previous else []
         _save_later([*([store.save] if store else []), save_records, *twin])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from icsgen.build.output import UnsafeOutput, write_text
+from icsgen.cache import locked
 from tests.support.sitemaker import BASIC_PAGES, basic_site, leftovers, tree_digest
 
 
@@ -63,9 +64,9 @@ def build_command(root: Path, *extra: str, env: dict[str, str] | None = None) ->
                             env={**os.environ, **(env or {})}, start_new_session=True)
 
 
-def build_now(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def build_now(root: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     done = subprocess.run([sys.executable, "-m", "icsgen", "build", "--root", str(root), *extra],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
     assert done.returncode == 0, done.stderr
     return done
 
@@ -185,6 +186,35 @@ def test_where_the_system_cannot_exchange_folders_a_build_stopped_between_rename
     assert settled_leftovers(root) == []
 
 
+def test_where_the_file_system_has_no_hard_links_the_twin_holds_copies(tmp_path: Path) -> None:
+    """FAT and exFAT drives, some network shares: publishing stays one step, the twin costs a copy."""
+    no_links = {"ICSGEN_TEST_NO_LINKS": "1"}
+    root = basic_site(tmp_path / "site", MANY)
+    build_now(root, env=no_links)
+    old = tree_digest(root / "build")
+    assert twin_is_a_copy(root)
+    change_every_page_and_the_stylesheet(root)
+    build_now(root, "--no-cache", "--out", str(tmp_path / "clean"))
+    new = tree_digest(tmp_path / "clean")
+    stop_at(root, "apply", signal.SIGKILL, env=no_links)
+    assert tree_digest(root / "build") == old and stylesheets_missing(root / "build") == []
+    build_now(root, env=no_links)
+    assert tree_digest(root / "build") == new
+    (root / "content/alpha/about/index.md").write_text("---\ntitle: About us\n---\n## Who we are\n\nNew.\n")
+    build_now(root, env=no_links)
+    assert "New." in (root / "build/alpha/about/index.html").read_text()
+    assert twin_is_a_copy(root)
+
+
+def twin_is_a_copy(root: Path) -> bool:
+    """Whether the twin holds what build/ holds, in files of its own, once the build's background work is done."""
+    with locked(root):  # the cache writer, which makes a full build's twin, holds it until done
+        twin = root / ".build.twin"
+        held = tree_digest(twin)
+        return (held.pop(".icsgen-twin", None) is not None and held == tree_digest(root / "build")
+                and all(p.stat().st_nlink == 1 for p in twin.rglob("*") if p.is_file()))
+
+
 # -- a disk that is full or read-only: a plain message, the old site as it was ----------------------
 
 
@@ -263,3 +293,14 @@ def test_a_read_only_output_folder_is_said_plainly_and_the_old_site_stays(
     assert re.search(r"disk/site\S*: cannot write the new site: the disk or folder is read-only \(use a folder you "
                      r"can write to\)", err), err
     assert tree_digest(out) == old
+
+
+def test_an_output_folder_that_is_a_disk_of_its_own_is_said_plainly(tmp_path: Path,
+                                                                   own_disk: Callable[[int], Path]) -> None:
+    """A mount point cannot be swapped for another folder: the build says where to build instead."""
+    root = basic_site(tmp_path / "site")
+    disk = own_disk(16 * 1024)
+    err = build_fails(root, "--out", str(disk))
+    assert re.search(r"disk: cannot write the new site: it is (in use: a mount point|a disk of its own)", err), err
+    assert "build into a folder inside it, for example --out FOLDER/site" in err
+    assert os.listdir(disk) == [] and leftovers(tmp_path) == []
