@@ -2,6 +2,7 @@
 found under `content/`. Plain code: nothing here knows about caches or processes.
 """
 
+from .addresses import ADDRESS_HINT, refused_links, refused_message, refused_scheme, suspect, where_written
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, decode_value, encode_value
 from .model import (
     ASSETS,
@@ -27,6 +28,7 @@ from .model import (
 from .required import check_required
 
 __all__ = [
+    "ADDRESS_HINT",
     "ASSETS",
     "BROKEN",
     "DATE_PREFIX",
@@ -48,8 +50,13 @@ __all__ = [
     "load_site",
     "page_url",
     "read_page",
+    "refused_links",
+    "refused_message",
+    "refused_scheme",
     "resolve_link",
     "slugify",
     "suggest_link",
+    "suspect",
     "update_site",
+    "where_written",
 ]

@@ -35,6 +35,7 @@ from icsgen.files import (
 )
 from icsgen.problems import BuildFailed, Problems, closest, read_file
 
+from .addresses import check_data_addresses
 from .frontmatter import FrontMatter, FrontMatterMemo, split_page
 
 SHARED = "_shared"
@@ -566,7 +567,9 @@ def _read_data(folder: Path, project: str, problems: Problems) -> tuple[MappingP
             refused = True
             continue
         try:
-            data[path.stem] = freeze(load_yaml(decode(read_file(path))))  # read_file: a pipe is never waited on
+            loaded = load_yaml(decode(read_file(path)))  # read_file: a pipe is never waited on
+            check_data_addresses(loaded, path, problems)  # here, where each value's line is known
+            data[path.stem] = freeze(loaded)
             files[path.stem] = path
         except YamlError as exc:
             problems.add(path, exc.line, exc.message, exc.hint)

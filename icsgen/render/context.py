@@ -57,7 +57,9 @@ class RenderScope:
         return self.linker.link(self.url, to_url)
 
 
-_MD_NOISE = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|[*_`#>]|\{[^}]*\}")
+# A link or image (its text kept), Markdown marks, and `{{ }}` / `{% %}` / `{# #}`, which an excerpt of
+# the text as written cannot fill in (it showed `}` in listings and the meta description)
+_MD_NOISE = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|[*_`#>]|\{[^}]*\}", re.DOTALL)
 
 
 def excerpt(body: str, limit: int = 200) -> str:

@@ -19,12 +19,20 @@ from collections.abc import Iterable
 from icsgen.config import SiteConfig
 from icsgen.content import Site
 
+from .pagetext import CONTROLS
 from .urls import Linker, host_and_path
 
 
 def escape(text: str) -> str:
-    """XML text escaping as xml.sax.saxutils does it; importing that module pulls in urllib and http (~20 ms)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for XML content or a double-quoted attribute, whatever it holds.
+
+    As xml.sax.saxutils escapes, plus quotes (a `"` in base_url broke four feeds) and less the
+    characters XML does not allow at all (a title with `\\x0b` made a feed no reader could parse).
+    Not saxutils itself: importing it pulls in urllib and http (~20 ms).
+    """
+    if not text.isprintable():
+        text = CONTROLS.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 FEED_ENTRIES = 20

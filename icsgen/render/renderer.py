@@ -10,25 +10,42 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import html
 import math
 import posixpath
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from icsgen.content import FrontMatter, Page, Section, Site, StaticFile, resolve_link, suggest_link
+from icsgen.content import (
+    ADDRESS_HINT,
+    FrontMatter,
+    Page,
+    Section,
+    Site,
+    StaticFile,
+    refused_links,
+    refused_message,
+    refused_scheme,
+    resolve_link,
+    suggest_link,
+    suspect,
+    where_written,
+)
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from icsgen.problems import explain
 
 from . import feeds
 from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
+from .pagetext import CONTROLS, Chosen, PageTextEnvironment, PageTextError, default, describe
 from .themes import Asset, ThemeChain, ThemeLoader, collect_assets
 from .urls import Linker
 
@@ -128,10 +145,37 @@ def date_iso(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+@jinja2.pass_environment
+def theme_value(env: _TrackingEnvironment, value: Any) -> Any:
+    """What a theme template's `{{ }}` shows: text, a number or a date, never a Python repr or "None".
+
+    The theme environment's `finalize`, so it runs for every value every page shows: the common
+    kinds are tested first by exact type. Control characters, which HTML does not allow, are left out.
+    Text that would be a refused address in a link (`javascript:...`) marks the page for a look at
+    its links once rendered (looking at every page's links costs more than the rest of its checks).
+    """
+    kind = type(value)
+    if kind is str:
+        if ":" in value and suspect(value):
+            env.suspect = True
+        return value if value.isprintable() else CONTROLS.sub("", value)
+    if kind is Markup or kind is int or kind is dt.date or kind is Chosen:
+        return value
+    if isinstance(value, jinja2.Undefined):
+        return value  # raises its own error, naming what is missing, when it is shown
+    if isinstance(value, bool) or value is None or not isinstance(value, str | int | float | Decimal | dt.date):
+        raise PageTextError(f"a {{{{ }}}} value is {describe(value)}: show text, a number or a date "
+                            "(test a value that may be empty with {% if %}, or use | default(''))")
+    if isinstance(value, str):
+        return theme_value(env, str(value))
+    return value
+
+
 class _TrackingEnvironment(jinja2.Environment):
     """Records every template a render loads, including through extends, include and import."""
 
     deps: Deps | None = None
+    suspect = False  # a value shown in the render in progress could be a refused address
 
     def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
         if self.deps is not None and isinstance(name, str):
@@ -150,7 +194,9 @@ def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) 
         lstrip_blocks=True,
         bytecode_cache=compiled,
         auto_reload=False,
+        finalize=theme_value,
     )
+    env.filters["default"] = env.filters["d"] = default
     env.filters["date_long"] = date_long
     env.filters["date_iso"] = date_iso
     return env
@@ -172,8 +218,7 @@ class Renderer:
                                                                          theme_environment(c, compiled))
                      for k, c in chains.items()}
         self.markdown = MarkdownConverter()
-        self.body_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                             keep_trailing_newline=True)
+        self.body_env = PageTextEnvironment()
 
     def prepare(self) -> None:
         """Compile every theme template now, so that forked workers inherit them compiled.
@@ -234,6 +279,7 @@ class Renderer:
         if page.kind == "404":  # served at any address: links start from the host's root
             scope = _NotFoundScope(self.site, self.linker, job.url, deps)
         body = page.body
+        self.body_env.budget.suspect = False
         region_view = RegionView(job.region, scope, job.url) if job.region else None
         data_view = DataView(job.region, self.site.regions[job.region].data, deps) if job.region else {}
         site_view = SiteView(scope)
@@ -241,17 +287,25 @@ class Renderer:
             body = self._render_body(page, body, site_view, region_view, data_view, out)
             if body is None:
                 return out
-        links = PageLinks(
+        links = _BodyLinks(
             resolve=lambda target: self._resolve(page, target, deps),
             relative=scope.link,
             source=page.body,
             first_line=page.body_line,
-            suggest=lambda target: suggest_link(self.site, page.key, target),
+            suggest=lambda target: suggest_link(self.site, page.key, html.unescape(target)),
         )
+        links.elsewhere = lambda text: self._written_in(text, job.region, deps)
         converted = self._convert(page, body, links, deps, out) if job.number == 1 else None
         for line, message, hint in links.problems:
-            out.problems.append((page.source_path, line, message, hint))
-        out.refs = [r if r.target else replace(r, target=page.key) for r in links.refs]
+            if isinstance(line, _Place):  # a link filled in from a data file: its line there
+                out.problems.append((line.path, int(line), html.unescape(message),
+                                     f"{html.unescape(hint)}; used on {page.key}" if hint else f"used on {page.key}"))
+            else:
+                out.problems.append((page.source_path, line, message, hint))
+        out.refs = [r if r.target and type(r.line) is int else replace(
+            r, target=r.target or page.key,
+            line=page.body_line if isinstance(r.line, _Place) else r.line,  # anchors are checked at the page
+        ) for r in links.refs]
         view = PageView(page, scope, converted.html if converted else "",
                         converted.toc if converted else (), current=True)
         context: dict[str, Any] = {
@@ -259,7 +313,7 @@ class Renderer:
             "region": region_view,
             "data": data_view,
             "page": view,
-            "url": lambda target: scope.link(self._checked(target, deps)),
+            "url": lambda target: scope.link(self._checked(target, deps, job.region)),
             "exists": lambda target: self._exists(target, deps),
             "asset": lambda logical: scope.link(self.asset_url(job.region, logical, deps)),
             "inline_css": lambda logical: self.inline_css(job.region, logical, scope, deps),
@@ -271,6 +325,7 @@ class Renderer:
         env = self.envs[job.region]
         name = page.meta.template + ".html" if page.meta.template else DEFAULT_TEMPLATES[page.kind]
         env.deps = deps
+        env.suspect = self.body_env.budget.suspect
         try:
             out.html = env.get_template(name).render(context)
         except jinja2.TemplateNotFound as exc:
@@ -287,13 +342,36 @@ class Renderer:
             out.problems.append((Path(exc.filename or name), 0, f"cannot read: {message}", hint))
         except Exception as exc:  # a template failed while rendering: point at its line
             path, line = _template_position(exc, self.chains[job.region])
-            out.problems.append((path or Path(name), line, f"template error: {_describe(exc)}",
-                                 f"first seen on {page.key}"))
+            place = getattr(exc, "place", None)
+            if place is not None:  # a link from a data file or a setting: reported where it is written
+                out.problems.append((place.path, int(place), f"template error: {_describe(exc)}",
+                                     f"used by {(path or Path(name)).name} line {line} on {page.key}"))
+            else:
+                out.problems.append((path or Path(name), line, f"template error: {_describe(exc)}",
+                                     f"first seen on {page.key}"))
         finally:
             env.deps = None
+        if out.html and env.suspect:
+            self._check_addresses(page, out)
         out.anchors = page_ids(out.html)
         out.deps = deps.frozen()
         return out
+
+    def _check_addresses(self, page: Page, out: Output) -> None:
+        """No link of the page may run code (`javascript:`, `data:`...), whatever its address came from.
+
+        An address the page's own Markdown holds is the editor's, reported with the Markdown checks; any
+        other came from a data file, a setting or the template: reported where it is written if found.
+        """
+        for address in refused_links(out.html):
+            if address in page.body:
+                continue
+            region = self.site.regions.get(out.job.region or "")
+            files = [*(region.data_files.values() if region else ()), self.site.config.path]
+            found = where_written(address, files)
+            path, line = found if found else (page.source_path, 1)
+            out.problems.append((path, line, refused_message(address, refused_scheme(address) or ""),
+                                 f"{ADDRESS_HINT}; first seen on {page.key}"))
 
     def _convert(self, page: Page, body: str, links: PageLinks, deps: Deps, out: Output) -> Converted:
         """Markdown to HTML, or the kept result when the page and all its links are as they were.
@@ -323,7 +401,8 @@ class Renderer:
             self.converted.put(key, {
                 "html": converted.html,
                 "toc": [{**t, "children": list(t["children"])} for t in converted.toc],
-                "refs": [[r.target, r.fragment, r.line] for r in links.refs],
+                "refs": [[r.target, r.fragment, r.line if type(r.line) is int else page.body_line]
+                         for r in links.refs],  # as render() keeps them: a data file's line is not the page's
                 "links": [[path, found.url, found.page_key] for path, found in seen
                           if isinstance(found, LinkTarget)],
             })
@@ -372,15 +451,28 @@ class Renderer:
         deps.urls.add(path)
         return path in self.known_urls
 
-    def _checked(self, target: Any, deps: Deps) -> str:
+    def _checked(self, target: Any, deps: Deps, region_id: str | None = None) -> str:
         """A template's link target, refused when the build writes nothing there."""
         path = self._site_path(target)
         if not self._exists(path, deps):
-            raise jinja2.TemplateRuntimeError(
+            error = jinja2.TemplateRuntimeError(
                 f"url('{path}') links to a page this build does not write; "
                 "test it first with {% if exists('" + path + "') %}"
             )
+            error.place = self._written_in(path, region_id, deps)  # type: ignore[attr-defined]
+            raise error
         return path
+
+    def _written_in(self, text: str, region_id: str | None, deps: Deps) -> _Place | None:
+        """Where `text` (a link) is written among the data files this page read, or in regions.yaml:
+        a link that comes from there is reported there, not at the page that shows it."""
+        if "&" in text:
+            text = html.unescape(text)
+        region = self.site.regions.get(region_id or "")
+        files = [region.data_files[name.partition("/")[2]] for name in sorted(deps.data)
+                 if region is not None and name.partition("/")[2] in region.data_files]
+        found = where_written(text, [*files, self.site.config.path])
+        return _Place(found[1], found[0]) if found else None
 
     def template_names(self, region: str | None) -> list[str]:
         names = set()
@@ -392,20 +484,22 @@ class Renderer:
                      data: Any, out: Output) -> str | None:
         """Fill in region variables such as {{ region.name }}; an error points at the page's line."""
         try:
-            template = self.body_env.from_string(body)
-            return template.render(site=site, region=region, data=data, page=page.meta)
+            return self.body_env.fill_in(body, site=site, region=region, data=data, page=page.meta)
         except jinja2.TemplateSyntaxError as exc:
             out.problems.append((page.source_path, page.body_line + exc.lineno - 1,
                                  f"error in a {{{{ }}}} variable: {exc.message}", ""))
-        except Exception as exc:
+        except Exception as exc:  # RecursionError and MemoryError too: one page's mistake, reported as such
             line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
-                         if f.filename == "<template>"), 1)
+                         if f.filename == "<template>"), getattr(exc, "line", 0) or 1)
+            hint = "" if isinstance(exc, PageTextError | RecursionError | MemoryError) else \
+                "they look like {{ region.name }} or {{ region.contact.email }}"
             out.problems.append((page.source_path, page.body_line + (line or 1) - 1,
-                                 f"error in a {{{{ }}}} variable: {_describe(exc)}",
-                                 "they look like {{ region.name }} or {{ region.contact.email }}"))
+                                 f"error in a {{{{ }}}} variable: {_describe(exc)}", hint))
         return None
 
     def _resolve(self, page: Page, target: str, deps: Deps) -> LinkTarget | str:
+        if "&" in target:  # a link filled in by {{ }}, its characters written as references
+            target = html.unescape(target)
         written, found = resolve_link(self.site, page.key, target)
         deps.urls.add("content:" + written)  # whether it exists, and what it is, may change
         if isinstance(found, Page):
@@ -441,6 +535,32 @@ class Renderer:
             pages=[{"number": n, "url": page_url(n), "current": n == job.number}
                    for n in range(1, job.total + 1)],
         )
+
+
+class _Place(int):
+    """A line number in another file than the page: the data file or settings a link came from."""
+
+    path: Path
+
+    def __new__(cls, line: int, path: Path) -> _Place:
+        place = super().__new__(cls, line)
+        place.path = path
+        return place
+
+
+@dataclass
+class _BodyLinks(PageLinks):
+    """The page's links, where a link not written in the page itself (filled in by `{{ }}`) is placed
+    at the line of the data file or setting that holds it, when it can be found there."""
+
+    elsewhere: Callable[[str], _Place | None] | None = None
+
+    def line_of(self, needle: str) -> int:
+        if self.elsewhere is not None and needle and needle not in self.source:
+            place = self.elsewhere(needle)
+            if place is not None:
+                return place
+        return super().line_of(needle)
 
 
 @dataclass(frozen=True)
@@ -485,6 +605,12 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES.get(m.group(1), m.group(1))}'", exc.message or "")
         return f"{message}: a misspelt name, or a value missing from the data?"
+    if isinstance(exc, PageTextError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "macros or loops call themselves too deeply"
+    if isinstance(exc, MemoryError):
+        return "needs more memory than the computer has"
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -1,4 +1,5 @@
-"""Compiling the templates before the workers fork (`Renderer.prepare`) changes nothing a render gives."""
+"""Rendering: compiling the templates before the workers fork (`Renderer.prepare`) changes nothing a
+render gives; a broken link that comes from a data file or a setting is reported where it is written."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from icsgen.build.pipeline import BuildOptions, load, plan
 from icsgen.render.renderer import Output, Renderer
-from tests.support.sitemaker import basic_site
+from tests.support.sitemaker import basic_site, run, write_site
 
 
 def _render_everything(renderer: Renderer, jobs: list) -> list[tuple]:
@@ -35,3 +36,45 @@ def test_prepared_templates_render_and_fail_exactly_as_before(tmp_path: Path) ->
     problems = [problem for *_, found, _, _ in expected for problem in found]
     assert problems == [(root / "content/beta/_theme/templates/broken.html", 3,
                          "template error: Expected an expression, got 'end of statement block'", "")]
+
+
+LINKS = "# Links shown on the links page\nhub: about/index.md\nboard: about/our_board.md\nmissing: about/nope.md\n"
+
+
+def test_a_broken_link_from_a_data_file_is_reported_at_the_data_files_line(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {
+        "content/alpha/data/links.yaml": LINKS,
+        "content/alpha/links.md": "---\ntitle: Links\n---\nSee [the hub]({{ data.links.hub }}),\n"
+        "[the board]({{ data.links.board }}) and [more]({{ data.links.missing }}).\n\nAnd [a typo](gone.md).\n",
+    })
+    result = run(root, "build")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "content/alpha/data/links.yaml:3: link to 'about/our_board.md': no page 'alpha/about/our_board.md' " \
+        "(from content/) (used on alpha/links.md)" in lines
+    assert "content/alpha/data/links.yaml:4: link to 'about/nope.md': no page 'alpha/about/nope.md' " \
+        "(from content/) (did you mean 'about/index.md'?; used on alpha/links.md)" in lines
+    assert "content/alpha/links.md:7: link to 'gone.md': no page 'alpha/gone.md' (from content/)" in lines
+    assert not any(line.startswith("content/alpha/links.md:4") for line in lines)
+
+
+def test_a_data_value_given_to_url_in_a_template_is_reported_at_the_data_files_line(tmp_path: Path) -> None:
+    config = (basic_site(tmp_path) / "regions.yaml").read_text(encoding="utf-8").replace(
+        "  base_url: https://test.example.org/\n",
+        "  base_url: https://test.example.org/\n  extra:\n    footer_links:\n      - {title: Help, url: help/}\n")
+    write_site(tmp_path, {
+        "regions.yaml": config,
+        "content/alpha/data/links.yaml": "# Site paths of pages\nhub: alpha/about/\nboard: alpha/about/our-board/\n",
+        "content/alpha/links.md": "---\ntitle: Links\ntemplate: links\n---\nOur links.\n",
+        "content/alpha/_theme/templates/links.html": '{% extends "base.html" %}\n{% block content %}\n'
+        "{% for key, target in data.links.items() %}\n"
+        '<a href="{{ url(target) }}">{{ key }}</a>\n{% endfor %}\n{% endblock %}\n',
+    }, config=None, theme=False)
+    result = run(tmp_path, "build")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith("content/alpha/data/links.yaml:3: template error: TemplateRuntimeError: "
+                               "url('alpha/about/our-board/') links to a page this build does not write")
+               and line.endswith("(used by links.html line 4 on alpha/links.md)") for line in lines), lines
+    assert any(line.startswith("regions.yaml:6: template error: TemplateRuntimeError: url('help/')")
+               for line in lines), lines
