@@ -415,7 +415,7 @@ class InputStates:
     address, `s:<section>` a folder's list of pages, `d:<region/name>` a data file,
     `t:<region>:<template>` the file a template name resolves to, `u:<site path>` whether the
     build writes it, `c:<content path>` what a Markdown link finds, `a:<region>:<file>` a static
-    file's hashed name. An output is unchanged when every key it read has the state it had.
+    file's hashed name, `k:today` the build's date. An output is unchanged when every key it read has the state it had.
     """
 
     def __init__(self, site: Site, renderer: Renderer, jobs: Iterable[Job]) -> None:
@@ -434,6 +434,7 @@ class InputStates:
         keys += [f"t:{region}:{k}" for k in deps.get("templates", ())]
         keys += [f"c:{k[len('content:'):]}" if k.startswith("content:") else f"u:{k}" for k in deps.get("urls", ())]
         keys += [f"a:{region}:{k}" for k in deps.get("assets", ())]
+        keys += [f"k:{k}" for k in deps.get("dates", ())]
         return keys
 
     def state(self, key: str) -> str:
@@ -480,6 +481,8 @@ class InputStates:
             region_id, _, logical = name.partition(":")
             asset = self.renderer.assets.get(region_id or None, {}).get(logical)
             return asset.output if asset else "-"
+        if kind == "k":  # the build's date, for the outputs that read it
+            return site.today.isoformat()
         return "?"
 
 

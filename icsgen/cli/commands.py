@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -19,6 +20,29 @@ ROOT_OPTION = click.option(
 REGION_OPTION = click.option(
     "--region", "regions", multiple=True, metavar="ID",
     help="Only this region (repeat for several). Default: every region.",
+)
+
+
+
+
+class _Day(click.ParamType):
+    """A calendar date written YYYY-MM-DD, as front matter writes dates."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not a date: write it as YYYY-MM-DD, for example 2026-01-31", param, ctx)
+
+
+TODAY_OPTION = click.option(
+    "--today", type=_Day(), default=None,
+    help="Build the site as it will be on this day (YYYY-MM-DD): scheduled news, meeting and "
+         "consultation status. Default: the computer's date.",
 )
 
 
@@ -62,15 +86,17 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site. Default: build/ in the project folder.")
 @click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
-@click.option("--future", is_flag=True, help="Include news dated after today.")
+@click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
 @click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
               help="Pages rendered at once; 0 means one per processor core.")
 @click.option("--no-cache", is_flag=True,
               help="Render every page, ignoring what .icsgen-cache/ remembers from the last build.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+@TODAY_OPTION
 @click.pass_context
 def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out: Path | None,
-                  drafts: bool, future: bool, jobs: int, no_cache: bool, quiet: bool) -> None:
+                  drafts: bool, future: bool, jobs: int, no_cache: bool, quiet: bool,
+                  today: dt.date | None) -> None:
     """Build the site into build/ (or --out).
 
     Every page is rendered and every link checked before build/ is touched, so a mistake never
@@ -78,7 +104,7 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
     build, only pages whose text, template, data or links changed are rendered again.
     """
     code = run_build(root, BuildOptions(out=out, regions=regions, drafts=drafts, future=future, jobs=jobs,
-                                        cache=not no_cache), quiet, _verbose(ctx))
+                                        cache=not no_cache, today=today), quiet, _verbose(ctx))
     if code:
         ctx.exit(code)
 
@@ -230,12 +256,14 @@ def init_command(folder: Path, region_id: str, name: str, base_url: str) -> None
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and news dated after today.")
 @click.option("--poll", is_flag=True,
               help="Look for changes by polling (for Docker, WSL and network drives).")
+@TODAY_OPTION
 @click.pass_context
 def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host: str, port: int,
-                  open_browser: bool, no_drafts: bool, poll: bool) -> None:
+                  open_browser: bool, no_drafts: bool, poll: bool, today: dt.date | None) -> None:
     """Preview the site while you edit: pages refresh themselves a moment after you save.
 
-    Drafts and future news are shown unless --no-drafts. The preview is built into a folder of its
+    Drafts and future news are shown unless --no-drafts (with --today, news dated after
+    that day is not). The preview is built into a folder of its
     own (never build/), which is removed when you stop with Ctrl-C. Mistakes are shown over the
     page as file:line: message, and the last good pages stay served until they are fixed.
     """
@@ -260,7 +288,8 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
         raise KeyboardInterrupt
 
     drafts = not no_drafts
-    options = BuildOptions(regions=regions, drafts=drafts, future=drafts)
+    # with --today the preview is the site as on that day: news dated later waits for its date
+    options = BuildOptions(regions=regions, drafts=drafts, future=drafts and today is None, today=today)
     # a plain `kill` stops it as Ctrl-C does, even while the first build runs
     signal.signal(signal.SIGTERM, interrupted)
     try:
@@ -307,10 +336,11 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
               show_default=True, help="text: one 'file:line: level: message' a line; json: for tools.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
 @click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
-@click.option("--future", is_flag=True, help="Include news dated after today.")
+@click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
+@TODAY_OPTION
 @click.pass_context
 def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], output_format: str, strict: bool,
-                  drafts: bool, future: bool) -> None:
+                  drafts: bool, future: bool, today: dt.date | None) -> None:
     """Find mistakes in the content without building: writes nothing.
 
     Errors are what 'icsgen build' stops on (front matter, broken links and #anchors, images
@@ -321,7 +351,8 @@ def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], outp
     from icsgen.check import CheckOptions, check
 
     try:
-        report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future))
+        report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future,
+                                                           today=today))
     except OSError as exc:  # check only reads; see _Group
         if _verbose(ctx):
             _unexpected(ctx)

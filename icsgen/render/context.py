@@ -28,7 +28,9 @@ class Deps:
     pages: keys of other pages whose text it used (titles, summaries, addresses);
     sections: folders whose list of pages it used; data: "region/name" data files;
     templates: template names; urls: site paths it linked to or asked about with exists();
-    assets: static theme files it linked to (their names carry a content hash).
+    assets: static theme files it linked to (their names carry a content hash);
+    dates: "today" if it read the build's date (`site.today`, or a list whose status depends on it),
+    so a build on another day renders again only the outputs that asked what day it is.
     """
 
     pages: set[str] = field(default_factory=set)
@@ -37,8 +39,9 @@ class Deps:
     templates: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
 
-    KINDS = ("pages", "sections", "data", "templates", "urls", "assets")
+    KINDS = ("pages", "sections", "data", "templates", "urls", "assets", "dates")
 
     def frozen(self) -> dict[str, tuple[str, ...]]:
         return {k: tuple(sorted(getattr(self, k))) for k in self.KINDS}
@@ -341,3 +344,10 @@ class SiteView:
     @property
     def regions(self) -> list[RegionView]:
         return [RegionView(rid, self._scope) for rid in self._scope.site.regions]
+
+    @property
+    def today(self) -> dt.date:
+        """The build's date (`--today`, else the computer's): what "upcoming" and "closed" are measured
+        against. Reading it is recorded, so a build on another day renders this page again."""
+        self._scope.deps.dates.add("today")
+        return self._scope.site.today
