@@ -4,7 +4,7 @@
 #
 #   1. apt: Debian's chromium (headless browser tests; Playwright never downloads a browser here),
 #      fonts-liberation (Arial-compatible metrics so layouts match), a Java runtime for vnu.jar,
-#      and node/npm if missing. Skipped when /usr/bin/chromium, java, the Liberation fonts and
+#      nginx and Apache (tests serve a build with the headers files icsgen writes), and node/npm if missing. Skipped when /usr/bin/chromium, java, the Liberation fonts and
 #      npm are all present.
 #   2. pip: `pip install -e '.[test]'` into the active virtualenv if there is one, else into the
 #      current python3. Skipped when scripts/python_deps_ok.py says nothing changed.
@@ -53,6 +53,9 @@ else
     [[ -f "$FONT" ]] || apt_pkgs+=(fonts-liberation)
 fi
 command -v java >/dev/null 2>&1 || apt_pkgs+=(default-jre-headless)
+# real nginx and Apache serve a build in tests/render/test_hostrules.py (the security headers files)
+[[ -x /usr/sbin/nginx ]] || apt_pkgs+=(nginx-light)
+[[ -x /usr/sbin/apache2 ]] || apt_pkgs+=(apache2)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
 if ((${#apt_pkgs[@]} == 0)); then
     say "apt: chromium, fonts-liberation, java, npm already present (skipped)"

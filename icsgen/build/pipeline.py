@@ -680,6 +680,11 @@ def _check_navigation(site: Site, problems: Problems) -> None:
                 problems.add(site.config.path, item.line,
                              f"navigation item '{item.title}' points to '{item.page}', which is not a page of "
                              f"region '{region.id}'", "give a path inside the region, e.g. about/index.md")
+        for notice in region.config.notices:  # a notice's link to a page of the region
+            if notice.link and ":" not in notice.link and nav_target(site, region.id, notice.link) is None:
+                problems.add(notice.path, notice.line, f"the notice's link '{notice.link}' is not a page of region "
+                             f"'{region.id}'", "give a path inside the region, e.g. news/heatwave.md, or an "
+                             "https:// address")
 
 
 def check_anchors(site: Site, anchors: dict[str, frozenset[str]], refs: list, problems: Problems) -> None:

@@ -17,7 +17,7 @@ from icsgen.build import BuildOptions, check_rendered_links, load, plan
 from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
 from icsgen.render import Renderer
 
-from .style import placeholders, style_warnings
+from .style import expired_notices, placeholders, style_warnings
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
         settings = site.regions[page.region].config.check
         for line, message, hint in style_warnings(page, settings, site.today):
             problems.add(page.source_path, line, message, hint, WARNING)
+    for path, line, message, hint in expired_notices(site.config, site.today, chosen):
+        problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in placeholders(site):
         problems.add(path, line, message, hint, WARNING)
     pages = sum(1 for j in jobs if j.region and "404" not in j.url)

@@ -25,9 +25,9 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from icsgen.config import CheckSettings
+from icsgen.config import CheckSettings, SiteConfig
 from icsgen.content import Page
-from icsgen.markdown import FENCE, Block, blocks
+from icsgen.markdown import FENCE, Block, blocks, video_settings
 
 from .readability import grade, sentences, words
 
@@ -54,6 +54,18 @@ HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.IGNORECASE
 # a `javascript:` (or `vbscript:`) address in an attribute, a Markdown link target or an autolink;
 # prose such as "JavaScript: the basics" is not one
 SCRIPT_URL = re.compile(r"(?:=\s*[\"']?|\]\(\s*<?|<)\s*((?:java|vb)script\s*:)", re.IGNORECASE)
+# Where a script or frame comes from, and the services icsgen has a setting or a component for
+SOURCE_HOST = re.compile(r"""\bsrc\s*=\s*["']?\s*(?:https?:)?//([^/"'\s>:]+)""", re.IGNORECASE)
+VIDEO_SITES = ("youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com")
+ANALYTICS_SITES = ("googletagmanager.com", "google-analytics.com", "plausible.io", "matomo.cloud", "hotjar.com",
+                   "clarity.ms")
+TOOLBAR_SITES = ("reciteme.com", "browsealoud.com", "texthelp.com")
+# An image or other file fetched from another website: raw HTML `src=`/`href=`/`poster=` on a tag that
+# loads it at once, or a Markdown image `![...](https://...)`
+THIRD_PARTY = re.compile(r"""(!\[[^\]]*\]\(\s*<?)?(?(1)|<(img|audio|video|source|track|link|input)\b[^<>]*?"""
+                         r"""\s(?:src|href|poster|srcset)\s*=\s*["']?)\s*(?:https?:)?//([^/"'\s>):]+)""",
+                         re.IGNORECASE)
+VIDEO_LINE = re.compile(r"""^[ \t>]*!!! ?video(?:\s+"([^"]*)")?""", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(`+)[^`].*?\1")
 PLACEHOLDER_MD = re.compile(r"<!--\s*placeholder\b.*?-->", re.IGNORECASE)
 PLACEHOLDER_YAML = re.compile(r"(?:^|\s)#\s*placeholder\b", re.IGNORECASE)
@@ -71,6 +83,7 @@ def style_warnings(page: Page, settings: CheckSettings, today: dt.date) -> list[
     out += reading_level(found, settings)
     out += review_dates(page, settings, today)
     out += active_html(page.body, page.body_line)
+    out += video_transcripts(page.body, page.body_line)
     out += page_placeholders(page)
     if page.kind == "news" and not page.meta.summary:
         out.append((1, "news post has no summary",
@@ -173,7 +186,8 @@ def _prose_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
 
 
 def active_html(body: str, first_line: int) -> Iterator[Finding]:
-    """Raw HTML that runs or embeds something: valid, but rarely what a page of text needs."""
+    """Raw HTML that runs or embeds something: valid, but rarely what a page of text needs. Where icsgen
+    has a safer way to the same end (a video, analytics, an accessibility toolbar), the hint names it."""
     if "<" not in body and "script" not in body.lower():
         return
     for number, line in _prose_lines(body, first_line):
@@ -182,15 +196,74 @@ def active_html(body: str, first_line: int) -> Iterator[Finding]:
         text = html.unescape(line) if "&" in line else line
         for found in ACTIVE_TAG.finditer(text):
             tag = found.group(1).lower()
-            yield (number, f"a <{tag}> in the page text runs or embeds content from elsewhere",
-                   "link to it instead, or ask whoever looks after the theme to add it there"
-                   if tag != "script" else "pages hold text: ask whoever looks after the theme to add scripts")
+            end = text.find(">", found.end())
+            host = _host(text[found.end(): end if end >= 0 else len(text)])
+            yield (number, *_active(tag, host))
         for found in HANDLER.finditer(text):
             yield (number, f"an event handler ({found.group(1).lower()}=) in the page text runs a script",
                    "remove it: pages hold text, and scripts belong in the theme")
         for found in SCRIPT_URL.finditer(text):
             yield (number, f"a '{found.group(1).lower().replace(' ', '')}' address in the page text runs a script",
                    "link to a page or a web address (https://...) instead")
+        for found in THIRD_PARTY.finditer(text):
+            what = "an image" if found.group(1) or found.group(2).lower() == "img" else f"a <{found.group(2).lower()}>"
+            host = found.group(3).lower()
+            yield (number, f"{what} from another website ({host}) loads before readers agree to anything, and "
+                           "tells that website who reads the page",
+                   "save the file in the region's folder and link to it there; for a video use the video "
+                   "component (!!! video)")
+
+
+def _host(attributes: str) -> str:
+    found = SOURCE_HOST.search(attributes)
+    return found.group(1).lower() if found else ""
+
+
+def _active(tag: str, host: str) -> tuple[str, str]:
+    """The message and hint for a <script>, <iframe>... from `host` ('' for none or this site)."""
+    where = f" from {host}" if host else ""
+    if tag == "iframe" and any(host == h or host.endswith("." + h) for h in VIDEO_SITES):
+        return (f"a <iframe>{where} in the page text loads the video, and its cookies, before readers agree",
+                'use the video component: !!! video "Title" with url:, duration: and transcript: lines '
+                "(see the guide); it loads the video only when the reader asks")
+    if tag == "script" and any(host == h or host.endswith("." + h) for h in ANALYTICS_SITES):
+        return (f"a <script>{where} in the page text measures readers without asking them",
+                "delete it and set 'analytics:' in regions.yaml: it asks readers first and lists the cookies")
+    if tag == "script" and any(host == h or host.endswith("." + h) for h in TOOLBAR_SITES):
+        return (f"a <script>{where} in the page text loads an accessibility toolbar without asking readers",
+                "delete it and set 'toolbar:' in regions.yaml: the toolbar then loads when a reader turns it on")
+    return (f"a <{tag}>{where} in the page text runs or embeds content from elsewhere",
+            "link to it instead, or ask whoever looks after the theme to add it there"
+            if tag != "script" else "pages hold text: ask whoever looks after the theme to add scripts")
+
+
+def video_transcripts(body: str, first_line: int) -> Iterator[Finding]:
+    """A `!!! video` component with no transcript: people who cannot hear or see it need the words."""
+    if "!!! video" not in body:
+        return
+    for number, line in _prose_lines(body, first_line):
+        found = VIDEO_LINE.match(line)
+        if found is None:
+            continue
+        before = body.split("\n")[: number - first_line + 1]
+        start = sum(len(part) + 1 for part in before) - 1  # the end of the component's first line
+        if not any(key == "transcript" for _, key, _ in video_settings(body, start)):
+            title = found.group(1) or "video"
+            yield (number, f"the video '{title}' has no transcript",
+                   "add a line 'transcript: page.md' naming a page (or file) with its words: people who cannot "
+                   "hear or see a video need them (WCAG 2.2, 1.2.1 and 1.2.3)")
+
+
+def expired_notices(config: SiteConfig, today: dt.date, chosen: Iterable[str]) -> Iterator[tuple[Path, int, str, str]]:
+    """(file, line, message, hint) for each notice whose end date has passed: no page shows it now."""
+    notices = {(n.line, n.message): n for n in config.notices}
+    for region in config.regions:
+        if region.id in chosen:
+            notices.update(((n.line, n.message), n) for n in region.notices)
+    for notice in sorted(notices.values(), key=lambda n: n.line):
+        if notice.end < today:
+            yield (notice.path, notice.line, f"the notice '{_shorten(notice.message)}' ended on "
+                   f"{notice.end.isoformat()}: no page shows it now", "delete it from regions.yaml")
 
 
 def page_placeholders(page: Page) -> Iterator[Finding]:

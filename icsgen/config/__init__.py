@@ -2,7 +2,7 @@
 against a typed schema into frozen settings. Everything else builds on what this returns.
 """
 
-from . import schema
+from . import schema, services
 from .safe_yaml import YamlError, decode, load_yaml
 from .settings import CONFIG_FILE, REGION_ID, RESERVED_IDS, CheckSettings, RegionConfig, SiteConfig, freeze, load_config
 
@@ -19,4 +19,5 @@ __all__ = [
     "load_config",
     "load_yaml",
     "schema",
+    "services",
 ]

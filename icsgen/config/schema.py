@@ -56,7 +56,8 @@ class Schema:
             spec = self.by_name.get(key) if isinstance(key, str) else None
             if spec is None:
                 meant = closest(str(key), self.by_name)
-                hint = f"did you mean '{meant}'?" if meant else "put free-form values under 'extra:'"
+                hint = f"did you mean '{meant}'?" if meant else "put free-form values under 'extra:'" \
+                    if "extra" in self.by_name else f"the keys are: {', '.join(self.by_name)}"
                 problems.add(path, key_line, f"unknown key '{key}' in {self.name}", hint)
                 if meant is not None:
                     misspelt.add(meant)

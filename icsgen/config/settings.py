@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from icsgen.config import schema as s
+from icsgen.config import services
 from icsgen.files import link_problem, link_state
 from icsgen.problems import Problems, read_file
 
@@ -35,6 +36,9 @@ SITE_SCHEMA = s.Schema(
         s.Field("description", s.optional_text, "one sentence about the site", default=""),
         s.Field("news_per_page", s.number_up_to(1000), "news items on each listing page", default=10),
         s.Field("pretty_links", s.boolean, "links end in '/' rather than '/index.html'", default=False),
+        s.Field("analytics", lambda v: v, "a provider and id for measuring visits, with the reader's consent"),
+        s.Field("toolbar", lambda v: v, "an accessibility toolbar (Recite Me, ReachDeck) and its key"),
+        s.Field("notices", lambda v: v, "urgent notices: message, severity, link, start and end dates"),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
     ),
 )
@@ -101,6 +105,9 @@ REGION_SCHEMA = s.Schema(
         s.Field("nav", lambda v: v, "the main navigation: a list of title and page", default=[]),
         s.Field("accessibility", s.mapping, "facts for the accessibility statement", default={}),
         s.Field("check", s.mapping, "settings for icsgen check", default={}),
+        s.Field("analytics", lambda v: v, "a provider and id for measuring visits, with the reader's consent"),
+        s.Field("toolbar", lambda v: v, "an accessibility toolbar (Recite Me, ReachDeck) and its key"),
+        s.Field("notices", lambda v: v, "urgent notices: message, severity, link, start and end dates"),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
     ),
 )
@@ -174,6 +181,15 @@ class RegionConfig:
     check: CheckSettings
     extra: MappingProxyType
     line: int  # where the region starts in regions.yaml
+    # third-party services (the region's own, else the site's) and notices (the site's, then the region's)
+    analytics: services.Analytics | None = None
+    toolbar: services.Toolbar | None = None
+    notices: tuple[services.Notice, ...] = ()
+
+    @property
+    def cookies(self) -> tuple[services.Cookie, ...]:
+        """Every cookie this region's pages can set: what its cookies page lists."""
+        return services.analytics_cookies(self.analytics, self.toolbar, self.owner)
 
 
 @dataclass(frozen=True)
@@ -188,6 +204,7 @@ class SiteConfig:
     extra: MappingProxyType
     regions: tuple[RegionConfig, ...]
     path: Path
+    notices: tuple[services.Notice, ...] = ()  # for every region
 
     def region(self, region_id: str) -> RegionConfig | None:
         return next((r for r in self.regions if r.id == region_id), None)
@@ -213,6 +230,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         return None
     top = TOP_SCHEMA.validate(raw, path, 1, problems)
     site = SITE_SCHEMA.validate(top["site"], path, _line(raw, "site"), problems)
+    shared = _services(top["site"], site, path, _line(raw, "site"), problems)
     regions_raw = top["regions"] or {}
     regions = []
     for region_id, settings in regions_raw.items():
@@ -225,7 +243,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         if region_id in RESERVED_IDS:
             problems.add(path, line, f"region id '{region_id}' is reserved; choose another")
             continue
-        regions.append(_region(region_id, settings, site["theme"], path, line, problems))
+        regions.append(_region(region_id, settings, site["theme"], path, line, problems, shared))
     if not regions and site.get("title"):
         problems.add(path, _line(raw, "regions"), "no regions defined", "add at least one under 'regions:'")
     return SiteConfig(
@@ -239,6 +257,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         extra=freeze(site["extra"]),
         regions=tuple(regions),
         path=path,
+        notices=shared[2],
     )
 
 
@@ -246,10 +265,28 @@ def _line(mapping: Any, key: str) -> int:
     return mapping.line_of(key) if isinstance(mapping, LineDict) else 1
 
 
+Services = tuple[Any, Any, tuple[services.Notice, ...]]
+
+
+def _services(raw: Any, values: dict[str, Any], path: Path, line: int, problems: Problems) -> Services:
+    """`analytics`, `toolbar` and `notices` of a site or region, each checked where it is written."""
+    def at(key: str) -> int:
+        return raw.line_of(key) if isinstance(raw, LineDict) else line
+
+    return (
+        services.read_analytics(values["analytics"], path, at("analytics"), problems),
+        services.read_toolbar(values["toolbar"], path, at("toolbar"), problems),
+        services.read_notices(values["notices"], path, at("notices"), problems),
+    )
+
+
 def _region(
-    region_id: str, raw: Any, site_theme: str, path: Path, line: int, problems: Problems
+    region_id: str, raw: Any, site_theme: str, path: Path, line: int, problems: Problems, shared: Services
 ) -> RegionConfig:
     r = REGION_SCHEMA.validate(raw, path, line, problems)
+    analytics, toolbar, notices = _services(raw, r, path, line, problems)
+    analytics = shared[0] if analytics is None else analytics  # the region's own, else the site's
+    toolbar = shared[1] if toolbar is None else toolbar
     contact = CONTACT_SCHEMA.validate(r["contact"], path, _line(raw, "contact"), problems)
     access = ACCESSIBILITY_SCHEMA.validate(r["accessibility"], path, _line(raw, "accessibility"), problems)
     check = CHECK_SCHEMA.validate(r["check"], path, _line(raw, "check"), problems)
@@ -287,4 +324,7 @@ def _region(
         ),
         extra=freeze(r["extra"]),
         line=line,
+        analytics=None if analytics == services.OFF else analytics,
+        toolbar=None if toolbar == services.OFF else toolbar,
+        notices=(*shared[2], *notices),
     )

@@ -5,6 +5,7 @@ page's prose with file lines for the style checks.
 
 from .convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from .source import FENCE, Block, blocks
+from .video import settings as video_settings
 
 __all__ = [
     "FENCE",
@@ -15,4 +16,5 @@ __all__ = [
     "MarkdownConverter",
     "PageLinks",
     "blocks",
+    "video_settings",
 ]

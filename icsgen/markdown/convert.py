@@ -37,13 +37,15 @@ from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 
 from icsgen.problems import nearest
 
+from . import video
+
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 # A start tag `<a ...>` or `<img ...>` in raw HTML, and one attribute of it. A quoted value stops at a
 # `<`, so no tag is looked for past the next one (a line of thousands of `<a` stays linear).
 RAW_TAG = re.compile(r"<(a|img)(?=[\s/>])((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>", re.IGNORECASE)
 COMMENT = re.compile(r"(<!--.*?(?:-->|$))", re.DOTALL)
 RAW_ATTRIBUTE = re.compile(r"([^\s=/>\"']++)(?:\s*+=\s*+(\"[^\"]*+\"|'[^']*+'|[^\s>\"']++))?")
-COMPONENTS = ("inset", "warning", "important", "details", "expander")
+COMPONENTS = ("inset", "warning", "important", "details", "expander", "video")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # ids the theme uses itself; a heading with the same text gets a suffix instead
 RESERVED_IDS = frozenset({"top", "maincontent", "contents", "header", "footer", "navigation"})
@@ -171,11 +173,13 @@ class _PageProcessor(Treeprocessor):
         self.links: PageLinks | None = None
         self.toc: list[dict[str, Any]] = []
         self.admonition: _Admonition | None = None  # the block processor, which notes lines outside components
+        self._videos = 0
 
     def run(self, root: ET.Element) -> None:
         assert self.links is not None
         if self.admonition is not None and self.admonition.fallen:
             self._outside_components(self.admonition.fallen)
+        self._videos = 0  # the `!!! video` components met so far, to find each one's lines in the source
         self._components(root)
         stash = self.md.htmlStash.rawHtmlBlocks
         for number, raw in enumerate(stash):
@@ -405,6 +409,8 @@ class _PageProcessor(Treeprocessor):
             else:
                 label.text = label_text
             out.extend(body)
+        elif kind == "video":
+            out = self._video(title if title.lower() != kind else "", div)
         elif kind in ("details", "expander"):
             classes = "nhsuk-details" + (" nhsuk-expander" if kind == "expander" else "")
             out = ET.Element("details", {"class": classes})
@@ -422,6 +428,22 @@ class _PageProcessor(Treeprocessor):
             out = div
         out.tail = div.tail
         return out
+
+
+    def _video(self, title: str, div: ET.Element) -> ET.Element:
+        """A `!!! video` component: its settings read from its lines as written (see markdown/video.py)."""
+        links = self.links
+        assert links is not None
+        where = links.component_at("video", self._videos)
+        self._videos += 1
+        if where is None:
+            return div
+        found, problems = video.read(title, video.settings(links.source, where[1]))
+        for offset, message, hint in problems:
+            links.problems.append((links.line_at(offset if offset >= 0 else where[0]), message, hint))
+        if found is None:
+            return ET.Element("div")
+        return video.element(found)
 
 
 def _kind(div: ET.Element) -> str:

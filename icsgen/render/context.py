@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from icsgen.config import services
 from icsgen.content import Page, Section, Site
 
 from .urls import Linker
@@ -257,6 +258,9 @@ class DataView(Mapping[str, Any]):
         return len(self._data)
 
 
+_ADDRESS = re.compile(r"^(?:https?|mailto|tel):", re.IGNORECASE)
+
+
 class RegionView:
     """A region's settings with links made relative to the page being rendered."""
 
@@ -298,6 +302,48 @@ class RegionView:
         if len(config.regions) < 2 or self._config.base_url == config.base_url:
             return ""
         return self._scope.link("")
+
+    @functools.cached_property
+    def notices(self) -> list[dict[str, str]]:
+        """The region's urgent notices shown on the build's date (`site.today`), its own after the site's.
+
+        A link to a page of the region (`news/heatwave.md`) becomes a link from this page; an
+        http(s), mailto or tel address is kept as written. A link to no page is reported by the build.
+        """
+        shown = []
+        for notice in self._config.notices:
+            if not notice.shown_on(self._scope.site.today):
+                continue
+            link = notice.link
+            if link and not _ADDRESS.match(link):
+                target = nav_target(self._scope.site, self._config.id, link)
+                link = self._scope.link(target) if target is not None else ""
+            shown.append({"message": notice.message, "severity": notice.severity, "link": link,
+                          "link_text": notice.link_text if link else ""})
+        return shown
+
+    @property
+    def cookies(self) -> tuple[Any, ...]:
+        """Every cookie the region's pages can set (`name`, `purpose`, `expires`, `provider`): none
+        without analytics or a toolbar; else the consent cookie, then each service's."""
+        return self._config.cookies
+
+    @functools.cached_property
+    def consent(self) -> dict[str, Any] | None:
+        """What the cookie banner, the accessibility toolbar and the cookie settings form need, or None
+        when the region uses no third-party service: then no banner, no script and no cookie at all."""
+        config = self._config
+        if config.analytics is None and config.toolbar is None:
+            return None
+        cookies_page = nav_target(self._scope.site, config.id, "cookies.md")
+        return {
+            "analytics": config.analytics,
+            "toolbar": config.toolbar,
+            "cookie": services.CONSENT_COOKIE,
+            "days": services.CONSENT_DAYS,
+            "cookies_url": self._scope.link(cookies_page) if cookies_page is not None else "",
+            "on_cookies_page": cookies_page is not None and cookies_page == self._current_url,
+        }
 
     @functools.cached_property
     def nav(self) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from icsgen.config import SiteConfig
 from icsgen.content import Site
 
+from . import hostrules
 from .pagetext import CONTROLS
 from .urls import Linker, host_and_path
 
@@ -97,6 +98,7 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
         files[f"{region_id}/news/feed.xml"] = atom_feed(site, linker, region_id)
         files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id)
     files.update(crawler_files(site.config, linker, site.chosen))
+    files.update(hostrules.host_files(site.config, linker, site.chosen))  # security headers for the host
     return files
 
 

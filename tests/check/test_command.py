@@ -327,7 +327,7 @@ def test_scripts_frames_handlers_and_javascript_addresses_are_warnings_strict_fa
     assert sorted(found) == sorted([
         f"{WHERE}6: warning: a <script> in the page text runs or embeds content from elsewhere "
         "(pages hold text: ask whoever looks after the theme to add scripts)",
-        f"{WHERE}8: warning: a <iframe> in the page text runs or embeds content from elsewhere "
+        f"{WHERE}8: warning: a <iframe> from maps.example.org in the page text runs or embeds content from elsewhere "
         "(link to it instead, or ask whoever looks after the theme to add it there)",
         f"{WHERE}10: warning: an event handler (onclick=) in the page text runs a script "
         "(remove it: pages hold text, and scripts belong in the theme)",
@@ -376,3 +376,31 @@ def test_placeholder_marks_in_pages_front_matter_data_and_regions_yaml_are_repor
     ]
     assert check_lines(root, "--strict")[0] == 1
     assert check_lines(root, "--region", "beta")[1][-1].startswith("0 errors, 0 warnings")
+
+
+def test_embeds_and_files_from_other_websites_point_to_the_setting_or_component_to_use(tmp_path: Path) -> None:
+    body = ('<iframe src="https://www.youtube.com/embed/a1B_c3D4e_F"></iframe>\n\n'
+            '<script async src="https://www.googletagmanager.com/gtag/js?id=G-AB12CD34"></script>\n\n'
+            '<script src="https://api.reciteme.com/asset/js?key=abc"></script>\n\n'
+            '![A chart](https://cdn.example.net/chart.png) and <img src="//images.example.net/a.png" alt="A">\n\n'
+            "[A link to another website is fine](https://www.nhs.uk/) and so is ![ours](partners.md).\n\n"
+            '!!! video "Our year"\n    url: https://youtu.be/a1B_c3D4e_F\n    duration: 1:00\n')
+    found = problems_for(tmp_path, body, config=BASIC_CONFIG)
+    assert found == [
+        f"{WHERE}4: warning: a <iframe> from www.youtube.com in the page text loads the video, and its cookies, "
+        'before readers agree (use the video component: !!! video "Title" with url:, duration: and transcript: '
+        "lines (see the guide); it loads the video only when the reader asks)",
+        f"{WHERE}6: warning: a <script> from www.googletagmanager.com in the page text measures readers without "
+        "asking them (delete it and set 'analytics:' in regions.yaml: it asks readers first and lists the cookies)",
+        f"{WHERE}8: warning: a <script> from api.reciteme.com in the page text loads an accessibility toolbar "
+        "without asking readers (delete it and set 'toolbar:' in regions.yaml: the toolbar then loads when a "
+        "reader turns it on)",
+        f"{WHERE}10: warning: an image from another website (cdn.example.net) loads before readers agree to "
+        "anything, and tells that website who reads the page (save the file in the region's folder and link to it "
+        "there; for a video use the video component (!!! video))",
+        f"{WHERE}10: warning: an image from another website (images.example.net) loads before readers agree to "
+        "anything, and tells that website who reads the page (save the file in the region's folder and link to it "
+        "there; for a video use the video component (!!! video))",
+        f"{WHERE}14: warning: the video 'Our year' has no transcript (add a line 'transcript: page.md' naming a "
+        "page (or file) with its words: people who cannot hear or see a video need them (WCAG 2.2, 1.2.1 and 1.2.3))",
+    ]
