@@ -311,6 +311,8 @@ class RegionView:
         http(s), mailto or tel address is kept as written. A link to no page is reported by the build.
         """
         shown = []
+        if self._config.notices:  # whether each shows depends on the day: rendered again on another day
+            self._scope.deps.dates.add("today")
         for notice in self._config.notices:
             if not notice.shown_on(self._scope.site.today):
                 continue

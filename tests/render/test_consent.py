@@ -134,3 +134,12 @@ def test_check_warns_about_the_expired_notice_and_a_link_to_no_page_is_an_error(
         f"{day(-1)}: no page shows it now (delete it from regions.yaml)" in lines
     assert ("regions.yaml:17: error: the notice's link 'about/nothing.md' is not a page of region 'alpha' "
             "(give a path inside the region, e.g. news/heatwave.md, or an https:// address)") in said
+
+
+def test_a_cached_rebuild_on_the_day_after_a_notice_ends_takes_it_off_every_page(tmp_path: Path) -> None:
+    root = write_site(tmp_path, FILES, CONFIG)
+    for when, shown in ((day(1), 1), (day(2), 0)):  # the alert ends on day(1)
+        result = run(root, "build", "--today", when)
+        assert result.exit_code == 0, result.output
+        for page in ("alpha/index.html", "alpha/about/index.html", "alpha/cookies/index.html"):
+            assert text(root / "build" / page).count("Heat-health alert") == shown, (when, page)
