@@ -151,9 +151,7 @@ def element(video: Video) -> ET.Element:
                                    "data-ics-video-title": f"Video: {video.title}"})
     screen = ET.SubElement(figure, "div", {"class": "ics-video__screen", "hidden": "hidden"})  # shown by script
     button = ET.SubElement(screen, "button", {"type": "button", "class": "ics-button", "data-ics-video-play": ""})
-    button.text = "Play video"
-    hidden = ET.SubElement(button, "span", {"class": "nhsuk-u-visually-hidden"})
-    hidden.text = f": {video.title}"
+    button.text = f"Play video: {video.title}"
     caption = ET.SubElement(figure, "figcaption")
     heading = ET.SubElement(caption, "p", {"class": "ics-video__title"})
     strong = ET.SubElement(heading, "strong")

@@ -47,7 +47,7 @@
   if (!root) { return; }
   var data = function (name) { return root.getAttribute("data-" + name) || ""; };
   var cookieName = data("cookie");
-  var home = new URL(data("home") || "./", window.location.href).pathname;  // the region's folder
+  var home = new URL("./", new URL(data("home") || "./", window.location.href)).pathname;  // the region's folder
   var services = { analytics: data("analytics"), toolbar: data("toolbar") };
 
   function readChoice() {
