@@ -58,11 +58,14 @@ class Run:
     peak_pss_mb: float  # the whole process tree's proportional set size, sampled (see `run_timed`)
     ok: bool
     output: str = ""
+    peak_rss_sum_mb: float = 0.0  # the whole tree's resident sizes added up: memory shared after a fork counts in each
 
 
-def _tree_pss_kb(root: int) -> int:
-    """Proportional set size of `root` and all its descendants (shared pages counted once, in shares)."""
-    total, todo = 0, [root]
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """Proportional set size of `root` and all its descendants (shared pages counted once, in shares), and
+    their resident sizes added up (shared pages counted in each process: what `top` would add up)."""
+    pss = rss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         try:
@@ -71,17 +74,19 @@ def _tree_pss_kb(root: int) -> int:
                     todo.extend(int(c) for c in f.read().split())
             with open(f"/proc/{pid}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
                         break
         except OSError:
             pass
-    return total
+    return pss, rss
 
 
 def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
     """Run one build in a fresh child; time it and measure its memory."""
-    peak = [0]
+    peak = [0, 0]
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     done = threading.Event()
@@ -93,7 +98,8 @@ def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
         waited = 0.0
         while not done.wait(0.1 if waited < 1 else 0.5):
             waited += 0.1 if waited < 1 else 0.5
-            peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
+            pss, rss = _tree_memory_kb(proc.pid)
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -108,7 +114,7 @@ def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
     reader.join(10)
     sampler.join(1)
     output = getattr(proc, "captured", b"").decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode == 0, output)
+    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode == 0, output, peak[1] / 1024)
 
 
 # -- the sites -----------------------------------------------------------------------------------
@@ -184,6 +190,9 @@ class Series:
     def peak_pss(self) -> float:
         return max((r.peak_pss_mb for r in self.good), default=0.0)
 
+    def peak_rss_sum(self) -> float:
+        return max((r.peak_rss_sum_mb for r in self.good), default=0.0)
+
 
 def icsgen_command(site_dir: Path, jobs: int, *extra: str) -> list[str]:
     """`icsgen build` as an editor runs it: `python -m icsgen` is the installed command's entry point
@@ -192,10 +201,21 @@ def icsgen_command(site_dir: Path, jobs: int, *extra: str) -> list[str]:
     return [sys.executable, "-m", entry, "build", "--root", str(site_dir), "--quiet", "--jobs", str(jobs), *extra]
 
 
+def check_command(site_dir: Path, jobs: int) -> list[str]:
+    """`icsgen check` as an editor runs it (with `--jobs` when this icsgen's check has it)."""
+    entry = "icsgen" if (SNAPSHOT / "icsgen" / "__main__.py").is_file() else "icsgen.cli"
+    return [sys.executable, "-m", entry, "check", "--root", str(site_dir),
+            *(["--jobs", str(jobs)] if has_flag("check", "--jobs") else [])]
+
+
 def has_no_cache_flag() -> bool:
-    out = subprocess.run([sys.executable, "-m", "icsgen.cli", "build", "--help"], capture_output=True, text=True,
+    return has_flag("build", "--no-cache")
+
+
+def has_flag(command: str, flag: str) -> bool:
+    out = subprocess.run([sys.executable, "-m", "icsgen.cli", command, "--help"], capture_output=True, text=True,
                          cwd=SNAPSHOT, env=icsgen_env()).stdout
-    return "--no-cache" in out
+    return flag in out
 
 
 SNAPSHOT = BENCH / "sites" / "icsgen-snapshot"
@@ -288,9 +308,15 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
         ("nochange", "no-change rebuild"),
         ("onepage", "one-page-edit rebuild"),
         ("template", f"one-template-edit rebuild (`{Path(TEMPLATE).name}`)"),
+        ("check", "`icsgen check`, no `.icsgen-cache/` (after the cold build)"),
+        ("check_cached", "`icsgen check` after the first build (reads its cache)"),
     ]}
     if not no_cache:
         del series["first"]
+    if not args.check:
+        del series["check"], series["check_cached"]
+    elif not no_cache:
+        del series["check_cached"]
     peers: dict[str, Series] = {}
     skipped: dict[str, str] = {}
     if args.peers:
@@ -310,7 +336,9 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
 
     def icsgen(key: str, *extra: str) -> None:
         waits.append(wait_for_cache_writer(site_dir))  # an editor's next build starts seconds later, not at once
-        run = run_timed(icsgen_command(site_dir, args.jobs, *extra), site_dir, env)  # not REPO: -m looks in cwd
+        command = check_command(site_dir, args.jobs) if key.startswith("check") else \
+            icsgen_command(site_dir, args.jobs, *extra)
+        run = run_timed(command, site_dir, env)  # not REPO: -m looks in cwd
         series[key].runs.append(run)
         status = f"{run.seconds:7.2f} s  {run.peak_pss_mb:6.0f} MB" if run.ok else "FAILED"
         print(f"  icsgen {key:9} {status}", flush=True)
@@ -322,9 +350,14 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
         try:
             clean(site_dir)
             icsgen("cold", *(["--no-cache"] if no_cache else []))
+            if args.check:  # with nothing cached: the cold build wrote no cache (or `clean` set it aside)
+                clean(site_dir)
+                icsgen("check")
             if no_cache:
                 clean(site_dir)
                 icsgen("first")
+                if args.check:
+                    icsgen("check_cached")
             icsgen("nochange")
             page.write_text(page_text + f"\nThis sentence was added by the benchmark (repeat {r}).\n", encoding="utf-8")
             icsgen("onepage")
@@ -416,23 +449,25 @@ def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, 
                   f"{max(res['waits'], default=0):.2f} s at most, {sum(res['waits']):.2f} s in all. Outputs and caches "
                   "were set aside, not deleted, before each cold build, and the template-edit rebuilds came after "
                   "all the repeats (see `set_aside` in bench/run.py).", "",
-                  "| icsgen | median s | (min-max) | pages/s | peak RSS, largest process | peak PSS, all processes |",
-                  "| --- | ---: | --- | ---: | ---: | ---: |"]
+                  "| icsgen | median s | (min-max) | pages/s | peak RSS, largest process | peak PSS, all processes "
+                  "| peak RSS, all processes added up |",
+                  "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
         for s in res["series"].values():
             med = s.median()
             rate = f"{n / med:.0f}" if med else "-"
             lines.append(f"| {s.label} | {fmt(med)} | {s.spread()} | {rate} | {s.max_rss():.0f} MB | "
-                         f"{s.peak_pss():.0f} MB |")
+                         f"{s.peak_pss():.0f} MB | {s.peak_rss_sum():.0f} MB |")
         serve = res["serve"]
         if serve is None and not args.no_serve:
             lines.append("| serve save-to-browser latency | not measured: bench/serve_latency.py is not there yet | "
-                         "| | | |")
+                         "| | | | |")
         elif serve is not None:
             if "median" in serve:
                 lines.append(f"| serve save-to-browser latency | {serve['median']:.0f} ms | worst "
-                             f"{serve.get('worst', float('nan')):.0f} ms | | | |")
+                             f"{serve.get('worst', float('nan')):.0f} ms | | | | |")
             lines += ["", "serve_latency.py said:", "", "```", serve["text"][-3000:], "```"]
         cold = res["series"]["cold"].median()
+        lines += check_ratios(res["series"])
         if res["peers"] or res["skipped"]:
             lines += ["", "Cold builds of the same pages (peer / icsgen > 1 means icsgen is faster):", "",
                       "| generator | median s | (min-max) | pages/s | peak RSS, largest process | "
@@ -460,6 +495,21 @@ def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, 
     return "\n".join(lines) + "\n"
 
 
+def check_ratios(series: dict[str, Series]) -> list[str]:
+    """`icsgen check` against the build it was timed beside, repeat by repeat (each pair ran one after the other)."""
+    lines = []
+    for key, against, what in [("check", "cold", "check with nothing cached / cold build"),
+                               ("check_cached", "first", "check after a build / that first build")]:
+        if key not in series or against not in series:
+            continue
+        ratios = [c.seconds / b.seconds for b, c in zip(series[against].runs, series[key].runs, strict=True)
+                  if b.ok and c.ok]
+        if ratios:
+            lines.append(f"- {what}: median {statistics.median(ratios):.2f} (per repeat: "
+                         f"{', '.join(f'{r:.2f}' for r in ratios)})")
+    return ["", "`icsgen check` / `icsgen build`, time (below 1: check was quicker):", "", *lines] if lines else []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, action="append", help="site size (repeat for several); default 1000")
@@ -472,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worktree", action="store_true",
                         help="time icsgen/ as it is in the work tree, uncommitted changes included (default: HEAD)")
     parser.add_argument("--no-serve", action="store_true", help="skip bench/serve_latency.py")
+    parser.add_argument("--check", action="store_true",
+                        help="also time `icsgen check` after each cold build (nothing cached) and after each first "
+                             "build (its cache there to read); the report gives check / build")
     parser.add_argument("--out", type=Path, help="Markdown file for the report (default: bench/results/DATE-TIME.md)")
     args = parser.parse_args(argv)
     args.pages = args.pages or [1000]

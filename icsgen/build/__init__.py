@@ -1,7 +1,8 @@
 """Building the site: load, plan, render, check links, write, publish in one step.
 
 Public face: `build(root, options)` runs the whole pipeline; `load`, `plan` and `reload` give
-`icsgen check` and `icsgen serve` the same loaded site the build uses. Everything about worker
+`icsgen check` and `icsgen serve` the same loaded site the build uses, and `render_in_memory` renders
+it for `icsgen check` as the build would, in its workers, writing nothing. Everything about worker
 processes, the build cache and the output folder stays inside this package.
 
 This face loads the pipeline on first use (PEP 562 `__getattr__`), not on import: `icsgen build`
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
         plan,
         reload,
         render_all,
+        render_in_memory,
+        Rendered,
         write_the_rest,
     )
 
@@ -42,6 +45,7 @@ _WHERE = {
     "BuildOptions": "pipeline", "BuildReport": "pipeline", "Loaded": "pipeline", "build": "pipeline",
     "check_anchors": "pipeline", "check_rendered_links": "pipeline", "leave_for_exit": "pipeline", "load": "pipeline",
     "plan": "pipeline", "reload": "pipeline", "render_all": "pipeline", "write_the_rest": "pipeline",
+    "render_in_memory": "pipeline", "Rendered": "pipeline",
 }
 
 __all__ = [
@@ -62,6 +66,8 @@ __all__ = [
     "plan",
     "reload",
     "render_all",
+    "render_in_memory",
+    "Rendered",
     "staging_dir",
     "start_early",
     "swap_in",

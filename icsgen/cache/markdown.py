@@ -59,10 +59,17 @@ class _Files:
 
 
 class MarkdownCache:
-    """Entries in memory, and in the packs of `folder` when given (None: memory only)."""
+    """Entries in memory, and in the packs of `folder` when given (None: memory only).
 
-    def __init__(self, folder: Path | None = None) -> None:
+    `writes`: new entries go into a pack (not for `icsgen check`, which writes nothing). `remember`:
+    entries stay in memory once used, for a process that renders a page again (serve); a build converts
+    each page once, and keeping each converted body in each worker took ~10 KB a page (300 MB at 30,000).
+    """
+
+    def __init__(self, folder: Path | None = None, writes: bool = True, remember: bool = True) -> None:
         self.folder = folder
+        self.writes = writes
+        self.remember = remember
         self._memory: dict[str, Entry] = {}
         self._index: dict[str, tuple[str, int, int, int]] = {}  # key -> (pack, payload offset, length, crc)
         self._scanned: dict[str, tuple[int, int]] = {}  # pack -> (offset its headers are read up to, records)
@@ -89,13 +96,14 @@ class MarkdownCache:
             if found is None and self._refresh():
                 found = self._index.get(key)
             entry = self._load(key, *found) if found else None
-            if entry is not None:
+            if entry is not None and self.remember:
                 self._memory[key] = entry
         return entry
 
     def put(self, key: str, entry: Entry) -> None:
-        self._memory[key] = entry
-        if self.folder is None:
+        if self.remember:
+            self._memory[key] = entry
+        if self.folder is None or not self.writes:
             return
         try:
             raw = bytes.fromhex(key)  # keys are entry_key digests

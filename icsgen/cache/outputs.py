@@ -29,6 +29,7 @@ from icsgen.render import Job, Renderer
 
 from .files import read_store, remove_later, write_store
 from .markdown import MarkdownCache
+from .templates import TemplateCodeCache
 
 CACHE_DIR = ".icsgen-cache"
 FORMAT = 3
@@ -43,6 +44,25 @@ def code_fingerprint() -> str:
         digest.update(path.relative_to(Path(__file__).parent.parent).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _markdown_folder(cache: Path) -> Path:
+    return cache / "markdown" / code_fingerprint()[:16]
+
+
+def kept_for_reading(root: Path) -> tuple[MarkdownCache | None, TemplateCodeCache | None]:
+    """The converted Markdown and compiled templates the last build kept, for a run that writes nothing
+    (`icsgen check`) to read; None for either it has not kept.
+
+    No lock is needed: each entry is used only if everything it was made from is unchanged (mdcache's key
+    and links; a template's checksum and this icsgen), cache files are replaced whole, and converted
+    bodies only ever appended, each with a checksum, so a build running meanwhile makes a read a miss,
+    never a wrong answer.
+    """
+    folder = root / CACHE_DIR
+    markdown, templates = _markdown_folder(folder), folder / "templates"
+    return (MarkdownCache(markdown, writes=False, remember=False) if markdown.is_dir() else None,
+            TemplateCodeCache(templates, code_fingerprint(), writes=False) if templates.is_dir() else None)
 
 
 def _hash(parts: Iterable[str]) -> str:
@@ -90,7 +110,7 @@ class BuildCache:
         return self._markdown if self._markdown is not None else MarkdownCache(current)
 
     def _markdown_folder(self) -> Path:
-        return self.folder / "markdown" / code_fingerprint()[:16]
+        return _markdown_folder(self.folder)
 
     # -- the last successful build --------------------------------------------------------------
 
@@ -169,6 +189,7 @@ STATE = "state.bin"  # what the no-change test needs: every input's and output's
 OUTPUTS = "outputs.bin"  # what each output read, its anchors and links
 
 
+PENDING = 500  # outputs whose input keys are numbered together (see `OutputTable.add`)
 _FIELD, _REF = "\x1f", "\x1e"  # ASCII's unit and record separators: no page key or heading id holds either
 
 
@@ -305,13 +326,17 @@ class OutputTable:
                 kept.add(url)
         return kept
 
-    def add(self, url: str, keys: list[str], states: InputStates, anchors: Iterable[str],
+    def add(self, url: str, keys: list[str], states: InputStates | None, anchors: Iterable[str],
             refs: Iterable[tuple[str, str, int]], markdown_key: str) -> None:
         """Record what an output read. Its keys' states are taken now, as the render saw them, but the keys
-        are numbered only when the table is saved, in the background: that needs an index of every key."""
+        are numbered only when the table is saved, in the background: that needs an index of every key.
+        Or once `PENDING` outputs wait: then the index costs little beside their renders, and held unnumbered
+        the keys took ~6 KB an output (170 MB at 30,000 pages)."""
         self.outputs[url] = [b"", "\n".join(sorted(anchors)), encode_refs(refs), markdown_key]
-        if keys:
+        if keys and states is not None:
             self._pending[url] = [(key, states.state(key)) for key in keys]
+            if len(self._pending) >= PENDING:
+                self._number_pending()
 
     def _number_pending(self) -> None:
         numbers = self._index()

@@ -23,9 +23,12 @@ from .files import read_store, write_store
 
 
 class TemplateCodeCache(jinja2.BytecodeCache):
-    def __init__(self, folder: Path, fingerprint: str) -> None:
+    """`writes`: what is compiled is kept for the next run (not by `icsgen check`, which writes nothing)."""
+
+    def __init__(self, folder: Path, fingerprint: str, writes: bool = True) -> None:
         self.folder = folder
         self.fingerprint = fingerprint  # icsgen's code: its Jinja settings and filters shape the code
+        self.writes = writes
 
     def _stamp(self, bucket: jinja2.bccache.Bucket) -> str:
         return f"template {self.fingerprint} {sys.version} {bucket.checksum}"
@@ -36,6 +39,8 @@ class TemplateCodeCache(jinja2.BytecodeCache):
             bucket.code = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not self.writes:
+            return
         with contextlib.suppress(OSError):  # a cache that cannot be written only makes the next run slower
             write_store(self.folder / f"{bucket.key}.bin", self._stamp(bucket), bucket.code)
 

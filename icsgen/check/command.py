@@ -1,9 +1,10 @@
 """`icsgen check`: everything wrong with the content, found without writing anything.
 
-Errors are exactly the ones `icsgen build` stops on: the site is loaded with the build's `load()`
-(settings, front matter, data, themes, `check.required`), every page the build would write is
-rendered in memory with the build's `Renderer`, and links and `#anchors` are checked the build's
-way. Warnings come from the NHS content style guide (`icsgen.style`), one page at a time.
+Errors are exactly the ones `icsgen build` stops on: the build's `render_in_memory` loads the site
+with the build's `load()` (settings, front matter, data, themes, `check.required`) and renders every
+page the build would write with the build's `Renderer`, and links and `#anchors` are checked the
+build's way. Warnings come from the NHS content style guide (`icsgen.style`), one page at a time,
+each found by the build's worker that renders the page: a check takes about as long as a build.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icsgen.build import BuildOptions, check_rendered_links, load, plan
-from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
-from icsgen.render import Renderer
+from icsgen.build import BuildOptions, check_rendered_links, render_in_memory
+from icsgen.content import Site
+from icsgen.problems import ERROR, WARNING, BuildFailed, Problem
+from icsgen.render import Job
 
-from .style import expired_notices, placeholders, style_warnings
+from .style import Finding, expired_notices, placeholders, style_warnings
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class CheckOptions:
     drafts: bool = False
     future: bool = False
     today: dt.date | None = None
+    jobs: int = 0  # 0: one worker per core, as `icsgen build`
+    cache: bool = True  # False: --no-cache, don't read what the last build kept (check never writes it)
 
 
 @dataclass
@@ -59,19 +63,31 @@ class CheckReport:
 def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
     """Load and render the site in memory; return every error and style warning found."""
     try:
-        loaded = load(root, BuildOptions(regions=options.regions, drafts=options.drafts,
-                                         future=options.future, today=options.today))
+        rendered = render_in_memory(root, BuildOptions(regions=options.regions, drafts=options.drafts,
+                                                       future=options.future, today=options.today,
+                                                       jobs=options.jobs, cache=options.cache), _style_of)
     except BuildFailed as exc:  # regions.yaml unusable: nothing else can be checked
         return CheckReport(list(exc.problems), 0)
-    site, problems = loaded.site, loaded.problems
-    jobs = plan(site)
-    render_problems(Renderer(site, loaded.chains), jobs, problems)
+    site, problems, jobs = rendered.loaded.site, rendered.loaded.problems, rendered.jobs
+    inspected: dict[str, list[Finding]] = {}
+    links = []
+    for job, result in zip(jobs, rendered.results, strict=True):
+        for path, line, message, hint in result.problems:
+            problems.add(path, line, message, hint)
+        if job.number == 1 and site.pages.get(job.page.key) is job.page:
+            inspected[job.page.key] = result.findings
+        # as the build, which records the anchors of every page it rendered, with problems or not: a link
+        # to a heading that is not there is an error even if the page with the heading has another one
+        links.append((job, result.anchors, result.refs))
+    check_rendered_links(site, links, problems)
     chosen = getattr(site, "chosen", tuple(site.regions))
     for page in site.pages.values():
         if page.region not in chosen:
             continue
-        settings = site.regions[page.region].config.check
-        for line, message, hint in style_warnings(page, settings, site.today):
+        found = inspected.get(page.key)
+        if found is None:  # a page no job renders as itself
+            found = style_warnings(page, site.regions[page.region].config.check, site.today)
+        for line, message, hint in found:
             problems.add(page.source_path, line, message, hint, WARNING)
     for path, line, message, hint in expired_notices(site.config, site.today, chosen):
         problems.add(path, line, message, hint, WARNING)
@@ -81,16 +97,13 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
     return CheckReport(list(problems), pages)
 
 
-def render_problems(renderer: Renderer, jobs: list, problems: Problems) -> None:
-    """Render each job in memory and record what the build would stop on: the build's own checks."""
-    rendered = []
-    for job in jobs:
-        result = renderer.render(job)
-        for path, line, message, hint in result.problems:
-            problems.add(path, line, message, hint)
-        # as the build: a page that failed offers no anchors to check against
-        rendered.append((job, None if result.problems else result.anchors, result.refs))
-    check_rendered_links(renderer.site, rendered, problems)
+def _style_of(site: Site, job: Job) -> list[Finding]:
+    """The style warnings of the page `job` renders as itself (not a numbered news listing, nor a made-up
+    page): found in the worker that renders it."""
+    page = job.page
+    if job.number != 1 or site.pages.get(page.key) is not page:
+        return []
+    return style_warnings(page, site.regions[page.region].config.check, site.today)
 
 
 def _count(n: int, noun: str) -> str:

@@ -8,27 +8,63 @@ one syllable for nearly all everyday English words: good enough for a grade, not
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’.,\-][A-Za-z0-9]+)*")
 # a full stop, question or exclamation mark (and closing quotes or brackets), then space and a new sentence
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 NOT_AN_END = frozenset({"e.g.", "i.e.", "eg.", "ie.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.", "vs.", "approx."})
 VOWELS = re.compile(r"[aeiouy]+")
+NOT_LETTERS = re.compile(r"[^a-z]")
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:
     """(offset, sentence) for each sentence of `text`; a block's end always ends a sentence."""
+    for start, end, _ in analyse(text).sentences:
+        yield start, text[start:end]
+
+
+class Prose(NamedTuple):
+    """One block of text, measured: each sentence's (start, end, words), and the text's words and syllables."""
+
+    sentences: tuple[tuple[int, int, int], ...]
+    words: int
+    syllables: int
+
+
+@functools.lru_cache(maxsize=1024)
+def analyse(text: str) -> Prose:
+    """`text` split into sentences, with its words and syllables counted.
+
+    Kept for the last thousand texts: the style checks measure each block for its sentence lengths,
+    then again for the page's reading grade. No word runs over the end of a sentence (a sentence ends
+    with a full stop, question or exclamation mark, closing quotes or brackets, then white space), so
+    the text's words are its sentences' words: each sentence is searched once, and nothing else is.
+    """
+    spans = []
     start = 0
     for match in SENTENCE_END.finditer(text):
-        before = text[start : match.start() + 1].split()
-        if before and before[-1].lower() in NOT_AN_END:
-            continue
-        yield start, text[start : match.start() + 1]
+        end = match.start() + 1
+        if text[match.start()] == ".":  # every NOT_AN_END ends so: look at the last word only then
+            last = text[start:end].rsplit(None, 1)
+            if last and last[-1].lower() in NOT_AN_END:
+                continue
+        spans.append((start, end))
         start = match.end()
     if text[start:].strip():
-        yield start, text[start:]
+        spans.append((start, len(text)))
+    sentences = []
+    total = syllable_count = 0
+    count = _SYLLABLES.__getitem__
+    for start, end in spans:
+        found = WORD.findall(text, start, end)
+        sentences.append((start, end, len(found)))
+        total += len(found)
+        syllable_count += sum(map(count, found))
+    return Prose(tuple(sentences), total, syllable_count)
 
 
 def words(text: str) -> list[str]:
@@ -37,7 +73,11 @@ def words(text: str) -> list[str]:
 
 def syllables(word: str) -> int:
     """Syllables in one English word, by rule of thumb; a number counts as one."""
-    w = re.sub(r"[^a-z]", "", word.lower())
+    return _SYLLABLES[word]
+
+
+def _count_syllables(word: str) -> int:
+    w = NOT_LETTERS.sub("", word.lower())
     if not w:
         return 1
     if len(w) <= 3:
@@ -52,17 +92,29 @@ def syllables(word: str) -> int:
     return max(1, len(VOWELS.findall(w)))
 
 
+class _Syllables(dict):
+    """Each word's syllables, counted the first time it is looked up: prose uses the same words over and
+    over, and counting every one afresh was most of the time `icsgen check` spent on reading grades.
+    A plain dict's lookup (`map(_SYLLABLES.__getitem__, words)`) costs a fraction of a function call."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 1 << 17:  # a site's words are far fewer; numbers and names could grow it without end
+            self.clear()
+        found = self[word] = _count_syllables(word)
+        return found
+
+
+_SYLLABLES = _Syllables()
+
+
 def grade(texts: Iterable[str]) -> tuple[float, int]:
     """The Flesch-Kincaid grade of some blocks of text, and how many words it is based on."""
     sentence_count = word_count = syllable_count = 0
     for text in texts:
-        for _, sentence in sentences(text):
-            found = words(sentence)
-            if not found:
-                continue
-            sentence_count += 1
-            word_count += len(found)
-            syllable_count += sum(syllables(w) for w in found)
+        prose = analyse(text)
+        sentence_count += sum(1 for _, _, found in prose.sentences if found)
+        word_count += prose.words
+        syllable_count += prose.syllables
     if not word_count:
         return 0.0, 0
     value = 0.39 * word_count / sentence_count + 11.8 * syllable_count / word_count - 15.59

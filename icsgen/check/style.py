@@ -20,6 +20,7 @@ region's `check:` settings in `regions.yaml`:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,7 @@ from icsgen.config import CheckSettings, SiteConfig
 from icsgen.content import Page
 from icsgen.markdown import FENCE, Block, blocks, video_settings
 
-from .readability import grade, sentences, words
+from .readability import analyse, grade
 
 DEFAULT_ABBREVIATIONS = {
     "ICS": "integrated care system",
@@ -122,14 +123,13 @@ def link_text(found: list[Block]) -> Iterator[Finding]:
 def abbreviations(title: str, found: list[Block], settings: CheckSettings) -> Iterator[Finding]:
     known = {**DEFAULT_ABBREVIATIONS, **dict(settings.abbreviations)}
     text_blocks = [b for b in found if b.text]
+    everything = "\n".join(b.text for b in text_blocks)
     for short, long in known.items():
-        if short in WELL_KNOWN or not long:
-            continue
-        spelled = re.compile(r"[\s,\-]+".join(re.escape(w) for w in re.split(r"[\s,\-]+", long.strip()) if w),
-                             re.IGNORECASE)
+        if short in WELL_KNOWN or not long or short not in everything:
+            continue  # not used on the page: nothing to say (and most pages use none)
+        spelled, used = _abbreviation_patterns(short, long)
         if spelled.search(title):
             continue
-        used = re.compile(rf"(?<![A-Za-z0-9]){re.escape(short)}s?(?![A-Za-z0-9])")
         for block in text_blocks:
             first_use = used.search(block.text)
             first_spelled = spelled.search(block.text)
@@ -144,17 +144,27 @@ def abbreviations(title: str, found: list[Block], settings: CheckSettings) -> It
                 break
 
 
+@functools.lru_cache(maxsize=256)
+def _abbreviation_patterns(short: str, long: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The spelled-out form of an abbreviation (any spacing, commas or hyphens between its words) and
+    the abbreviation itself as a word (or plural): made once per site, not once per page."""
+    spelled = re.compile(r"[\s,\-]+".join(re.escape(w) for w in re.split(r"[\s,\-]+", long.strip()) if w),
+                         re.IGNORECASE)
+    return spelled, re.compile(rf"(?<![A-Za-z0-9]){re.escape(short)}s?(?![A-Za-z0-9])")
+
+
 def lengths(found: list[Block], settings: CheckSettings) -> Iterator[Finding]:
     for block in found:
         if block.kind not in PROSE:
             continue
-        count = len(words(block.text))
+        prose = analyse(block.text)  # measured once, for these limits and then the reading grade
+        count = prose.words
         if block.kind != "item" and count > settings.max_paragraph_words:
             yield (block.line, f"paragraph of {count} words (the limit is {settings.max_paragraph_words})",
                    "split it into shorter paragraphs")
-        for offset, sentence in sentences(block.text):
-            count = len(words(sentence))
+        for offset, end, count in prose.sentences:
             if count > settings.max_sentence_words:
+                sentence = block.text[offset:end]
                 where = offset + len(sentence) - len(sentence.lstrip())
                 yield (block.line_at(where),
                        f"sentence of {count} words (the limit is {settings.max_sentence_words})",

@@ -338,9 +338,13 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
 @click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
 @click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
 @TODAY_OPTION
+@click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
+              help="Pages checked at once; 0 means one per processor core.")
+@click.option("--no-cache", is_flag=True,
+              help="Don't use what .icsgen-cache/ remembers from the last build (check never changes it).")
 @click.pass_context
 def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], output_format: str, strict: bool,
-                  drafts: bool, future: bool, today: dt.date | None) -> None:
+                  drafts: bool, future: bool, today: dt.date | None, jobs: int, no_cache: bool) -> None:
     """Find mistakes in the content without building: writes nothing.
 
     Errors are what 'icsgen build' stops on (front matter, broken links and #anchors, images
@@ -351,8 +355,8 @@ def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], outp
     from icsgen.check import CheckOptions, check
 
     try:
-        report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future,
-                                                           today=today))
+        report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future, today=today,
+                                                    jobs=jobs, cache=not no_cache))
     except OSError as exc:  # check only reads; see _Group
         if _verbose(ctx):
             _unexpected(ctx)

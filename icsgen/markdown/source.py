@@ -42,6 +42,7 @@ TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 # not an abbreviation to spell out)
 ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>]+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 EMPHASIS = re.compile(r"\*{1,3}|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9])|~~|==")
+INLINE_MARK = re.compile(r"[{`!\[<*_~=\\]")  # a character one of the inline patterns needs
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
 
@@ -69,11 +70,17 @@ class Block:
         return self.line + (self.text if text is None else text).count("\n", 0, offset)
 
 
-def blocks(body: str, first_line: int) -> list[Block]:
-    """The prose blocks of a Markdown body whose first line is file line `first_line`."""
+def blocks(body: str, first_line: int, quick: bool = True) -> list[Block]:
+    """The prose blocks of a Markdown body whose first line is file line `first_line`.
+
+    `quick` tells the commonest lines and blocks apart without trying every pattern on them: most of
+    a page is plain prose, and trying them all was half of what `icsgen check` spent on a page's style
+    (tests/markdown/test_fast.py compares the result with and without).
+    """
     body = _without_variables(body)
     lines = body.split("\n")
-    references = {m.group(1).lower(): m.group(2) for m in map(REFERENCE.match, lines) if m}
+    references = {m.group(1).lower(): m.group(2) for m in map(REFERENCE.match, lines) if m} \
+        if not quick or "]:" in body else {}
     out: list[Block] = []
     current: Block | None = None
     fence = ""
@@ -90,18 +97,48 @@ def blocks(body: str, first_line: int) -> list[Block]:
         current = Block(kind, number, text, level)
 
     for index, raw in enumerate(lines):
-        number = first_line + index
-        line = raw.rstrip()
         if fence:
-            if line.strip().startswith(fence):
+            if raw.strip().startswith(fence):
                 fence = ""
             continue
+        stripped = raw.strip()
+        if quick:  # each of the commonest lines told apart by its first character (no other mark starts so)
+            first = stripped[:1]
+            if first == "|":  # a table row
+                flush()
+                if not TABLE_SEPARATOR.match(stripped):
+                    for cell in stripped.strip("|").split("|"):
+                        out.append(Block("table", first_line + index, cell.strip()))
+                continue
+            if "|" not in stripped:
+                if first.isalpha():  # prose
+                    if current is None:
+                        start("paragraph", first_line + index, stripped)
+                    else:
+                        current.source += "\n" + stripped
+                    continue
+                if not first:
+                    flush()
+                    continue
+                if first == "#":
+                    atx = ATX.match(raw.rstrip())
+                    if atx:
+                        start("heading", first_line + index, ATTR_LIST.sub("", atx.group(2) or ""), len(atx.group(1)))
+                        flush()
+                        continue
+                elif first == "!" and ADMONITION.match(raw):
+                    flush()
+                    continue
+                elif stripped[:2] in ("- ", "* ", "+ ") and not RULE.match(line := raw.rstrip()):  # not '- - -'
+                    start("item", first_line + index, ITEM.match(line).group(1))  # type: ignore[union-attr]
+                    continue
+        number = first_line + index
+        line = raw.rstrip()
         fenced = FENCE.match(line.lstrip())
         if fenced:
             flush()
             fence = fenced.group(1)
             continue
-        stripped = line.strip()
         if not stripped or ADMONITION.match(line) or REFERENCE.match(line) or ABBR_DEFINITION.match(line):
             flush()
             continue
@@ -144,7 +181,7 @@ def blocks(body: str, first_line: int) -> list[Block]:
             current.source += "\n" + stripped
     flush()
     for block in out:
-        _inline(block, references)
+        _inline(block, references, quick)
     return out
 
 
@@ -198,15 +235,26 @@ def _next_is_separator(lines: list[str], index: int) -> bool:
     return index + 1 < len(lines) and "-" in lines[index + 1] and bool(TABLE_SEPARATOR.match(lines[index + 1]))
 
 
-def _inline(block: Block, references: dict[str, str]) -> None:
-    """Fill in `block.text` and `block.links`, keeping line breaks so offsets map to lines."""
-    source = ATTR_LIST.sub("", block.source)
+def _inline(block: Block, references: dict[str, str], quick: bool = True) -> None:
+    """Fill in `block.text` and `block.links`, keeping line breaks so offsets map to lines.
+
+    With `quick`, a pattern is tried only if the text holds what it needs (most blocks are plain prose).
+    """
+    source = block.source
+    if quick and not INLINE_MARK.search(source) and "://" not in source and "www." not in source \
+            and "@" not in source:
+        block.text = source  # no link, address, code, image, tag, emphasis or escape: read as it is
+        return
+    if not quick or "{" in source:
+        source = ATTR_LIST.sub("", source)
 
     def keep_lines(match: re.Match[str], text: str) -> str:
         return text + "\n" * (match.group(0).count("\n") - text.count("\n"))
 
-    source = CODE.sub(lambda m: keep_lines(m, "code"), source)
-    source = IMAGE.sub(lambda m: keep_lines(m, ""), source)
+    if not quick or "`" in source:
+        source = CODE.sub(lambda m: keep_lines(m, "code"), source)
+    if not quick or "![" in source:
+        source = IMAGE.sub(lambda m: keep_lines(m, ""), source)
 
     def link(match: re.Match[str]) -> str:
         return link_with(match, match.group(2))
@@ -218,7 +266,7 @@ def _inline(block: Block, references: dict[str, str]) -> None:
         return link_with(match, references[key])
 
     def link_with(match: re.Match[str], url: str) -> str:
-        text = _plain(match.group(1))
+        text = _plain(match.group(1), quick)
         block.links.append(Link(" ".join(text.split()), url, block.line_at(match.start(), source)))
         return keep_lines(match, text)
 
@@ -226,17 +274,22 @@ def _inline(block: Block, references: dict[str, str]) -> None:
         block.links.append(Link(match.group(1), match.group(1), block.line_at(match.start(), source), True))
         return "link"
 
-    source = LINK.sub(link, source)
-    source = REF_LINK.sub(ref_link, source)
-    source = AUTOLINK.sub(autolink, source)
+    if not quick or "](" in source:
+        source = LINK.sub(link, source)
+    if not quick or "][" in source:
+        source = REF_LINK.sub(ref_link, source)
+    if not quick or "<" in source:
+        source = AUTOLINK.sub(autolink, source)
     if "://" in source or "www." in source or "@" in source:
         source = ADDRESS.sub("address", source)
-    block.text = _plain(source)
+    block.text = _plain(source, quick)
 
 
-def _plain(text: str) -> str:
+def _plain(text: str, quick: bool = True) -> str:
     if "<!--" in text:
         text = _without_comments(text)
-    text = TAG.sub("", text)
-    text = EMPHASIS.sub("", text)
-    return ESCAPE.sub(r"\1", text)
+    if not quick or "<" in text:
+        text = TAG.sub("", text)
+    if not quick or "*" in text or "_" in text or "~~" in text or "==" in text:
+        text = EMPHASIS.sub("", text)
+    return ESCAPE.sub(r"\1", text) if not quick or "\\" in text else text

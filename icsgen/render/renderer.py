@@ -135,6 +135,7 @@ class Output:
     markdown_key: str = ""  # its converted body's key in the converted bodies store, so the build knows which to keep
     written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
     unchanged: bool = False  # not written: the live folder already holds exactly its HTML
+    findings: list = field(default_factory=list)  # what `icsgen check` found beside the render (build.render_all)
 
 
 def date_long(value: dt.date | None) -> str:

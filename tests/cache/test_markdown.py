@@ -43,6 +43,23 @@ def test_without_a_folder_entries_stay_in_memory(tmp_path: Path) -> None:
     assert cache.get(key(2)) is None
 
 
+def test_a_reader_that_writes_nothing_and_keeps_nothing_in_memory(tmp_path: Path) -> None:
+    """`icsgen check` reads a build's entries and writes none; a build keeps none in memory, as it converts each
+    page once (kept, they took ~10 KB a page in each worker), yet finds what is on disk."""
+    MarkdownCache(tmp_path / "store").put(key(1), entry(1))
+    before = packs(tmp_path / "store")
+    reader = MarkdownCache(tmp_path / "store", writes=False, remember=False)
+    assert reader.get(key(1)) == entry(1)
+    reader.put(key(2), entry(2))
+    assert reader.get(key(2)) is None
+    assert packs(tmp_path / "store") == before and len(before) == 1
+    assert reader._memory == {}
+    forgetful = MarkdownCache(tmp_path / "store", remember=False)
+    forgetful.put(key(3), entry(3))
+    assert forgetful._memory == {}
+    assert forgetful.get(key(3)) == entry(3) and MarkdownCache(tmp_path / "store").get(key(3)) == entry(3)
+
+
 def put_range(cache: MarkdownCache, start: int, stop: int) -> None:
     for n in range(start, stop):
         cache.put(key(n), entry(n))

@@ -169,6 +169,36 @@ def test_syllables_and_grade() -> None:
     assert grade(["The cat sat on the mat."]) == (-1.4, 6)
 
 
+def test_a_texts_measures_are_its_sentences_measures() -> None:
+    """`readability.analyse` searches each sentence for words once, and takes the text's words to be its
+    sentences' words (no word runs over a sentence's end): the same as splitting and counting the plain way."""
+    import random
+
+    from icsgen.check.readability import NOT_AN_END, SENTENCE_END, analyse, sentences, syllables, words
+
+    def plain_sentences(text: str) -> list[tuple[int, str]]:
+        found, start = [], 0
+        for match in SENTENCE_END.finditer(text):
+            before = text[start : match.start() + 1].split()
+            if before and before[-1].lower() in NOT_AN_END:
+                continue
+            found.append((start, text[start : match.start() + 1]))
+            start = match.end()
+        return [*found, (start, text[start:])] if text[start:].strip() else found
+
+    rng = random.Random(3)
+    pieces = ["word", "Word", "e.g.", "i.e.", "Dr.", "approx.", "3.5", "don't", "care’s", "well-being", "a,b", "ICS.",
+              ".", "!", "?", "'", '"', "”", "’", ")", "]", "(", "[", "“", "‘", " ", "  ", "\n", "\t", "-", "—", "x.Y",
+              "end.", "Yes!", "No?", "(Note.)", "'Quote.'", "A", "9", "é", "ünï"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(("", " ", " ", "\n")) for _ in range(rng.randint(0, 40)))
+        prose = analyse(text)
+        assert list(sentences(text)) == plain_sentences(text), repr(text)
+        assert [n for _, _, n in prose.sentences] == [len(words(s)) for _, s in plain_sentences(text)], repr(text)
+        assert prose.words == len(words(text)), repr(text)
+        assert prose.syllables == sum(syllables(w) for w in words(text)), repr(text)
+
+
 # -- front matter -------------------------------------------------------------------------------
 
 
@@ -254,6 +284,77 @@ def test_check_reports_exactly_the_errors_build_stops_on(tmp_path: Path) -> None
     build_errors = [line for line in built.output.splitlines() if line.startswith("content/")]
     assert build_errors == [line.replace(": error: ", ": ", 1) for line in errors]
     assert not (root / "build").exists()
+
+
+def many_pages(count: int, broken: bool = True) -> dict[str, str]:
+    """Enough pages for the build's worker processes (60 and more), with warnings, errors (unless not
+    `broken`), a paginated news listing, folders with no index.md, and pages that link to each other."""
+    files = dict(BROKEN) if broken else {}
+
+    def service(i: int) -> str:
+        return f"/alpha/services/topic-{i % 4}/service-{i}.md"
+
+    for i in range(count):
+        files[f"content/alpha/services/topic-{i % 4}/service-{i}.md"] = page(
+            f"## Service {i}\n\nThe {'ICS' if i % 3 == 0 else 'team'} runs service {i}. "
+            f"[{'click here' if i % 5 == 0 else 'the next one'}]({service((i + 1) % count)}) "
+            f"or see [a heading]({service((i + 4) % count)}#service-{(i + 4) % count}"
+            f"{'x' * (broken and i % 13 == 0)}).\n\n"
+            + "This sentence goes on and on " * (i % 3) * 4 + "to the end.\n"
+            + (f"\nA [broken link](nowhere-{i}.md) here.\n" if broken and i % 17 == 0 else ""),
+            front=f"title: Service {i}\n")
+    for i in range(25):
+        files[f"content/alpha/news/2023-05-{i + 1:02d}-post-{i}.md"] = (
+            f"---\ntitle: Post {i}\ndate: 2023-05-{i + 1:02d}\n---\nThe ICB said hello {i}.\n")
+    return files
+
+
+def test_check_in_the_builds_worker_processes_finds_exactly_what_one_process_does(tmp_path: Path) -> None:
+    """A big site is checked as it is built: its pages are rendered, and their style checked, in the
+    build's worker processes. The report is the one a single process (`--jobs 1`) gives, line for line,
+    and its errors are exactly those the build stops on."""
+    root = basic_site(tmp_path, many_pages(80))
+    one = run(root, "check", "--jobs", "1")
+    two = run(root, "check", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert two.output == one.output
+    lines = one.output.splitlines()
+    assert lines[-1] == "16 errors, 144 warnings in 121 pages"
+    # a missing heading on a page that has an error of its own: the build stops on it too
+    assert "content/alpha/services/topic-1/service-13.md:6: error: no heading or anchor '#service-17x' on " \
+           "'alpha/services/topic-1/service-17.md' (did you mean 'service-17'?)" in lines
+    assert "content/alpha/services/topic-0/service-0.md:6: warning: 'ICS' is used before it is spelled out on " \
+           "this page (write 'integrated care system (ICS)' the first time)" in lines
+    assert "content/alpha/news/2023-05-01-post-0.md:5: warning: 'ICB' is used before it is spelled out on this " \
+           "page (write 'integrated care board (ICB)' the first time)" in lines
+    built = run(root, "build", "--jobs", "2")
+    assert built.exit_code == 1
+    errors = [line.replace(": error: ", ": ", 1) for line in lines if ": error: " in line]
+    assert [line for line in built.output.splitlines() if line.startswith(("content/", "regions.yaml"))] == errors
+
+
+def test_check_reads_what_the_last_build_kept_and_writes_nothing(tmp_path: Path) -> None:
+    """After a build, check uses its cache (converted Markdown, compiled templates) but never trusts an entry
+    a change has made wrong, and leaves the cache and build/ exactly as they were."""
+    root = basic_site(tmp_path, many_pages(70, broken=False))
+    assert run(root, "build").exit_code == 0
+    (root / "content/alpha/services/topic-2/service-6.md").unlink()  # the cached conversions that link here are wrong
+    template = root / "themes/nhs/templates/page.html"  # its compiled code, kept by the build, is out of date
+    template.write_text(template.read_text().replace("{% block after_body %}",
+                                                     "{% block after_body %}{{ page.nosuch }}"))
+
+    def files_and_times(folder: Path) -> list[tuple[str, int, int]]:
+        return sorted((p.relative_to(root).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                      for p in folder.rglob("*"))
+
+    before = files_and_times(root / ".icsgen-cache") + files_and_times(root / "build")
+    cached = run(root, "check", "--jobs", "2")
+    assert (cached.exit_code, cached.output) == (1, run(root, "check", "--jobs", "2", "--no-cache").output)
+    lines = cached.output.splitlines()
+    assert any(line.startswith("content/alpha/services/topic-1/service-5.md:6: error: link to "
+                               "'/alpha/services/topic-2/service-6.md': no page") for line in lines)
+    assert any(line.startswith("themes/nhs/templates/page.html:") and "'nosuch'" in line for line in lines)
+    assert files_and_times(root / ".icsgen-cache") + files_and_times(root / "build") == before
 
 
 def test_an_unusable_regions_yaml(tmp_path: Path) -> None:

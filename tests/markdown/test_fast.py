@@ -155,3 +155,23 @@ def test_heading_ids_are_numbered_as_python_markdown_numbers_them() -> None:
             ident = rng.choice(["a", "a_1", "a_2", "a_7", "b", "", "b_1", "c_x", "a_10"])
             assert unique(ident, ours_used, ours_counts) == toc.unique(ident, theirs_used, theirs_counts)
         assert ours_used == theirs_used
+
+
+def test_the_prose_readers_shortcuts_change_nothing() -> None:
+    """The style checks read each page's prose with `blocks()`, which tells the commonest lines apart by their
+    first character and tries an inline pattern only on text holding what it needs; with and without those
+    shortcuts, every block, its text and its links are the same."""
+    from icsgen.markdown import blocks
+
+    rng = random.Random(11)
+    prose = ["Plain words, then ICS care.", "x_y and a*b and a~~b and 1==1", "Ünïcödé line", "back\\slash",
+             "a <b>tag</b> here <!-- note -->", "See `code` and {braces}", "Ref [t][r] text", "See [a](b.md).",
+             "Mail me@example.org today", "See www.nhs.uk now", "Or https://x.org/a too", "- item: [a link](x.md)",
+             "Ending here",
+             "# Heading", "#hashtag", "    # indented", "!!! inset", "!!!", "| cell | cell |", "* * *", "+ plus"]
+    for text in documents(1500):
+        lines = text.split("\n")
+        for _ in range(rng.randint(0, 6)):  # more everyday lines among the awkward fragments
+            lines.insert(rng.randint(0, len(lines)), rng.choice(prose))
+        text = "\n".join(lines)
+        assert blocks(text, 3) == blocks(text, 3, quick=False), text
