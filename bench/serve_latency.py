@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 # last: run.py puts its copy of icsgen on PYTHONPATH, and that copy is the one to time
 sys.path.append(str(REPO))
 
-from icsgen.build.pipeline import BuildOptions  # noqa: E402
+from icsgen.build import BuildOptions  # noqa: E402
 from icsgen.serve.http import LiveServer  # noqa: E402
 from icsgen.serve.incremental import Preview  # noqa: E402
 from icsgen.serve.session import Session  # noqa: E402

@@ -16,25 +16,15 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .early import start_early
     from .background import Background
+    from .early import start_early
     from .output import MARKER, copy_file, discard, staging_dir, swap_in
-    from .pipeline import (
-        BuildOptions,
-        BuildReport,
-        Loaded,
-        build,
-        check_anchors,
-        check_rendered_links,
-        leave_for_exit,
-        load,
-        plan,
-        reload,
-        render_all,
-        render_in_memory,
-        Rendered,
-        write_the_rest,
-    )
+    from .links import check_anchors, check_rendered_links
+    from .loading import Loaded, load, plan, reload
+    from .options import BuildOptions
+    from .pipeline import BuildReport, build, leave_for_exit
+    from .rendering import Rendered, render_all, render_in_memory
+    from .writing import write_the_rest
 
 _WHERE = {
     "can_fork": "workers",
@@ -42,21 +32,23 @@ _WHERE = {
     "start_early": "early",
     "Background": "background",
     "MARKER": "output", "copy_file": "output", "discard": "output", "staging_dir": "output", "swap_in": "output",
-    "BuildOptions": "pipeline", "BuildReport": "pipeline", "Loaded": "pipeline", "build": "pipeline",
-    "check_anchors": "pipeline", "check_rendered_links": "pipeline", "leave_for_exit": "pipeline", "load": "pipeline",
-    "plan": "pipeline", "reload": "pipeline", "render_all": "pipeline", "write_the_rest": "pipeline",
-    "render_in_memory": "pipeline", "Rendered": "pipeline",
+    "BuildOptions": "options", "BuildReport": "pipeline", "build": "pipeline", "leave_for_exit": "pipeline",
+    "Loaded": "loading", "load": "loading", "plan": "loading", "reload": "loading",
+    "check_anchors": "links", "check_rendered_links": "links",
+    "render_all": "rendering", "render_in_memory": "rendering", "Rendered": "rendering",
+    "write_the_rest": "writing",
 }
 
 __all__ = [
-    "can_fork",
+    "MARKER",
     "STALL",
     "Background",
     "BuildOptions",
     "BuildReport",
     "Loaded",
-    "MARKER",
+    "Rendered",
     "build",
+    "can_fork",
     "check_anchors",
     "check_rendered_links",
     "copy_file",
@@ -67,7 +59,6 @@ __all__ = [
     "reload",
     "render_all",
     "render_in_memory",
-    "Rendered",
     "staging_dir",
     "start_early",
     "swap_in",

@@ -13,7 +13,6 @@ from icsgen.files import scan_inputs
 
 from .background import Background
 
-
 _early: tuple[str, Background] | None = None
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from icsgen.build.pipeline import BuildOptions, build
+from icsgen.build import BuildOptions, build
 from icsgen.problems import BuildFailed
 from icsgen.build.workers import WorkerFailed, can_fork, forked_map
 from tests.support.sitemaker import basic_site

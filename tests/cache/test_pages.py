@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from icsgen.build.pipeline import BuildOptions, load
+from icsgen.build import BuildOptions, load
 from icsgen.cache.files import write_store
 from icsgen.cache.outputs import code_fingerprint
 from icsgen.cache.pages import FORMAT, PageStore

@@ -90,7 +90,7 @@ def _line_of_raise() -> int:
 def test_an_unexpected_error_is_one_line_naming_file_and_line(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = basic_site(tmp_path / "site")
-    monkeypatch.setattr("icsgen.build.pipeline.load_config", _explode)
+    monkeypatch.setattr("icsgen.build.loading.load_config", _explode)
     result = run(root, "build", "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.output == (
@@ -101,7 +101,7 @@ def test_an_unexpected_error_is_one_line_naming_file_and_line(tmp_path: Path,
 
 def test_verbose_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = basic_site(tmp_path / "site")
-    monkeypatch.setattr("icsgen.build.pipeline.load_config", _explode)
+    monkeypatch.setattr("icsgen.build.loading.load_config", _explode)
     result = run(root, "--verbose", "build", "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.output.startswith("Traceback (most recent call last):")

@@ -123,10 +123,10 @@ def test_both_routes_print_the_same_and_end_the_same(tmp_path: Path) -> None:
 
 
 BOOM = """
-import icsgen.build.pipeline
+import icsgen.build.loading
 def boom(*args, **kwargs):
     raise RuntimeError("something icsgen did not expect")
-icsgen.build.pipeline.load_config = boom
+icsgen.build.loading.load_config = boom
 """
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build.pipeline import BuildOptions, Loaded, load, reload
+from icsgen.build import BuildOptions, Loaded, load, reload
 from tests.support.sitemaker import basic_site
 
 

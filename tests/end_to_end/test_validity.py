@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build.pipeline import BuildOptions, load
+from icsgen.build import BuildOptions, load
 from tests.support import links
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import DEFAULT_CONTEXT_OPTIONS

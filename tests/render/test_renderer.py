@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from icsgen.build.pipeline import BuildOptions, load, plan
+from icsgen.build import BuildOptions, load, plan
 from icsgen.render.renderer import Output, Renderer
 from tests.support.sitemaker import basic_site, run, write_site
 

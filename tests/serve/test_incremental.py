@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build.pipeline import BuildOptions, plan
+from icsgen.build import BuildOptions, plan
 from icsgen.serve.incremental import Preview
 from tests.support.sitemaker import basic_site, tree_digest
 

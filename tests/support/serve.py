@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from icsgen.build.pipeline import BuildOptions
+from icsgen.build import BuildOptions
 from icsgen.serve.incremental import Rebuilt
 from icsgen.serve.session import Session
 
