@@ -72,6 +72,11 @@ class Problems:
         message, hint = explain(error)
         self.add(path, 0, f"{doing}: {message}" if doing else message, hint)
 
+    def adopt(self, found: Iterable[Problem]) -> None:
+        """Problems another stage found at absolute paths (the renderer, in a worker), shown as editors type them."""
+        for problem in found:
+            self.add(problem.path, problem.line, problem.message, problem.hint, problem.level)
+
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self._keep(problem)

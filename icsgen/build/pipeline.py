@@ -405,8 +405,7 @@ def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options:
     """
     results = {}
     for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache, live=live):
-        for path, line, message, hint in result.problems:
-            problems.add(path, line, message, hint)
+        problems.adopt(result.problems)
         job = result.job
         table.add(job.url, InputStates.keys(job, result.deps) if states is not None else [], states, result.anchors,
                   [(r.target, r.fragment, r.line) for r in result.refs], result.markdown_key)

@@ -72,8 +72,7 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
     inspected: dict[str, list[Finding]] = {}
     links = []
     for job, result in zip(jobs, rendered.results, strict=True):
-        for path, line, message, hint in result.problems:
-            problems.add(path, line, message, hint)
+        problems.adopt(result.problems)
         if job.number == 1 and site.pages.get(job.page.key) is job.page:
             inspected[job.page.key] = result.findings
         # as the build, which records the anchors of every page it rendered, with problems or not: a link

@@ -35,7 +35,7 @@ from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 
-from icsgen.problems import nearest
+from icsgen.problems import Problem, nearest
 
 from . import video
 
@@ -84,7 +84,7 @@ class PageLinks:
     source: str  # the Markdown as written, for line numbers
     first_line: int
     suggest: Callable[[str], str] | None = None  # target path that resolves to nothing -> a hint, or ''
-    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
+    problems: list[Problem] = field(default_factory=list)  # path left empty: the renderer knows the file
     refs: list[LinkRef] = field(default_factory=list)
     _cursor: dict[str, int] = field(default_factory=dict)
     _counted: tuple[int, int] = (0, 0)  # an offset and the number of newlines before it
@@ -209,7 +209,7 @@ class _PageProcessor(Treeprocessor):
                 continue
             if not (element.get("alt") or "").strip():
                 src = element.get("src", "")
-                self.links.problems.append((
+                self.links.problems.append(Problem("",
                     self.links.line_of(src), f"image '{src}' has no alt text",
                     "describe what it shows: ![A map of the region](map.png)",
                 ))
@@ -263,7 +263,7 @@ class _PageProcessor(Treeprocessor):
             if alt is None or not html.unescape((alt.group(2) or "").strip("\"'")).strip():
                 shown = attributes[wanted].group(2) if wanted in attributes else ""
                 src = html.unescape((shown or "").strip("\"'"))
-                links.problems.append((
+                links.problems.append(Problem("",
                     line, f"image '{src}' has no alt text",
                     f'describe what it shows: <img src="{src or "map.png"}" alt="A map of the region">',
                 ))
@@ -313,7 +313,7 @@ class _PageProcessor(Treeprocessor):
         if AMP_SUBSTITUTE in href:  # an email autolink <a@b.example> arrives as encoded entities
             href = html.unescape(href.replace(AMP_SUBSTITUTE, "&"))
         if not href:
-            links.problems.append((links.first_line, f"a link with an empty {attr}", ""))
+            links.problems.append(Problem("", links.first_line, f"a link with an empty {attr}", ""))
             return
         if EXTERNAL.match(href):
             return
@@ -326,11 +326,12 @@ class _PageProcessor(Treeprocessor):
         path = path.split("?", 1)[0]
         target = links.resolve(path)
         if isinstance(target, str):
-            links.problems.append((line, f"link to '{href}': {target}", links.suggest(path) if links.suggest else ""))
+            hint = links.suggest(path) if links.suggest else ""
+            links.problems.append(Problem("", line, f"link to '{href}': {target}", hint))
             return
         if fragment:
             if target.page_key is None:
-                links.problems.append((line, f"link to '{href}': only pages have #anchors", ""))
+                links.problems.append(Problem("", line, f"link to '{href}': only pages have #anchors", ""))
             else:
                 links.refs.append(LinkRef(target.page_key, fragment, line))
         element.set(attr, links.relative(target.url + (f"#{fragment}" if fragment else "")))
@@ -348,7 +349,7 @@ class _PageProcessor(Treeprocessor):
             offset = links.source.find(line, where[1]) if where else -1
             indent = len(line) - len(line.lstrip(" "))
             how = f"indented only {indent} space{'s' if indent > 1 else ''}" if indent else "not indented"
-            links.problems.append((
+            links.problems.append(Problem("",
                 links.line_at(offset) if offset >= 0 else links.first_line,
                 f"this line follows the text of the '!!! {kind}' component but is {how}, so it is shown "
                 "after the component, not in it",
@@ -364,7 +365,7 @@ class _PageProcessor(Treeprocessor):
         nth = sum(1 for other in in_order[:before] if _kind(other) == kind)  # components of its kind before it
         where = links.component_at(kind, nth)
         if where is None:
-            links.problems.append((links.first_line, f"the '!!! {kind}' component has nothing in it",
+            links.problems.append(Problem("", links.first_line, f"the '!!! {kind}' component has nothing in it",
                                    "indent the text that belongs in it by four spaces"))
             return
         start, end = where
@@ -381,7 +382,7 @@ class _PageProcessor(Treeprocessor):
             why = f"the text under it is indented {depth} space{'s' if depth > 1 else ''}, not four, so it is " \
                   "shown after the component"
         example = text if len(text) <= 40 else text[:37].rstrip() + "..."
-        links.problems.append((
+        links.problems.append(Problem("",
             links.line_at(start), f"the '{mark.strip()}' component is empty: {why}",
             f"indent each line of its text by four spaces: '{mark.strip()}' then '    {example or 'Your text.'}'",
         ))
@@ -421,7 +422,7 @@ class _PageProcessor(Treeprocessor):
             inner.extend(body)
         else:
             assert self.links is not None
-            self.links.problems.append((
+            self.links.problems.append(Problem("",
                 self.links.line_of(f"!!! {kind}"), f"unknown component '{kind}'",
                 nearest(kind, COMPONENTS) or f"use one of: {', '.join(COMPONENTS)}",
             ))
@@ -1081,8 +1082,8 @@ class MarkdownConverter:
             self._variants = {key: value for key, value in self._variants.items() if value[0] is not md}
             top = exc.top.split("\n", 1)[0].strip() if isinstance(exc, _TooDeep) else ""
             line = links.line_of(top) if top else links.first_line
-            links.problems.append((line, "the lists, quotes or components that start here are nested too deeply "
-                                         "to convert", DEPTH_HINT))
+            links.problems.append(Problem("", line, "the lists, quotes or components that start here are nested "
+                                          "too deeply to convert", DEPTH_HINT))
             return Converted("", (), 0)
         finally:
             extension.processor.links = None

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import html
 import math
+import os
 import posixpath
 import re
 import traceback
@@ -41,7 +42,7 @@ from icsgen.content import (
     where_written,
 )
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
-from icsgen.problems import explain
+from icsgen.problems import Problem, explain
 
 from . import feeds
 from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
@@ -130,12 +131,17 @@ class Output:
     html: str = ""
     anchors: frozenset[str] = frozenset()
     refs: list[LinkRef] = field(default_factory=list)
-    problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # paths absolute: see Problems.adopt
     deps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     markdown_key: str = ""  # its converted body's key in the converted bodies store, so the build knows which to keep
     written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
     unchanged: bool = False  # not written: the live folder already holds exactly its HTML
     findings: list = field(default_factory=list)  # what `icsgen check` found beside the render (build.render_all)
+
+
+def _problem(path: Path | str, line: int | None, message: str, hint: str) -> Problem:
+    """A problem found while rendering, at the file's absolute path (the build shows it relative: `Problems.adopt`)."""
+    return Problem(os.fspath(path), int(line or 0), message, hint)
 
 
 def date_long(value: dt.date | None) -> str:
@@ -297,12 +303,13 @@ class Renderer:
         )
         links.elsewhere = lambda text: self._written_in(text, job.region, deps)
         converted = self._convert(page, body, links, deps, out) if job.number == 1 else None
-        for line, message, hint in links.problems:
+        for problem in links.problems:
+            line, message, hint = problem.line, problem.message, problem.hint
             if isinstance(line, _Place):  # a link filled in from a data file: its line there
-                out.problems.append((line.path, int(line), html.unescape(message),
+                out.problems.append(_problem(line.path, int(line), html.unescape(message),
                                      f"{html.unescape(hint)}; used on {page.key}" if hint else f"used on {page.key}"))
             else:
-                out.problems.append((page.source_path, line, message, hint))
+                out.problems.append(_problem(page.source_path, line, message, hint))
         out.refs = [r if r.target and type(r.line) is int else replace(
             r, target=r.target or page.key,
             line=page.body_line if isinstance(r.line, _Place) else r.line,  # anchors are checked at the page
@@ -332,23 +339,23 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             if exc.name == name and page.meta.template:
                 line = page.meta.lines.get("template", 1)
-                out.problems.append((page.source_path, line, f"unknown template '{page.meta.template}'",
+                out.problems.append(_problem(page.source_path, line, f"unknown template '{page.meta.template}'",
                                      f"available: {', '.join(self.template_names(job.region))}"))
             else:
-                out.problems.append((page.source_path, 1, f"template '{exc.name}' not found", ""))
+                out.problems.append(_problem(page.source_path, 1, f"template '{exc.name}' not found", ""))
         except jinja2.TemplateSyntaxError as exc:
-            out.problems.append((Path(exc.filename or name), exc.lineno, f"template error: {exc.message}", ""))
+            out.problems.append(_problem(Path(exc.filename or name), exc.lineno, f"template error: {exc.message}", ""))
         except OSError as exc:  # a template file the file system refused: said plainly (see errors.explain)
             message, hint = explain(exc)
-            out.problems.append((Path(exc.filename or name), 0, f"cannot read: {message}", hint))
+            out.problems.append(_problem(Path(exc.filename or name), 0, f"cannot read: {message}", hint))
         except Exception as exc:  # a template failed while rendering: point at its line
             path, line = _template_position(exc, self.chains[job.region])
             place = getattr(exc, "place", None)
             if place is not None:  # a link from a data file or a setting: reported where it is written
-                out.problems.append((place.path, int(place), f"template error: {_describe(exc)}",
+                out.problems.append(_problem(place.path, int(place), f"template error: {_describe(exc)}",
                                      f"used by {(path or Path(name)).name} line {line} on {page.key}"))
             else:
-                out.problems.append((path or Path(name), line, f"template error: {_describe(exc)}",
+                out.problems.append(_problem(path or Path(name), line, f"template error: {_describe(exc)}",
                                      f"first seen on {page.key}"))
         finally:
             env.deps = None
@@ -371,7 +378,7 @@ class Renderer:
             files = [*(region.data_files.values() if region else ()), self.site.config.path]
             found = where_written(address, files)
             path, line = found if found else (page.source_path, 1)
-            out.problems.append((path, line, refused_message(address, refused_scheme(address) or ""),
+            out.problems.append(_problem(path, line, refused_message(address, refused_scheme(address) or ""),
                                  f"{ADDRESS_HINT}; first seen on {page.key}"))
 
     def _convert(self, page: Page, body: str, links: PageLinks, deps: Deps, out: Output) -> Converted:
@@ -487,14 +494,14 @@ class Renderer:
         try:
             return self.body_env.fill_in(body, site=site, region=region, data=data, page=page.meta)
         except jinja2.TemplateSyntaxError as exc:
-            out.problems.append((page.source_path, page.body_line + exc.lineno - 1,
+            out.problems.append(_problem(page.source_path, page.body_line + exc.lineno - 1,
                                  f"error in a {{{{ }}}} variable: {exc.message}", ""))
         except Exception as exc:  # RecursionError and MemoryError too: one page's mistake, reported as such
             line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
                          if f.filename == "<template>"), getattr(exc, "line", 0) or 1)
             hint = "" if isinstance(exc, PageTextError | RecursionError | MemoryError) else \
                 "they look like {{ region.name }} or {{ region.contact.email }}"
-            out.problems.append((page.source_path, page.body_line + (line or 1) - 1,
+            out.problems.append(_problem(page.source_path, page.body_line + (line or 1) - 1,
                                  f"error in a {{{{ }}}} variable: {_describe(exc)}", hint))
         return None
 

@@ -455,8 +455,7 @@ def _resolved(path: Path) -> Path:
 
 
 def _add_render_problems(problems: Problems, out: Output) -> None:
-    for path, line, message, hint in out.problems:
-        problems.add(path, line, message, hint)
+    problems.adopt(out.problems)
 
 
 def _listed(page: Page) -> tuple:

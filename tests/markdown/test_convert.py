@@ -14,6 +14,11 @@ from tests.support.sitemaker import PROJECT as REPO
 from tests.support.sitemaker import basic_site, run, write_site
 
 
+def found(links: PageLinks) -> list[tuple[int, str, str]]:
+    """The converter's problems as (line, message, hint): it knows no file; the renderer adds it."""
+    return [(problem.line, problem.message, problem.hint) for problem in links.problems]
+
+
 def convert(source: str, pages: dict[str, LinkTarget] | None = None):  # type: ignore[no-untyped-def]
     pages = pages or {}
     links = PageLinks(
@@ -42,7 +47,7 @@ def test_inset_warning_and_details_become_nhs_components() -> None:
 
 def test_unknown_component_is_reported_with_line_and_hint() -> None:
     _, links = convert("Intro.\n\n!!! detials \"Q\"\n    A\n")
-    assert links.problems == [(7, "unknown component 'detials'", "did you mean 'details'?")]
+    assert found(links) == [(7, "unknown component 'detials'", "did you mean 'details'?")]
 
 
 def test_tables_are_wrapped_for_small_screens() -> None:
@@ -70,8 +75,8 @@ def test_links_to_pages_are_rewritten_and_recorded_with_lines() -> None:
 
 def test_missing_page_and_missing_alt_text_are_problems_with_lines() -> None:
     _, links = convert("One\n\nTwo [gone](gone.md)\n\n![](map.png)\n")
-    assert (7, "link to 'gone.md': no page 'gone.md'", "") in links.problems
-    assert any(line == 9 and message == "image 'map.png' has no alt text" for line, message, _ in links.problems)
+    assert (7, "link to 'gone.md': no page 'gone.md'", "") in found(links)
+    assert any(line == 9 and message == "image 'map.png' has no alt text" for line, message, _ in found(links))
 
 
 def test_external_links_are_left_alone() -> None:
@@ -155,7 +160,7 @@ def test_a_component_whose_text_is_not_indented_is_an_error_that_shows_the_right
             source = f"Intro.\n\n{header}\n{indent}We cannot give medical advice.\n"
             _, links = convert(source)
             how = "not indented" if not indent else f"indented {len(indent)} space{'s' if len(indent) > 1 else ''}"
-            assert links.problems == [(7, f"the '{header}' component is empty: the text under it is {how}"
+            assert found(links) == [(7, f"the '{header}' component is empty: the text under it is {how}"
                                           f"{'' if not indent else ', not four'}, so it is shown after the component",
                                        f"indent each line of its text by four spaces: '{header}' then "
                                        "'    We cannot give medical advice.'")], (kind, indent)
@@ -163,7 +168,7 @@ def test_a_component_whose_text_is_not_indented_is_an_error_that_shows_the_right
 
 def test_a_component_with_nothing_under_it_and_one_whose_last_line_falls_out() -> None:
     _, links = convert('!!! details "Q"\n\nNot in it.\n\n!!! inset\n    In it.\nFalls out.\n')
-    assert sorted(links.problems) == [
+    assert sorted(found(links)) == [
         (5, "the '!!! details \"Q\"' component is empty: nothing is indented under it",
          "indent each line of its text by four spaces: '!!! details \"Q\"' then '    Your text.'"),
         (11, "this line follows the text of the '!!! inset' component but is not indented, so it is shown after "
@@ -189,7 +194,7 @@ def test_tabs_blank_lines_and_lists_inside_components_are_fine() -> None:
 def test_the_line_of_an_empty_component_among_several_of_its_kind() -> None:
     source = "!!! inset\n    One.\n\n- item\n\n    !!! inset\n        Two.\n\n!!! inset\nThree.\n"
     _, links = convert(source)
-    assert [line for line, _, _ in links.problems] == [13]
+    assert [line for line, _, _ in found(links)] == [13]
 
 
 # -- pages nested too deeply ----------------------------------------------------------------------------
@@ -204,7 +209,7 @@ def test_nesting_too_deep_to_convert_is_an_error_at_the_start_of_it() -> None:
         links = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source=source,
                           first_line=5)
         assert converter.convert(source, links).html == ""
-        assert links.problems == [(line, "the lists, quotes or components that start here are nested too deeply "
+        assert found(links) == [(line, "the lists, quotes or components that start here are nested too deeply "
                                          "to convert", DEPTH_HINT)], source[:30]
         ok = PageLinks(resolve=lambda target: LinkTarget("x/"), relative=lambda url: url, source="*a*", first_line=1)
         assert converter.convert("*a*", ok).html == "<p><em>a</em></p>"  # the converter is still usable
@@ -357,7 +362,7 @@ def test_raw_html_links_and_images_are_checked_and_rewritten_as_markdown_ones_ar
     assert '<a href="https://www.nhs.uk/">NHS</a>' in converted.html
     assert "&lt;a href=&quot;code.md&quot;&gt;" in converted.html
     alt = "describe what it shows: <img src="
-    assert sorted(links.problems) == [
+    assert sorted(found(links)) == [
         (8, "link to '../nope.md': no page '../nope.md'", ""),
         (9, "image 'map.png' has no alt text", f'{alt}"map.png" alt="A map of the region">'),
         (10, "image 'gone.png' has no alt text", f'{alt}"gone.png" alt="A map of the region">'),

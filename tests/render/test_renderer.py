@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from icsgen.build import BuildOptions, load, plan
+from icsgen.problems import Problem
 from icsgen.render.renderer import Output, Renderer
 from tests.support.sitemaker import basic_site, run, write_site
 
@@ -34,7 +35,7 @@ def test_prepared_templates_render_and_fail_exactly_as_before(tmp_path: Path) ->
     expected = _render_everything(plain, jobs)
     assert _render_everything(prepared, jobs) == expected
     problems = [problem for *_, found, _, _ in expected for problem in found]
-    assert problems == [(root / "content/beta/_theme/templates/broken.html", 3,
+    assert problems == [Problem(str(root / "content/beta/_theme/templates/broken.html"), 3,
                          "template error: Expected an expression, got 'end of statement block'", "")]
 
 
