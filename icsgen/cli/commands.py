@@ -21,8 +21,15 @@ REGION_OPTION = click.option(
     "--region", "regions", multiple=True, metavar="ID",
     help="Only this region (repeat for several). Default: every region.",
 )
-
-
+DRAFTS_OPTION = click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
+FUTURE_OPTION = click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
+                           help="Pages rendered at once; 0 means one per processor core.")
+NO_CACHE_OPTION = click.option(
+    "--no-cache", is_flag=True,
+    help="Don't use what .icsgen-cache/ remembers from the last build: build renders every page (and "
+         "leaves the cache alone); check reads nothing from it (check never changes it).",
+)
 
 
 class _Day(click.ParamType):
@@ -85,12 +92,10 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @REGION_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site. Default: build/ in the project folder.")
-@click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
-@click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
-@click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
-              help="Pages rendered at once; 0 means one per processor core.")
-@click.option("--no-cache", is_flag=True,
-              help="Render every page, ignoring what .icsgen-cache/ remembers from the last build.")
+@DRAFTS_OPTION
+@FUTURE_OPTION
+@JOBS_OPTION
+@NO_CACHE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @TODAY_OPTION
 @click.pass_context
@@ -203,17 +208,17 @@ def new_page_command(region_id: str, path: str, title: str, root: Path) -> None:
 @new_group.command("news")
 @click.argument("region_id", metavar="REGION")
 @click.option("--title", required=True, help='The headline, e.g. "New walk-in centre opens".')
-@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+@click.option("--date", type=_Day(), default=None,
               help="The publication date. Default: today. A later date schedules the post.")
 @ROOT_OPTION
-def new_news_command(region_id: str, title: str, date, root: Path) -> None:  # type: ignore[no-untyped-def]
+def new_news_command(region_id: str, title: str, date: dt.date | None, root: Path) -> None:
     """Create a draft news post of REGION, named news/YYYY-MM-DD-headline.md.
 
     The post has 'draft: true', so it is not published until you remove that line.
     """
     from icsgen.new import new_news
 
-    _scaffold(new_news, root, region_id, title, date.date() if date else None)
+    _scaffold(new_news, root, region_id, title, date)
 
 
 @main.command("init")
@@ -335,13 +340,11 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: one 'file:line: level: message' a line; json: for tools.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
-@click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
-@click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
+@DRAFTS_OPTION
+@FUTURE_OPTION
 @TODAY_OPTION
-@click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
-              help="Pages checked at once; 0 means one per processor core.")
-@click.option("--no-cache", is_flag=True,
-              help="Don't use what .icsgen-cache/ remembers from the last build (check never changes it).")
+@JOBS_OPTION
+@NO_CACHE_OPTION
 @click.pass_context
 def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], output_format: str, strict: bool,
                   drafts: bool, future: bool, today: dt.date | None, jobs: int, no_cache: bool) -> None:

@@ -199,3 +199,17 @@ def test_the_command_as_run_prints_everything_and_exits_with_the_right_code(tmp_
     # click 8.4 quotes the option ("No such option '--x'"), earlier ones follow a colon ("No such option: --x")
     assert usage.returncode == 2 and re.search(r"No such option:? '?--no-such-option", usage.stderr)
     assert usage.stderr.startswith("Usage: icsgen build [OPTIONS]")
+
+
+def test_an_option_that_several_commands_take_means_and_reads_the_same_in_each() -> None:
+    """Declared once (commands.py's *_OPTION): --jobs on check once said 'checked' and on build
+    'rendered', with different --no-cache wording; a fix to one was missed in the other."""
+    seen: dict[str, tuple[str, ...]] = {}
+    for path, command in COMMANDS:
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.name in ("help", "title", "name", "base_url", "region_id"):
+                continue  # --title, --name, --base-url: different things to `new page`, `new news`, `init`
+            described = (str(param.type), param.help or "", repr(param.default), str(param.is_flag))
+            for name in param.opts:
+                assert seen.setdefault(name, described) == described, f"{name} differs on {' '.join(path)}"
+    assert {"--region", "--drafts", "--future", "--jobs", "--no-cache", "--today", "--root"} <= seen.keys()
