@@ -283,12 +283,13 @@ class OutputTable:
         return changed
 
     def _maybe_changed(self, states: InputStates, unchanged_pages: set[str]) -> list[int]:
-        """The numbers of the keys `refresh` must recompute when the structure is unchanged: data, template
-        and asset keys, and the page and job keys of pages not in `unchanged_pages`. Any other page or job
-        key is of a page no longer there, or not yet: that changes the structure, and this is not asked."""
+        """The numbers of the keys `refresh` must recompute when the structure is unchanged: data, template,
+        asset and date (`k:today`) keys, and the page and job keys of pages not in `unchanged_pages`. Any other
+        page or job key is of a page no longer there, or not yet: that changes the structure, and this is not
+        asked."""
         wanted = {f"p:{key}" for key in states.site.pages if key not in unchanged_pages}
         wanted.update(f"j:{url}" for url, job in states.jobs.items() if job.page.key not in unchanged_pages)
-        return [i for i, key in enumerate(self.keys) if key[0] in "dta" or key in wanted]
+        return [i for i, key in enumerate(self.keys) if key[0] in "dtak" or key in wanted]
 
     def _index(self) -> dict[str, int]:
         if self._numbers is None:
