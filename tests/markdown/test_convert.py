@@ -115,7 +115,7 @@ def test_the_quick_inline_processor_gives_the_same_html_as_python_markdowns() ->
 
 def test_leaving_out_unused_extensions_does_not_change_the_html() -> None:
     """A page gets only the optional extensions whose syntax it could contain; output must not change."""
-    from icsgen.markdown.convert import OPTIONAL
+    from icsgen.markdown._fast import OPTIONAL
 
     samples = [
         "Term\n: Definition\n", "Term\n   : indented definition\n", "*[ICS]: Integrated Care System\n\nThe ICS.",
