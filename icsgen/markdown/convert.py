@@ -431,7 +431,7 @@ class _PageProcessor(Treeprocessor):
             return div
         found, problems = video.read(title, video.settings(links.source, where[1]))
         for offset, message, hint in problems:
-            links.problems.append((links.line_at(offset if offset >= 0 else where[0]), message, hint))
+            links.problems.append(Problem("", links.line_at(offset if offset >= 0 else where[0]), message, hint))
         if found is None:
             return ET.Element("div")
         return video.element(found)
