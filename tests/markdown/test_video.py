@@ -12,7 +12,7 @@ def convert(source: str) -> tuple[str, list[tuple[int, str, str]]]:
     links = PageLinks(resolve=lambda path: LinkTarget("leeds/transcript/", "leeds/transcript.md")
                       if path == "transcript.md" else f"no page '{path}' (from content/)",
                       relative=lambda url: "../" + url, source=source, first_line=5)
-    return MarkdownConverter().convert(source, links).html, links.problems
+    return MarkdownConverter().convert(source, links).html, [(p.line, p.message, p.hint) for p in links.problems]
 
 
 @pytest.mark.parametrize(("url", "embed", "watch"), [
