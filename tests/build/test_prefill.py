@@ -11,8 +11,7 @@ import pytest
 from icsgen.build.prefill import likely_outputs
 from icsgen.cache.outputs import BuildCache
 from icsgen.content.model import scan_content
-from tests.support.sitemaker import basic_site, run
-from tests.support.sitemaker import tree_digest
+from tests.support.sitemaker import basic_site, run, tree_digest
 
 MANY = {f"content/alpha/services/topic-{n // 10}/service-{n}.md": f"---\ntitle: Service {n}\n---\nAbout {n}.\n"
         for n in range(80)}  # enough pages for a parallel build, which is when files are made ahead

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from icsgen.build import BuildOptions, build
-from icsgen.problems import BuildFailed
 from icsgen.build.workers import WorkerFailed, can_fork, forked_map
+from icsgen.problems import BuildFailed
 from tests.support.sitemaker import basic_site
 
 
