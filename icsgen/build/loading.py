@@ -18,6 +18,8 @@ from icsgen.content import (
     Page,
     Site,
     check_required,
+    describe_documents,
+    load_publications,
     load_site,
     slugify,
     update_site,
@@ -27,8 +29,10 @@ from icsgen.problems import BuildFailed, Problems, nearest
 from icsgen.render import (
     Job,
     ThemeChain,
+    library_pages,
     nav_target,
     special_page,
+    sub_pages,
     synthetic_page,
     theme_chain,
     theme_environment,
@@ -70,7 +74,18 @@ def load(root: Path, options: BuildOptions) -> Loaded:
     check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
     _check_static_files(site, problems)
-    return Loaded(site, chains, problems)
+    return Loaded(_described(site, options, problems), chains, problems)
+
+
+def _described(site: Site, options: BuildOptions, problems: Problems) -> Site:
+    """The site with its documents described (type, size, pages, title: see content/documents.py) and its
+    regions' publications read (content/publications.py)."""
+    documents = describe_documents(site.statics.values(), site.chosen, problems, options.documents) \
+        if site.statics else site.documents
+    publications = load_publications(site.regions, site.statics, site.chosen, problems)
+    if not documents and not publications:
+        return site
+    return replace(site, documents=documents, publications=publications)
 
 
 def _check_static_files(site: Site, problems: Problems) -> None:
@@ -136,7 +151,7 @@ def reload(previous: Loaded, options: BuildOptions, changed: set[Path]) -> Loade
         return None
     check_navigation(site, problems)
     check_required(site, problems)
-    return Loaded(site, previous.chains, problems)
+    return Loaded(_described(site, options, problems), previous.chains, problems)
 
 
 def plan(site: Site) -> list[Job]:
@@ -163,6 +178,8 @@ def plan(site: Site) -> list[Job]:
                 jobs.append(Job(url, numbered, section.region, n, total))
         elif section.index is None and "/" in section.key:
             jobs.append(Job(section.url, synthetic_page(site, section.key, "section"), section.region))
+    if site.publications:  # a library's pages by category and by year (render/publications.py)
+        jobs += [Job(page.url, page, page.region) for library in library_pages(site) for page in sub_pages(site, library)]
     return jobs
 
 

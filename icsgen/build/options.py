@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from icsgen.content import FrontMatterMemo, PageSource
+from icsgen.content import DocumentMemo, FrontMatterMemo, PageSource
 from icsgen.files import Tree
 
 
@@ -23,6 +23,7 @@ class BuildOptions:
     memo: FrontMatterMemo | None = None
     pages: PageSource | None = None  # pages kept between loads (serve's memory, build's store)
     trees: dict[str, Tree] | None = None  # content files from the build's own walk (`scan_content`)
+    documents: DocumentMemo | None = None  # documents' descriptions kept between builds (cache.DocumentStore)
 
 
 Progress = Callable[[int, int], None]

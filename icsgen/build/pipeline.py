@@ -24,6 +24,7 @@ from icsgen.build import prefill as precreate
 from icsgen.cache import (
     CACHE_DIR,
     BuildCache,
+    DocumentStore,
     InputStates,
     MarkdownCache,
     OutputTable,
@@ -179,6 +180,7 @@ class _Run:
         self.trees: dict[str, Tree] | None = None
         self.stale: set[str] = set()  # outputs no longer as the last build wrote them
         self.store: PageStore | None = None
+        self.documents: DocumentStore | None = None  # documents' descriptions (cache/documents.py)
         # what rendering left (`render`)
         self.staging = Path()
         self.ahead: list[str] = []
@@ -238,7 +240,9 @@ class _Run:
         try:
             pages = self.store if self.store is not None else options.pages
             trees = self.trees if self.trees is not None else options.trees
-            self.loaded = load(self.root, replace(options, pages=pages, trees=trees))
+            self.documents = self.cache.document_store() if self.cache is not None else None
+            documents = self.documents if self.documents is not None else options.documents
+            self.loaded = load(self.root, replace(options, pages=pages, trees=trees, documents=documents))
             codes = precompiling.result() if precompiling.running else {}
         finally:
             precompiling.cancel()
@@ -347,7 +351,8 @@ class _Run:
         # A full build's twin, for the next rebuild to publish by exchange (see build/output.py): made from the
         # replaced site, most of whose folders it needs, after the cache (the next build waits for both)
         twin = [functools.partial(make_twin_quietly, out, self.replaced)] if not self.previous else []
-        _save_later([*([store.save] if store else []), save_records, *twin])
+        documents = [self.documents.save] if self.documents is not None else []
+        _save_later([*([store.save] if store else []), *documents, save_records, *twin])
 
     def report(self) -> BuildReport:
         report = BuildReport(self.out, pages_by_region=dict(self.summary["pages_by_region"]),

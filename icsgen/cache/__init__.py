@@ -2,6 +2,7 @@
 Markdown and compiled templates. Only build/ and serve/ use it; a damaged or foreign file is ignored.
 """
 
+from .documents import DocumentStore
 from .files import remove_later
 from .markdown import MarkdownCache
 from .outputs import (
@@ -26,6 +27,7 @@ __all__ = [
     "CACHE_DIR",
     "BuildCache",
     "CodeRecorder",
+    "DocumentStore",
     "InputStates",
     "MarkdownCache",
     "OutputTable",

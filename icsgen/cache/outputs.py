@@ -27,6 +27,7 @@ from icsgen import __version__
 from icsgen.content import Site, resolve_link
 from icsgen.render import Job, Renderer
 
+from .documents import DocumentStore
 from .files import read_store, remove_later, write_store
 from .markdown import MarkdownCache
 from .templates import TemplateCodeCache
@@ -112,6 +113,10 @@ class BuildCache:
     def _markdown_folder(self) -> Path:
         return _markdown_folder(self.folder)
 
+    def document_store(self) -> DocumentStore:
+        """The documents' descriptions kept by the last build (see cache/documents.py)."""
+        return DocumentStore(self.folder / DOCUMENTS, f"{DOCUMENTS} {FORMAT} {code_fingerprint()}")
+
     # -- the last successful build --------------------------------------------------------------
 
     def unchanged_since(self, options_key: str, out: Path, inputs: dict[str, list[int]],
@@ -187,6 +192,7 @@ def locked(root: Path) -> Iterator[None]:
 LEGACY = ("outputs.json", "frontmatter.json", "pages.json")
 STATE = "state.bin"  # what the no-change test needs: every input's and output's size and time
 OUTPUTS = "outputs.bin"  # what each output read, its anchors and links
+DOCUMENTS = "documents.bin"  # each document's type, size, pages, title and language (cache/documents.py)
 
 
 PENDING = 500  # outputs whose input keys are numbered together (see `OutputTable.add`)
@@ -284,12 +290,12 @@ class OutputTable:
 
     def _maybe_changed(self, states: InputStates, unchanged_pages: set[str]) -> list[int]:
         """The numbers of the keys `refresh` must recompute when the structure is unchanged: data, template,
-        asset and date (`k:today`) keys, and the page and job keys of pages not in `unchanged_pages`. Any other
-        page or job key is of a page no longer there, or not yet: that changes the structure, and this is not
-        asked."""
+        asset, date (`k:today`) and document (`f:`) keys, and the page and job keys of pages not in
+        `unchanged_pages`. Any other page or job key is of a page no longer there, or not yet: that changes the
+        structure, and this is not asked."""
         wanted = {f"p:{key}" for key in states.site.pages if key not in unchanged_pages}
         wanted.update(f"j:{url}" for url, job in states.jobs.items() if job.page.key not in unchanged_pages)
-        return [i for i, key in enumerate(self.keys) if key[0] in "dtak" or key in wanted]
+        return [i for i, key in enumerate(self.keys) if key[0] in "dtakf" or key in wanted]
 
     def _index(self) -> dict[str, int]:
         if self._numbers is None:
@@ -441,7 +447,8 @@ class InputStates:
     address, `s:<section>` a folder's list of pages, `d:<region/name>` a data file,
     `t:<region>:<template>` the file a template name resolves to, `u:<site path>` whether the
     build writes it, `c:<content path>` what a Markdown link finds, `a:<region>:<file>` a static
-    file's hashed name, `k:today` the build's date. An output is unchanged when every key it read has the state it had.
+    file's hashed name, `k:today` the build's date, `f:<content path>` what a document is (type, size,
+    pages, title). An output is unchanged when every key it read has the state it had.
     """
 
     def __init__(self, site: Site, renderer: Renderer, jobs: Iterable[Job]) -> None:
@@ -461,6 +468,7 @@ class InputStates:
         keys += [f"c:{k[len('content:'):]}" if k.startswith("content:") else f"u:{k}" for k in deps.get("urls", ())]
         keys += [f"a:{region}:{k}" for k in deps.get("assets", ())]
         keys += [f"k:{k}" for k in deps.get("dates", ())]
+        keys += [f"f:{k}" for k in deps.get("documents", ())]
         return keys
 
     def state(self, key: str) -> str:
@@ -503,6 +511,9 @@ class InputStates:
         if kind == "c":
             _, found = resolve_link(site, "", "/" + name)
             return f"{type(found).__name__}|{getattr(found, 'url', '')}" if found is not None else "-"
+        if kind == "f":  # what a link to the document says about it
+            document = site.documents.get(name)
+            return "|".join(map(str, document.as_list())) if document is not None else "-"
         if kind == "a":
             region_id, _, logical = name.partition(":")
             asset = self.renderer.assets.get(region_id or None, {}).get(logical)

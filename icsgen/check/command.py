@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from icsgen.build import BuildOptions, check_rendered_links, render_in_memory
-from icsgen.content import Site
+from icsgen.content import Page, Site
+from icsgen.markdown import blocks
 from icsgen.problems import ERROR, WARNING, BuildFailed, Problem
 from icsgen.render import Job
 
+from .documents import document_warnings, external_document_links
 from .style import Finding, expired_notices, placeholders, style_warnings
 
 
@@ -85,9 +87,11 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
             continue
         found = inspected.get(page.key)
         if found is None:  # a page no job renders as itself
-            found = style_warnings(page, site.regions[page.region].config.check, site.today)
+            found = _page_warnings(site, page)
         for line, message, hint in found:
             problems.add(page.source_path, line, message, hint, WARNING)
+    for path, line, message, hint in document_warnings(site):
+        problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in expired_notices(site.config, site.today, chosen):
         problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in placeholders(site):
@@ -102,7 +106,13 @@ def _style_of(site: Site, job: Job) -> list[Finding]:
     page = job.page
     if job.number != 1 or site.pages.get(page.key) is not page:
         return []
-    return style_warnings(page, site.regions[page.region].config.check, site.today)
+    return _page_warnings(site, page)
+
+
+def _page_warnings(site: Site, page: Page) -> list[Finding]:
+    """A page's style warnings and its links to other sites' documents that do not say what they are."""
+    found = style_warnings(page, site.regions[page.region].config.check, site.today)
+    return found + list(external_document_links(blocks(page.body, page.body_line)))
 
 
 def _count(n: int, noun: str) -> str:

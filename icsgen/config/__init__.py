@@ -4,13 +4,24 @@ against a typed schema into frozen settings. Everything else builds on what this
 
 from . import schema, services
 from .safe_yaml import YamlError, decode, load_yaml
-from .settings import CONFIG_FILE, REGION_ID, RESERVED_IDS, CheckSettings, RegionConfig, SiteConfig, freeze, load_config
+from .settings import (
+    CONFIG_FILE,
+    REGION_ID,
+    RESERVED_IDS,
+    CheckSettings,
+    DocumentSettings,
+    RegionConfig,
+    SiteConfig,
+    freeze,
+    load_config,
+)
 
 __all__ = [
     "CONFIG_FILE",
     "REGION_ID",
     "RESERVED_IDS",
     "CheckSettings",
+    "DocumentSettings",
     "RegionConfig",
     "SiteConfig",
     "YamlError",

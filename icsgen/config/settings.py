@@ -76,6 +76,28 @@ ACCESSIBILITY_SCHEMA = s.Schema(
     ),
 )
 
+# Documents (PDF, Word...): who to ask for one in another format (the accessibility regulations ask for a
+# way to request an accessible format), and the size `icsgen check` warns over
+ACCESSIBLE_FORMATS_SCHEMA = s.Schema(
+    "accessible formats",
+    (
+        s.Field("email", s.email, "where to ask for a document in another format (default: contact email)",
+                default=""),
+        s.Field("phone", s.phone, "a number to call for a document in another format (default: contact phone)",
+                default=""),
+    ),
+)
+
+DOCUMENTS_SCHEMA = s.Schema(
+    "documents",
+    (
+        s.Field("accessible_formats", s.mapping, "how to ask for a document in another format: email, phone",
+                default={}),
+        s.Field("size_limit_mb", s.number_up_to(10_000), "icsgen check warns about a document bigger than this",
+                default=10),
+    ),
+)
+
 CHECK_SCHEMA = s.Schema(
     "check settings",
     (
@@ -108,6 +130,7 @@ REGION_SCHEMA = s.Schema(
         s.Field("analytics", lambda v: v, "a provider and id for measuring visits, with the reader's consent"),
         s.Field("toolbar", lambda v: v, "an accessibility toolbar (Recite Me, ReachDeck) and its key"),
         s.Field("notices", lambda v: v, "urgent notices: message, severity, link, start and end dates"),
+        s.Field("documents", s.mapping, "documents: who to ask for other formats, size limit", default={}),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
     ),
 )
@@ -154,6 +177,15 @@ class Accessibility:
 
 
 @dataclass(frozen=True)
+class DocumentSettings:
+    """Where readers ask for a document in another format (the region's contact details unless given),
+    and the size over which `icsgen check` warns about a document."""
+
+    accessible_formats: Contact = Contact()
+    size_limit_mb: int = 10
+
+
+@dataclass(frozen=True)
 class CheckSettings:
     reading_grade: int = 9
     review_months: int = 12
@@ -185,6 +217,7 @@ class RegionConfig:
     analytics: services.Analytics | None = None
     toolbar: services.Toolbar | None = None
     notices: tuple[services.Notice, ...] = ()
+    documents: DocumentSettings = DocumentSettings()  # who to ask for other formats; size limit
 
     @property
     def cookies(self) -> tuple[services.Cookie, ...]:
@@ -290,6 +323,10 @@ def _region(
     contact = CONTACT_SCHEMA.validate(r["contact"], path, _line(raw, "contact"), problems)
     access = ACCESSIBILITY_SCHEMA.validate(r["accessibility"], path, _line(raw, "accessibility"), problems)
     check = CHECK_SCHEMA.validate(r["check"], path, _line(raw, "check"), problems)
+    documents = DOCUMENTS_SCHEMA.validate(r["documents"], path, _line(raw, "documents"), problems)
+    formats_raw = documents["accessible_formats"]
+    formats = ACCESSIBLE_FORMATS_SCHEMA.validate(formats_raw, path, _line(r["documents"], "accessible_formats"),
+                                                 problems)
     nav = []
     nav_raw = r["nav"] or []
     if not isinstance(nav_raw, list):
@@ -327,4 +364,9 @@ def _region(
         analytics=None if analytics == services.OFF else analytics,
         toolbar=None if toolbar == services.OFF else toolbar,
         notices=(*shared[2], *notices),
+        documents=DocumentSettings(
+            accessible_formats=Contact(email=formats["email"] or contact["email"] or "",
+                                       phone=formats["phone"] or contact["phone"] or ""),
+            size_limit_mb=documents["size_limit_mb"],
+        ),
     )

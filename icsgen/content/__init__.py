@@ -3,6 +3,7 @@ found under `content/`. Plain code: nothing here knows about caches or processes
 """
 
 from .addresses import ADDRESS_HINT, refused_links, refused_message, refused_scheme, suspect, where_written
+from .documents import DOCUMENT_TYPES, Document, DocumentMemo, describe_documents, format_size, is_document
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, decode_value, encode_value
 from .model import (
     ASSETS,
@@ -25,6 +26,7 @@ from .model import (
     suggest_link,
     update_site,
 )
+from .publications import SCHEME_CLASSES, Publication, load_publications
 from .required import check_required
 
 __all__ = [
@@ -32,21 +34,30 @@ __all__ = [
     "ASSETS",
     "BROKEN",
     "DATE_PREFIX",
+    "DOCUMENT_TYPES",
     "NEWS",
+    "SCHEME_CLASSES",
     "SHARED",
+    "Document",
+    "DocumentMemo",
     "FrontMatter",
     "FrontMatterMemo",
     "LoadOptions",
     "Page",
     "PageCache",
     "PageSource",
+    "Publication",
     "Section",
     "Site",
     "StaticFile",
     "body_of",
     "check_required",
     "decode_value",
+    "describe_documents",
     "encode_value",
+    "format_size",
+    "is_document",
+    "load_publications",
     "load_site",
     "page_url",
     "read_page",

@@ -148,6 +148,11 @@ class Site:
     # a link out of the project or to nowhere, or a folder that is no region, was reported: the content
     # is not what the editor meant, and rendering it would only report the consequences again
     stop_before_rendering: bool = False
+    # content path -> `documents.Document`: what each linked document is (type, size, pages, title), for
+    # the chosen regions; filled in after loading (`documents.describe_documents`), empty until then
+    documents: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # region id -> its publications (`publications.Publication`, newest first), from data/publications.yaml
+    publications: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def content_dir(self) -> Path:

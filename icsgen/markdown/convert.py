@@ -64,6 +64,9 @@ class LinkTarget:
 
     url: str
     page_key: str | None = None
+    # a document (PDF, Word...): (what it is, e.g. 'PDF, 1.2 MB, 34 pages'; its own title, or ''; its
+    # language when not the site's, or ''): a link to it says what it is (see `_describe_document`)
+    document: tuple[str, ...] = ()
 
 
 @dataclass
@@ -156,6 +159,38 @@ def unique(ident: str, used: set[str], counters: dict[str, int]) -> str:
             counters[base] = count
     used.add(ident)
     return ident
+
+def _describe_document(element: ET.Element, document: tuple[str, ...], href: str) -> None:
+    """A link to a document says what the reader will get: 'Board papers (PDF, 1.2 MB, 34 pages)'.
+
+    A link with no words of its own (`[](papers.pdf)`, `<papers.pdf>`) takes the document's own title,
+    else its file name. Words that already say what it is, such as '(PDF' for a PDF, are left alone: the
+    editor wrote it. A document in another language than the site's is marked so (`hreflang`, and `lang`
+    on a title taken from the document).
+    """
+    note, title, language = (*document, "", "")[:3]
+    text = "".join(element.itertext()).strip()
+    named = False
+    if not text or text == href or text == html.unescape(href):
+        for child in list(element):
+            element.remove(child)
+        named = bool(title)
+        element.text = title or href.rsplit("/", 1)[-1].split("?", 1)[0]
+        text = element.text
+    if language:
+        element.set("hreflang", language)
+        if named:
+            element.set("lang", language)
+    kind = note.split(",", 1)[0]
+    if f"({kind}".lower() in text.lower():
+        return
+    addition = f" ({note})"
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + addition
+    else:
+        element.text = (element.text or "") + addition
+
 
 class _PageProcessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
@@ -325,6 +360,8 @@ class _PageProcessor(Treeprocessor):
             else:
                 links.refs.append(LinkRef(target.page_key, fragment, line))
         element.set(attr, links.relative(target.url + (f"#{fragment}" if fragment else "")))
+        if target.document and element.tag == "a":
+            _describe_document(element, target.document, href)
 
     def _outside_components(self, fallen: list[tuple[str, int, str]]) -> None:
         """Report each line that follows a component's text with no blank line but is not indented.

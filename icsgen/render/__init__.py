@@ -5,6 +5,7 @@ with read-only views as the template context; themes, relative URLs, feeds and s
 
 from . import feeds
 from .context import excerpt, nav_target
+from .publications import library_pages, sub_pages
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
 from .themes import ThemeChain, theme_chain
 from .urls import Linker, host_and_path
@@ -20,8 +21,10 @@ __all__ = [
     "excerpt",
     "feeds",
     "host_and_path",
+    "library_pages",
     "nav_target",
     "special_page",
+    "sub_pages",
     "synthetic_page",
     "theme_chain",
     "theme_environment",

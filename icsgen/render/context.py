@@ -32,6 +32,7 @@ class Deps:
     assets: static theme files it linked to (their names carry a content hash);
     dates: "today" if it read the build's date (`site.today`, or a list whose status depends on it),
     so a build on another day renders again only the outputs that asked what day it is.
+    documents: content paths of documents it linked to (a link says their type, size and pages).
     """
 
     pages: set[str] = field(default_factory=set)
@@ -41,8 +42,9 @@ class Deps:
     urls: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)
 
-    KINDS = ("pages", "sections", "data", "templates", "urls", "assets", "dates")
+    KINDS = ("pages", "sections", "data", "templates", "urls", "assets", "dates", "documents")
 
     def frozen(self) -> dict[str, tuple[str, ...]]:
         return {k: tuple(sorted(getattr(self, k))) for k in self.KINDS}
@@ -256,6 +258,54 @@ class DataView(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class DocumentView:
+    """A document (PDF, Word, Excel...) as a template sees it: its link and what it is.
+
+    `note` is what follows its link, 'PDF, 1.2 MB, 34 pages'; `title` and `language` come from the file's
+    own metadata ('' when it has none).
+    """
+
+    def __init__(self, key: str, document: Any, site_path: str, scope: RenderScope) -> None:
+        self._key, self._document, self._site_path, self._scope = key, document, site_path, scope
+        scope.deps.documents.add(key)
+
+    def __repr__(self) -> str:
+        return f"<document {self._key}>"
+
+    @property
+    def url(self) -> str:
+        return self._scope.link(self._site_path)
+
+    @property
+    def name(self) -> str:
+        """The file's name, e.g. 'board-papers-2026-01.pdf'."""
+        return self._key.rsplit("/", 1)[-1]
+
+    @property
+    def kind(self) -> str:
+        return self._document.kind
+
+    @property
+    def size(self) -> int:
+        return self._document.size
+
+    @property
+    def pages(self) -> int | None:
+        return self._document.pages
+
+    @property
+    def title(self) -> str:
+        return self._document.title
+
+    @property
+    def language(self) -> str:
+        return self._document.language
+
+    @property
+    def note(self) -> str:
+        return self._document.note
 
 
 _ADDRESS = re.compile(r"^(?:https?|mailto|tel):", re.IGNORECASE)

@@ -16,7 +16,7 @@ import os
 import posixpath
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -45,8 +45,10 @@ from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, P
 from icsgen.problems import Problem, explain
 
 from . import feeds
-from .context import DataView, Deps, PageView, RegionView, RenderScope, SiteView
+from .context import DataView, Deps, DocumentView, PageView, RegionView, RenderScope, SiteView
 from .pagetext import CONTROLS, Chosen, PageTextEnvironment, PageTextError, default, describe
+from .publications import TEMPLATES as PUBLICATION_TEMPLATES
+from .publications import publications_view
 from .themes import Asset, ThemeChain, ThemeLoader, collect_assets
 from .urls import Linker
 
@@ -326,6 +328,11 @@ class Renderer:
             "asset": lambda logical: scope.link(self.asset_url(job.region, logical, deps)),
             "inline_css": lambda logical: self.inline_css(job.region, logical, scope, deps),
         }
+        publications = publications_view(self.site, page, job.url, scope) \
+            if page.meta.template in PUBLICATION_TEMPLATES else None  # before `documents`: it lists some
+        context["publications"] = publications
+        context["documents"] = _LinkedDocuments(self, deps, scope)
+        context["document"] = lambda target: self._document(page, target, deps, scope)
         if job.region:
             context["feed_url"] = scope.link(f"{job.region}/news/feed.xml")
         if page.kind == "news-list":
@@ -389,8 +396,8 @@ class Renderer:
             return self.markdown.convert(body, links)
         key = out.markdown_key = entry_key(page.key, page.url, page.body_line, page.body, body)
         entry = self.converted.get(key)
-        if entry is not None and all(self._resolve(page, path, deps) == LinkTarget(url, target)
-                                     for path, url, target in entry["links"]):
+        if entry is not None and all(self._resolve(page, path, deps) == LinkTarget(url, target, tuple(document))
+                                     for path, url, target, *document in entry["links"]):
             links.refs = [LinkRef(*ref) for ref in entry["refs"]]
             toc = tuple({"id": t["id"], "title": t["title"], "children": tuple(t["children"])}
                         for t in entry["toc"])
@@ -411,7 +418,7 @@ class Renderer:
                 "toc": [{**t, "children": list(t["children"])} for t in converted.toc],
                 "refs": [[r.target, r.fragment, r.line if type(r.line) is int else page.body_line]
                          for r in links.refs],  # as render() keeps them: a data file's line is not the page's
-                "links": [[path, found.url, found.page_key] for path, found in seen
+                "links": [[path, found.url, found.page_key, *found.document] for path, found in seen
                           if isinstance(found, LinkTarget)],
             })
         return converted
@@ -518,9 +525,37 @@ class Renderer:
             return f"no page or file '{written}' in content/"
         if isinstance(found, Page):
             return LinkTarget(found.url, found.key)
-        if isinstance(found, Section | StaticFile):
+        if isinstance(found, StaticFile):
+            document = self.site.documents.get(found.key)
+            if document is None:
+                return LinkTarget(found.url, None)
+            deps.documents.add(found.key)  # a replaced document changes what the link says
+            return LinkTarget(found.url, None, (document.note, document.title, self._other_language(document)))
+        if isinstance(found, Section):
             return LinkTarget(found.url, None)
         return "cannot link to this"
+
+    def _document_view(self, key: str, scope: RenderScope) -> DocumentView:
+        return DocumentView(key, self.site.documents[key], self.site.statics[key].url, scope)
+
+    def _document(self, page: Page, target: Any, deps: Deps, scope: RenderScope) -> DocumentView | None:
+        """`document('papers/agenda.pdf')` in a template: the document a link of this page would reach
+        (the path as a Markdown link writes it), or None when it is no document of the site."""
+        if not isinstance(target, str) or not target:
+            return None
+        written, found = resolve_link(self.site, page.key, html.unescape(target).partition("#")[0])
+        deps.urls.add("content:" + written)
+        if isinstance(found, StaticFile) and found.key in self.site.documents:
+            return self._document_view(found.key, scope)
+        return None
+
+    def _other_language(self, document: Any) -> str:
+        """A document's language when it is not the site's (compared by primary language: en-US is English)."""
+        language = document.language
+        site = self.site.config.language
+        if not language or language.split("-")[0].lower() == site.split("-")[0].lower():
+            return ""
+        return language
 
     def _paginator(self, job: Job, scope: RenderScope) -> Paginator:
         section_key = job.page.section
@@ -543,6 +578,27 @@ class Renderer:
             pages=[{"number": n, "url": page_url(n), "current": n == job.number}
                    for n in range(1, job.total + 1)],
         )
+
+
+class _LinkedDocuments(Sequence):
+    """The documents a page links to (its text, its lists, `document()` in its template): read when a
+    template asks, so the notice at the foot of the page (partials/document-formats.html) counts those
+    the template itself linked further up."""
+
+    def __init__(self, renderer: Renderer, deps: Deps, scope: RenderScope) -> None:
+        self._renderer, self._deps, self._scope = renderer, deps, scope
+
+    def _views(self) -> list[DocumentView]:
+        return [self._renderer._document_view(key, self._scope) for key in sorted(self._deps.documents)]
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._views()[index]
+
+    def __len__(self) -> int:
+        return len(self._deps.documents)
+
+    def __repr__(self) -> str:
+        return f"<documents {sorted(self._deps.documents)}>"
 
 
 class _Place(int):

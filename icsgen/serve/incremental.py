@@ -321,10 +321,12 @@ class Preview:
                   if _assets(renderer).get(key) != _assets(old.renderer).get(key)}
         nav_regions = {rid for rid in new_site.regions
                        if _nav(old_site, rid) != _nav(new_site, rid)}
+        documents = {key for key in old_site.documents.keys() | new_site.documents.keys()
+                     if old_site.documents.get(key) != new_site.documents.get(key)}  # a replaced PDF's links
         index = old.users
         readers = (index.users("pages", pages) | index.users("sections", sections) | index.users("urls", urls)
-                   | index.users("data", data) | index.users("templates", templates)
-                   | index.users("assets", assets))
+                   | index.users("documents", documents) | index.users("data", data)
+                   | index.users("templates", templates) | index.users("assets", assets))
         affected.update(url for url in readers if url in jobs)
         if nav_regions:
             affected.update(url for url, job in jobs.items() if job.region in nav_regions)

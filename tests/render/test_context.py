@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from icsgen.cli.commands import main
 from icsgen.config.settings import RegionConfig, SiteConfig
-from icsgen.render.context import PageView, RegionView, SectionView, SiteView
+from icsgen.render.context import DocumentView, PageView, RegionView, SectionView, SiteView
 from tests.support import REPO_ROOT
 from tests.support.sitemaker import basic_site
 
@@ -73,10 +73,12 @@ def test_page_and_section_views_offer_exactly_the_documented_fields() -> None:
     kinds = {"home", "page", "news", "hub"}  # values of `kind`, backticked in the same paragraph
     assert _public(PageView) == _names(_paragraph("A page view has:")) - kinds
     assert _public(SectionView) == _names(_paragraph("A section view has:"))
+    assert _public(DocumentView) == _names(_paragraph("A document view has:"))
 
 
 def test_region_and_site_views_offer_exactly_the_documented_fields() -> None:
     region = _public(RegionView) | _fields(RegionConfig, RegionView.INTERNAL)
-    assert region == _names(TABLE["region"]) - {"email", "phone", "address"}  # contact's own fields
+    # contact's own fields, and documents' (its accessible_formats has email and phone too)
+    assert region == _names(TABLE["region"]) - {"email", "phone", "address", "accessible_formats", "size_limit_mb"}
     site = _public(SiteView) | _fields(SiteConfig, SiteView.INTERNAL)
     assert site == _names(TABLE["site"])

@@ -201,3 +201,23 @@ def test_a_page_replaced_by_a_link_out_or_a_loop_is_reported_not_read(preview: P
     assert result.problems[0].startswith("content/alpha/about/partners.md: a link to ")
     assert len(result.problems) == 1 and "TOP-SECRET" not in html(preview, "alpha/about/partners")
     assert html(preview, "alpha/about/partners") == good
+
+
+def test_a_replaced_document_renders_again_the_pages_that_link_it(tmp_path: Path) -> None:
+    from tests.support.pdfs import write_pdf
+
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/papers.md": "---\ntitle: Papers\n---\nRead the [board papers](papers/board.pdf).\n"})
+    pdf = write_pdf(root / "content/alpha/papers/board.pdf", "Board papers", ["Text."], pages=2)
+    built = Preview(root, BuildOptions(jobs=1), tmp_path / "preview")
+    try:
+        assert built.build().problems == []
+        assert "board papers (PDF, " in html(built, "alpha/papers") and ", 2 pages)" in html(built, "alpha/papers")
+        write_pdf(pdf, "Board papers", ["Text. " * 500], pages=5)
+        result = built.rebuild([pdf])
+        assert result.problems == []
+        assert "alpha/papers/" in result.rendered and "alpha/about/" not in result.rendered
+        assert ", 5 pages)" in html(built, "alpha/papers")
+        assert (built.folder / "alpha/papers/board.pdf").read_bytes() == pdf.read_bytes()
+    finally:
+        built.close()

@@ -1,0 +1,175 @@
+"""A region's publications library: `data/publications.yaml`, one record per document, checked like
+front matter (every mistake with its line, all of them in one run).
+
+```yaml
+- title: Annual report and accounts 2025 to 2026
+  file: publications/annual-report-2025-26.pdf   # a document of the region (from its folder), or
+  # url: https://www.example.org/report.pdf     # one published elsewhere
+  date: 2026-07-01
+  category: Annual reports
+  class: priorities        # the FOI publication scheme class (see SCHEME_CLASSES)
+  summary: How we spent our budget and what we achieved.
+```
+
+The records feed the library's pages (render/publications.py: by category and by year) and the
+Freedom of Information publication scheme, which lists what the region publishes in each of the
+seven classes of the Information Commissioner's model publication scheme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from icsgen.config import YamlError, decode, load_yaml
+from icsgen.config import schema as s
+from icsgen.problems import Problems, closest, read_file
+
+from .documents import is_document
+
+DATA_NAME = "publications"  # data/publications.yaml
+
+# The Information Commissioner's model publication scheme: each class's id (what an editor writes),
+# its name, and what it covers, in the ICO's own order and words (shortened).
+SCHEME_CLASSES: dict[str, tuple[str, str]] = {
+    "who-we-are": ("Who we are and what we do",
+                   "Organisational information, locations and contacts, constitutional and legal governance."),
+    "spending": ("What we spend and how we spend it",
+                 "Financial information relating to projected and actual income and expenditure, tendering, "
+                 "procurement and contracts."),
+    "priorities": ("What our priorities are and how we are doing",
+                   "Strategy and performance information, plans, assessments, inspections and reviews."),
+    "decisions": ("How we make decisions",
+                  "Policy proposals and decisions. Decision making processes, internal criteria and procedures, "
+                  "consultations."),
+    "policies": ("Our policies and procedures",
+                 "Current written protocols for delivering our functions and responsibilities."),
+    "lists": ("Lists and registers",
+              "Information held in registers required by law and other lists and registers relating to the "
+              "functions of the authority."),
+    "services": ("The services we offer",
+                 "Advice and guidance, booklets and leaflets, transactions and media releases. A description "
+                 "of the services offered."),
+}
+
+
+def scheme_class(value: Any) -> str:
+    """One of the seven classes, by its id (or its full name, in any case)."""
+    text = s.text(value).lower()
+    if text in SCHEME_CLASSES:
+        return text
+    for key, (name, _) in SCHEME_CLASSES.items():
+        if text == name.lower():
+            return key
+    meant = closest(text, SCHEME_CLASSES)
+    raise ValueError(f"must be one of {', '.join(SCHEME_CLASSES)}" + (f" (did you mean '{meant}'?)" if meant else ""))
+
+
+def web_address(value: Any) -> str:
+    """An http(s) address as written (the data file's own check refuses other schemes: see addresses.py)."""
+    text = s.text(value)
+    if not text.lower().startswith(("https://", "http://")) or any(ch.isspace() for ch in text):
+        raise ValueError("must be a web address starting https://, with no spaces")
+    return text
+
+
+RECORD_SCHEMA = s.Schema(
+    "publication",
+    (
+        s.Field("title", s.text, "what the document is called", True),
+        s.Field("date", s.date, "when it was published, YYYY-MM-DD", True),
+        s.Field("category", s.text, "the library's group for it, e.g. Annual reports", True),
+        s.Field("class", scheme_class, f"its publication scheme class: {', '.join(SCHEME_CLASSES)}", True),
+        s.Field("file", s.text, "a document of the region, from its folder: publications/report.pdf"),
+        s.Field("url", web_address, "the address of a document or page published elsewhere"),
+        s.Field("summary", s.optional_text, "a sentence about it", default=""),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One document in a region's library."""
+
+    title: str
+    date: dt.date
+    category: str
+    scheme_class: str  # a key of SCHEME_CLASSES
+    file: str  # the document's content path ('leeds/publications/report.pdf'), or ''
+    url: str  # an address elsewhere, or ''
+    summary: str
+    line: int  # where its record starts in data/publications.yaml
+
+
+def load_publications(regions: Any, statics: Any, chosen: tuple[str, ...],
+                      problems: Problems) -> MappingProxyType:
+    """Each chosen region's publications (region id -> records, newest first), from its data file, with
+    every mistake reported at its line. Regions without the file have none."""
+    found: dict[str, tuple[Publication, ...]] = {}
+    for region_id in chosen:
+        region = regions[region_id]
+        path = region.data_files.get(DATA_NAME)
+        if path is None:
+            continue
+        records = _read(Path(path), region_id, statics, problems)
+        found[region_id] = tuple(sorted(records, key=lambda p: (p.date, p.title.lower()), reverse=True))
+    return MappingProxyType(found)
+
+
+def _read(path: Path, region_id: str, statics: Any, problems: Problems) -> list[Publication]:
+    try:
+        raw = load_yaml(decode(read_file(path)))
+    except (YamlError, OSError):
+        return []  # reported when the region's data was read
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.add(path, getattr(raw, "line", 1), "publications.yaml must be a list of publications, each "
+                     "starting with '- title:'", "see 'Publications' in the editors' guide")
+        return []
+    out = []
+    for item in raw:
+        line = getattr(item, "line", 1)
+        values = RECORD_SCHEMA.validate(item, path, line, problems)
+        if not isinstance(item, dict):
+            continue
+        file_key = ""
+        if values["file"] and values["url"]:
+            problems.add(path, item.line_of("url"), "a publication has either 'file' or 'url', not both",
+                         "keep 'file' for a document of this site")
+            continue
+        if values["file"]:  # checked whatever else is wrong: every mistake in one run
+            file_key = _document_key(values["file"], region_id, statics, path, item.line_of("file"), problems)
+            if not file_key:
+                continue
+        elif not values["url"] and "file" not in item and "url" not in item:
+            problems.add(path, line, f"the publication '{values['title'] or ''}' has no 'file' or 'url'",
+                         "give the document's path in the region's folder: file: publications/report.pdf")
+            continue
+        if not all(values[k] for k in ("title", "date", "category", "class")) or not (file_key or values["url"]):
+            continue  # reported by the schema
+        out.append(Publication(values["title"], values["date"], values["category"], values["class"], file_key,
+                               values["url"] or "", values["summary"], line))
+    return out
+
+
+def _document_key(written: str, region_id: str, statics: Any, path: Path, line: int, problems: Problems) -> str:
+    """The content path of the document `written` names (from the region's folder, or from content/ with
+    a leading '/'), or '' with the problem reported."""
+    key = posixpath.normpath(written.lstrip("/") if written.startswith("/") else f"{region_id}/{written}")
+    if key in statics and is_document(key):
+        return key
+    if key in statics:
+        problems.add(path, line, f"'{written}' is not a document (PDF, Word, Excel, PowerPoint, OpenDocument or CSV)",
+                     "the library lists documents; link other files from a page")
+        return ""
+    names = [k.split("/", 1)[1] for k in statics if k.startswith(f"{region_id}/") and is_document(k)]
+    meant = closest(written.lstrip("/"), names)
+    problems.add(path, line, f"no document '{written}' in content/{region_id}/",
+                 f"did you mean '{meant}'?" if meant else f"put the file in content/{region_id}/ and give its path "
+                 "from there, e.g. publications/report.pdf")
+    return ""
