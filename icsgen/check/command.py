@@ -21,7 +21,7 @@ from icsgen.problems import ERROR, WARNING, BuildFailed, Problem
 from icsgen.render import Job
 
 from .documents import document_warnings, external_document_links
-from .style import Finding, expired_notices, placeholders, style_warnings
+from .style import Finding, expired_notices, placeholders, stale_cookie_pages, style_warnings
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
             problems.add(page.source_path, line, message, hint, WARNING)
     for path, line, message, hint in document_warnings(site):
         problems.add(path, line, message, hint, WARNING)
-    for path, line, message, hint in expired_notices(site.config, site.today, chosen):
+    for path, line, message, hint in [*expired_notices(site.config, site.today, chosen), *stale_cookie_pages(site)]:
         problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in placeholders(site):
         problems.add(path, line, message, hint, WARNING)

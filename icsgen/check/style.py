@@ -264,6 +264,20 @@ def video_transcripts(body: str, first_line: int) -> Iterator[Finding]:
                    "hear or see a video need them (WCAG 2.2, 1.2.1 and 1.2.3)")
 
 
+def stale_cookie_pages(site: object) -> Iterator[tuple[Path, int, str, str]]:
+    """(file, line, message, hint) for the cookies page of each region checked that uses a service but
+    does not list `region.cookies`: a page written by hand goes stale when the settings change."""
+    pages = getattr(site, "pages", {})
+    for region_id in getattr(site, "chosen", ()):
+        config = site.regions[region_id].config  # type: ignore[attr-defined]
+        page = pages.get(f"{region_id}/cookies.md")
+        if page is None or not config.cookies or "region.cookies" in page.body:
+            continue
+        yield (page.source_path, page.body_line, f"the cookies page of '{region_id}' does not list the cookies its "
+               "settings cause (analytics or toolbar)", "list them with {% for cookie in region.cookies %}, as the "
+               "shared cookies page does (see the guide, 'Shared pages')")
+
+
 def expired_notices(config: SiteConfig, today: dt.date, chosen: Iterable[str]) -> Iterator[tuple[Path, int, str, str]]:
     """(file, line, message, hint) for each notice whose end date has passed: no page shows it now."""
     notices = {(n.line, n.message): n for n in config.notices}

@@ -50,11 +50,18 @@ regions:
     owner: NHS Beta ICB
     contact:
       email: hello@beta.example.org
+  gamma:
+    name: Gamma
+    owner: NHS Gamma ICB
+    contact:
+      email: hello@gamma.example.org
+    analytics: {{provider: plausible, id: gamma.example.org}}
 """
 SHARED = Path(__file__).resolve().parents[2] / "icsgen" / "starter"
 FILES = {
     **BASIC_PAGES,
     **{f"content/_shared/{p.name}": p.read_text() for p in SHARED.glob("*.md")},
+    "content/gamma/index.md": "---\ntitle: Gamma\n---\nHello.\n",
     "content/alpha/about/video.md": '---\ntitle: Our video\n---\n!!! video "Our year"\n'
     "    url: https://vimeo.com/76979871\n    duration: 3:05\n    transcript: index.md\n",
 }
@@ -143,3 +150,21 @@ def test_a_cached_rebuild_on_the_day_after_a_notice_ends_takes_it_off_every_page
         assert result.exit_code == 0, result.output
         for page in ("alpha/index.html", "alpha/about/index.html", "alpha/cookies/index.html"):
             assert text(root / "build" / page).count("Heat-health alert") == shown, (when, page)
+
+
+def test_cookieless_analytics_still_asks_first_but_does_not_speak_of_cookies(out: Path) -> None:
+    html = text(out / "gamma/index.html")
+    assert 'data-ics-choice="yes">Accept analytics</button>' in html
+    assert 'data-analytics-script="https://plausible.io/js/script.js"' in html
+    cookies = text(out / "gamma/cookies/index.html")
+    assert re.findall(r"<tr><td>([^<]+)</td>", cookies) == ["ics-consent"]  # Plausible sets none
+    assert "It does not set cookies, but we still only use it if you agree." in cookies
+
+
+def test_check_warns_about_a_cookies_page_written_by_hand_for_a_region_with_services(tmp_path: Path) -> None:
+    own = "---\ntitle: Cookies\n---\nThis website does not set any cookies.\n"
+    root = write_site(tmp_path, {**FILES, "content/alpha/cookies.md": own, "content/beta/cookies.md": own}, CONFIG)
+    said = " ".join(run(root, "check").output.split())
+    assert ("content/alpha/cookies.md:4: warning: the cookies page of 'alpha' does not list the cookies its "
+            "settings cause (analytics or toolbar)") in said
+    assert "content/beta/cookies.md" not in said  # beta sets no cookie: the page is right
