@@ -10,7 +10,7 @@ from pathlib import Path
 
 from icsgen.cache import PageStore, file_stat
 from icsgen.content import Site
-from icsgen.render import Renderer, feeds
+from icsgen.render import Renderer, calendar_files, feeds
 
 from .output import (
     MARKER,
@@ -39,7 +39,7 @@ def standing_feeds(site: Site, store: PageStore, output_stats: dict[str, list[in
 
 
 def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collection[str] = ()) -> list[str]:
-    """Theme files, static files, feeds, sitemaps and robots.txt; regions in `skip` keep their feed
+    """Theme files, static files, feeds, sitemaps, robots.txt and calendar files; regions in `skip` keep their feed
     and sitemap (see `standing_feeds`). Returns the files written."""
     written = []
     for region_key, assets in renderer.assets.items():
@@ -51,6 +51,9 @@ def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collectio
             written.append(static.url)
             copy_file(folder, static.url, static.source_path)
     for rel, text in feeds.site_files(site, renderer.linker, [r for r in site.chosen if r not in skip]).items():
+        written.append(rel)
+        write_text(folder, rel, text)
+    for rel, text in calendar_files(site, renderer.linker, site.chosen).items():  # meetings and events (.ics)
         written.append(rel)
         write_text(folder, rel, text)
     return written

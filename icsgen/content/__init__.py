@@ -27,6 +27,8 @@ from .model import (
     update_site,
 )
 from .publications import SCHEME_CLASSES, Publication, load_publications
+from .records import TYPES as RECORD_TYPES
+from .records import Record, record_type
 from .required import check_required
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "DOCUMENT_TYPES",
     "NEWS",
     "SCHEME_CLASSES",
+    "RECORD_TYPES",
     "SHARED",
     "Document",
     "DocumentMemo",
@@ -47,6 +50,7 @@ __all__ = [
     "PageCache",
     "PageSource",
     "Publication",
+    "Record",
     "Section",
     "Site",
     "StaticFile",
@@ -61,6 +65,7 @@ __all__ = [
     "load_site",
     "page_url",
     "read_page",
+    "record_type",
     "refused_links",
     "refused_message",
     "refused_scheme",

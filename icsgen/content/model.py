@@ -37,6 +37,7 @@ from icsgen.problems import BuildFailed, Problems, closest, read_file
 
 from .addresses import check_data_addresses
 from .frontmatter import FrontMatter, FrontMatterMemo, split_page
+from .records import Record, check_records, record_type
 
 SHARED = "_shared"
 NEWS = "news"
@@ -123,6 +124,8 @@ class Region:
     statics: tuple[StaticFile, ...]
     override_dir: Path  # content/<id>/_theme
     has_folder: bool = True  # False: content/<id>/ is missing or a link icsgen does not follow (reported once)
+    # checked records by type (meetings, events...), from the data files whose names give one (see records.py)
+    records: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def id(self) -> str:
@@ -302,7 +305,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
                 continue
             pages[page.key] = page
         statics_by_region[rc.id] = statics
-        data, data_files, refused = _read_data(region_dir / DATA, project, problems) if has_folder \
+        records: dict[str, tuple[Record, ...]] = {}
+        data, data_files, refused = _read_data(region_dir / DATA, project, problems, records) if has_folder \
             else (_EMPTY, _EMPTY, False)
         stop = stop or (problems is everyone and refused)
         regions[rc.id] = Region(
@@ -313,6 +317,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             statics=tuple(statics),
             override_dir=region_dir / THEME_OVERRIDES,
             has_folder=has_folder,
+            records=MappingProxyType(records),
         )
         if f"{rc.id}/index.md" not in pages and has_folder:
             problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
@@ -550,8 +555,10 @@ def _unreadable(rc: RegionConfig, rel: str, path: Path, raw: bytes) -> Page:
                 digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
 
 
-def _read_data(folder: Path, project: str, problems: Problems) -> tuple[MappingProxyType, MappingProxyType, bool]:
-    """The region's data files by name (`data/partners.yaml` is `data.partners`), frozen.
+def _read_data(folder: Path, project: str, problems: Problems,
+               records: dict[str, tuple[Record, ...]] | None = None) -> tuple[MappingProxyType, MappingProxyType, bool]:
+    """The region's data files by name (`data/partners.yaml` is `data.partners`), frozen; into `records`,
+    the checked records of those whose names give a type (`meetings-2026.yaml`: meetings).
 
     A link (the folder's or a file's) is read only if it stays inside the project folder; the last
     value says whether one did not (reported).
@@ -574,6 +581,10 @@ def _read_data(folder: Path, project: str, problems: Problems) -> tuple[MappingP
         try:
             loaded = load_yaml(decode(read_file(path)))  # read_file: a pipe is never waited on
             check_data_addresses(loaded, path, problems)  # here, where each value's line is known
+            typed = check_records(path.stem, loaded, path, problems)  # as is every field of a known type
+            if typed is not None and records is not None:
+                kind = record_type(path.stem) or path.stem
+                records[kind] = records.get(kind, ()) + typed
             data[path.stem] = freeze(loaded)
             files[path.stem] = path
         except YamlError as exc:

@@ -4,6 +4,7 @@ with read-only views as the template context; themes, relative URLs, feeds and s
 """
 
 from . import feeds
+from .calendar import site_files as calendar_files
 from .context import excerpt, nav_target
 from .publications import library_pages, sub_pages
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
@@ -17,6 +18,7 @@ __all__ = [
     "Output",
     "Renderer",
     "ThemeChain",
+    "calendar_files",
     "entry_key",
     "excerpt",
     "feeds",

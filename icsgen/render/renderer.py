@@ -44,8 +44,9 @@ from icsgen.content import (
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from icsgen.problems import Problem, explain
 
-from . import feeds
+from . import calendar, feeds
 from .context import DataView, Deps, DocumentView, PageView, RegionView, RenderScope, SiteView
+from .lists import SITE_LINK, ListScope, finish, place_lists
 from .pagetext import CONTROLS, Chosen, PageTextEnvironment, PageTextError, default, describe
 from .publications import TEMPLATES as PUBLICATION_TEMPLATES
 from .publications import publications_view
@@ -296,6 +297,12 @@ class Renderer:
             body = self._render_body(page, body, site_view, region_view, data_view, out)
             if body is None:
                 return out
+        if job.region and "!!!" in body:  # `!!! list NAME`: a data file's list, made before the Markdown
+            lists = ListScope(self.site, job.region, page.source_path, page.body_line, deps,
+                              lambda target: self._resolve(page, target, deps),
+                              self.site.regions[job.region].config.owner)
+            body = place_lists(body, lists)
+            out.problems.extend(lists.problems)
         links = _BodyLinks(
             resolve=lambda target: self._resolve(page, target, deps),
             relative=scope.link,
@@ -316,6 +323,8 @@ class Renderer:
             r, target=r.target or page.key,
             line=page.body_line if isinstance(r.line, _Place) else r.line,  # anchors are checked at the page
         ) for r in links.refs]
+        if converted is not None and SITE_LINK in converted.html:
+            converted = replace(converted, html=finish(converted.html, scope.link))
         view = PageView(page, scope, converted.html if converted else "",
                         converted.toc if converted else (), current=True)
         context: dict[str, Any] = {
@@ -452,6 +461,7 @@ class Renderer:
         urls.update(s.url for s in site.statics.values())
         for region in site.regions:
             urls.update((f"{region}/news/feed.xml", f"{region}/sitemap.xml", f"{region}/404.html"))
+        urls.update(calendar.site_files_paths(site, site.chosen))
         for key, section in site.sections.items():
             pages = math.ceil(len(section.pages) / site.config.news_per_page)
             urls.update(f"{section.url}page/{n}/" for n in range(2, pages + 1) if key.endswith("/news"))
