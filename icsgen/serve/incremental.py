@@ -48,7 +48,7 @@ from icsgen.config import CONFIG_FILE
 from icsgen.content import FrontMatterMemo, Page, PageCache, Site
 from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
-from icsgen.render import Job, Output, Renderer, excerpt, feeds, nav_target
+from icsgen.render import Job, Output, Renderer, calendar_files, excerpt, feeds, nav_target
 
 FULL_REBUILD_SHARE = 0.5  # re-render in workers, into a fresh folder, when this much changed
 FULL_REBUILD_MIN = 200
@@ -409,6 +409,7 @@ class Preview:
         # a region no page of which was read again keeps its feed and sitemap
         regions = [r for r in site.chosen if touched is None or r in touched]
         files = feeds.site_files(site, linker, regions)
+        files.update(calendar_files(site, linker, site.chosen))  # from data files, which no page's reading tells of
         for rel, text in files.items():
             if self._written.get(rel) != text:
                 _write(folder / rel, text)

@@ -347,3 +347,25 @@ def test_list_pages_pass_axe_and_a_past_meetings_papers_are_reached_by_keyboard(
                 break
         assert page.evaluate("document.activeElement.getAttribute('href')") == "papers/2026-01-14-report.pdf"
         context.close()
+
+
+def test_the_preview_updates_the_list_and_its_calendar_file_when_the_data_file_changes(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from icsgen.build.pipeline import BuildOptions
+    from icsgen.serve.incremental import Preview
+
+    root = basic_site(tmp_path / "site", PAGES)
+    preview = Preview(root, BuildOptions(drafts=True, jobs=1, today=dt.date(2026, 1, 8)), tmp_path / "preview")
+    try:
+        assert preview.build().problems == []
+        data = root / "content/alpha/data/events.yaml"
+        data.write_text(data.read_text().replace("title: Drop-in day", "title: Open day"))
+        result = preview.rebuild([data])
+        assert result.problems == []
+        assert "alpha/events/" in result.rendered and "alpha/board/" not in result.rendered
+        assert "Open day" in (preview.folder / "alpha/events/index.html").read_text()
+        ics = (preview.folder / "alpha/calendar/event-drop-in-2026.ics").read_text()
+        assert "SUMMARY:Open day\\; bring questions\\, and friends" in ics
+    finally:
+        preview.close()
