@@ -27,21 +27,22 @@ YEAR_FILE = re.compile(r"^(?P<kind>[a-z][a-z0-9_]*)-(?P<year>\d{4})$")
 
 def time_of_day(value: Any) -> dt.time:
     """A time written 14:30 (24-hour) or 2:30pm. YAML reads an unquoted 10:00 as the number 600
-    (minutes: its old base-60 numbers), so such a number is taken as that time."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+    (minutes: its old base-60 numbers), so such a number (from 1:00 on) is taken as that time; a
+    plain `10` is not a time."""
+    if isinstance(value, int) and not isinstance(value, bool) and 60 <= value < 24 * 60:
         return dt.time(value // 60, value % 60)
     if isinstance(value, str):
         text = value.strip().lower().replace(".", ":")
         found = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", text)
         if found and (found.group(2) or found.group(3)):
-            hour, minute = int(found.group(1)), int(found.group(2) or 0)
-            if found.group(3):
-                if not 1 <= hour <= 12:
-                    hour = 99
-                hour = hour % 12 + (12 if found.group(3) == "pm" else 0)
+            hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
+            if half and 1 <= hour <= 12:
+                hour = hour % 12 + (12 if half == "pm" else 0)
+            elif half:
+                hour = 99  # 13pm: no such time
             if hour < 24 and minute < 60:
                 return dt.time(hour, minute)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 60:
         value = f"{value // 60}:{value % 60:02d}"  # as written: YAML read 25:00 as a number
     raise ValueError(f"must be a time written as HH:MM, such as 14:30, not {value!r}")
 

@@ -183,7 +183,12 @@ def _file_link(written: str, text: str, record: Record, scope: ListScope, key: s
                                f"'{key}' links to '{written}': {found}",
                                "paths in data files start from the region's folder, e.g. board/papers/agenda.pdf"))
         return _e(text)
-    return f'<a href="{SITE_LINK}{_e(found.url)}{"#" + _e(fragment) if fragment else ""}">{_e(text)}</a>'
+    # a document says what it is, as a Markdown link to it does: 'Agenda (PDF, 120 KB, 3 pages)'
+    note, _, language = (*getattr(found, "document", ()), "", "", "")[:3]
+    said = f" ({_e(note)})" if note and f"({note.split(',', 1)[0]}".lower() not in text.lower() else ""
+    lang = f' hreflang="{_e(language)}"' if language else ""
+    return (f'<a href="{SITE_LINK}{_e(found.url)}{"#" + _e(fragment) if fragment else ""}"{lang}>'
+            f"{_e(text)}{said}</a>")
 
 
 def _line_of(record: Record, text: str) -> int:
