@@ -201,7 +201,9 @@ def record_type(stem: str) -> str | None:
 
 
 def check_records(stem: str, loaded: Any, path: Path, problems: Problems) -> tuple[Record, ...] | None:
-    """The records of a data file whose name gives a type, each field checked; None for a free-form file.
+    """The records of a data file whose name gives a type, each field checked; None for a free-form file
+    (any other name, or a file named as a type that holds a mapping rather than a list: such files were
+    free-form before record types, and templates may read them so).
 
     Every problem is reported at its line, all at once; a record with a problem is left out (the
     build stops anyway).
@@ -213,6 +215,8 @@ def check_records(stem: str, loaded: Any, path: Path, problems: Problems) -> tup
     if loaded is None:
         return ()
     if not isinstance(loaded, list):
+        if stem == kind:  # `meetings.yaml` as a mapping: a free-form file, as it was before there were types
+            return None
         problems.add(path, getattr(loaded, "line", 1), f"a {kind} file is a list of {spec.name[2:]}s",
                      "start each one with '- ' (see the guide: Data files)")
         return ()

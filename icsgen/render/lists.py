@@ -92,6 +92,8 @@ def _one_list(rest: str, scope: ListScope, line: int) -> str:
     name, options = words[0], words[1:]
     region = scope.site.regions[scope.region_id]
     kind = record_type(name) or (name if name in RECORD_TYPES else None)
+    if kind is not None and kind not in region.records:
+        kind = None  # `meetings.yaml` written as a mapping is free-form (see records.check_records)
     files = sorted(stem for stem in region.data_files if (record_type(stem) or stem) == (kind or name))
     if not files:
         known = sorted({record_type(stem) or stem for stem in region.data_files})

@@ -49,6 +49,9 @@ def test_a_free_form_file_is_not_checked_and_a_typed_one_is_all_at_once(tmp_path
     problems = Problems(tmp_path)
     path = tmp_path / "events.yaml"
     assert check_records("links", [{"anything": 1}], path, problems) is None
+    # a `meetings.yaml` that is a mapping was free-form before there were types, and stays so; a year file is a list
+    assert check_records("meetings", load_yaml("next: 14 January\nplace: Town Hall\n"), path, problems) is None
+    assert check_records("meetings-2026", load_yaml("next: 14 January\n"), path, Problems(tmp_path)) == ()
     loaded = load_yaml("- title: A\n  date: 2026-01-01\n  start: '10:00'\n  venue: Hall\n  summary: S.\n"
                        "- title: B\n  date: 2026-01-01\n  start: '10:00'\n  summary: S.\n"
                        "- title: C\n  date: 2026-01-02\n  start: '10:00'\n  end: '09:00'\n  online: https://x.example.org/\n"
@@ -59,3 +62,14 @@ def test_a_free_form_file_is_not_checked_and_a_typed_one_is_all_at_once(tmp_path
         (6, "an event needs a 'venue' or an 'online' link (or both)"),
         (13, "'end' (09:00) is not after 'start' (10:00)"),
     ]
+
+
+def test_markup_or_control_characters_in_a_contacts_email_phone_or_text_are_errors(tmp_path: Path) -> None:
+    problems = Problems(tmp_path)
+    loaded = load_yaml('- name: "<script>alert(16)</script>"\n  email: "a@b.example.org\\"><script>x</script>"\n'
+                       '  phone: "0113 <b>1</b>"\n  description: "*not bold*\\x0b\\x01"\n')
+    assert check_records("contacts", loaded, tmp_path / "contacts.yaml", problems) == ()
+    assert [p.line for p in problems.errors] == [2, 3, 4]
+    assert "'email' must be an email address" in problems.errors[0].message
+    assert "'phone' must be a phone number" in problems.errors[1].message
+    assert "control character" in problems.errors[2].message
