@@ -302,7 +302,7 @@ class Renderer:
                               lambda target: self._resolve(page, target, deps),
                               self.site.regions[job.region].config.owner)
             body = place_lists(body, lists)
-            out.problems.extend(lists.problems)
+            out.problems.extend(_problem(*found) for found in lists.problems)
         links = _BodyLinks(
             resolve=lambda target: self._resolve(page, target, deps),
             relative=scope.link,
