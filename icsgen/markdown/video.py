@@ -157,13 +157,12 @@ def element(video: Video) -> ET.Element:
     strong = ET.SubElement(heading, "strong")
     strong.text = video.title
     strong.tail = f" (video, {video.duration})"
-    note = ET.SubElement(caption, "p", {"class": "ics-video__links"})
-    note.text = f"Playing the video here loads it from {video.site}, which may then store information on " \
-                "your device. "
-    watch = ET.SubElement(note, "a", {"href": video.watch})
+    note = ET.SubElement(caption, "p")
+    note.text = f"Playing the video here loads it from {video.site}, which may then store information on your device."
+    links = ET.SubElement(caption, "ul", {"class": "ics-video__links"})
+    watch = ET.SubElement(ET.SubElement(links, "li"), "a", {"href": video.watch})
     watch.text = f"Watch '{video.title}' on {video.site}"
     if video.transcript:
-        watch.tail = ". "
-        transcript = ET.SubElement(note, "a", {"href": video.transcript})
+        transcript = ET.SubElement(ET.SubElement(links, "li"), "a", {"href": video.transcript})
         transcript.text = f"Read the transcript of '{video.title}'"
     return figure

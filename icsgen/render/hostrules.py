@@ -5,7 +5,7 @@ writes the same rules three ways, each in the folder published at a host's root:
 
 * `_headers`: Netlify and Cloudflare Pages read it from the published folder;
 * `.htaccess`: Apache reads it (with `AllowOverride FileInfo` or `All`, and mod_headers);
-* `nginx.conf`: an include for nginx, whose own settings name it (`include .../nginx.conf;` inside the
+* `_nginx.conf`: an include for nginx, whose own settings name it (`include .../_nginx.conf;` inside the
   `server { }` block): nginx reads nothing from the folder by itself.
 
 This module owns those three files: anything else a host must be told (redirects, issue 20) is added
@@ -29,7 +29,8 @@ from icsgen.config import RegionConfig, SiteConfig
 from .urls import Linker, host_and_path
 
 VIDEO_HOSTS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
-FILES = ("_headers", ".htaccess", "nginx.conf")
+HEADERS_FILE, APACHE_FILE, NGINX_FILE = "_headers", ".htaccess", "_nginx.conf"  # '_': not a page of the site
+FILES = (HEADERS_FILE, APACHE_FILE, NGINX_FILE)
 COMMON_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "SAMEORIGIN"),
@@ -101,12 +102,12 @@ def host_folders(config: SiteConfig, linker: Linker, chosen: Iterable[str]) -> l
 
 
 def host_files(config: SiteConfig, linker: Linker, chosen: Iterable[str]) -> dict[str, str]:
-    """`_headers`, `.htaccess` and `nginx.conf` for each folder a host serves, by output path."""
+    """`_headers`, `.htaccess` and `_nginx.conf` for each folder a host serves, by output path."""
     files = {}
     for folder in host_folders(config, linker, chosen):
-        files[folder.folder + "_headers"] = netlify_headers(folder)
-        files[folder.folder + ".htaccess"] = htaccess(folder)
-        files[folder.folder + "nginx.conf"] = nginx(folder)
+        files[folder.folder + HEADERS_FILE] = netlify_headers(folder)
+        files[folder.folder + APACHE_FILE] = htaccess(folder)
+        files[folder.folder + NGINX_FILE] = nginx(folder)
     return files
 
 
@@ -153,7 +154,7 @@ def nginx(folder: HostFolder) -> str:
     has no `add_header` of its own; the policy is chosen by address with `set`, the one thing `if` is
     safe for at server level."""
     lines = [f"# {_WRITTEN}", "# Include it inside the server { } block that serves this folder:",
-             "#     include /path/to/the/site/nginx.conf;",
+             "#     include /path/to/the/site/_nginx.conf;",
              "# A location with add_header lines of its own does not get these: repeat the include in it.",
              f'set $icsgen_csp "{folder.policy}";']
     for rule in folder.headers:

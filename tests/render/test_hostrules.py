@@ -1,4 +1,4 @@
-"""The host rules files (`_headers`, `.htaccess`, `nginx.conf`): a Content-Security-Policy per region that
+"""The host rules files (`_headers`, `.htaccess`, `_nginx.conf`): a Content-Security-Policy per region that
 allows exactly its configured services, checked in the files and, for nginx and Apache, as real servers
 on 127.0.0.1 send them."""
 
@@ -69,7 +69,7 @@ def test_each_region_allows_exactly_its_own_services(built: Path) -> None:
 def test_the_apache_and_nginx_files_say_the_same(built: Path) -> None:
     headers = (built / "_headers").read_text()
     alpha = policy(headers, "/ics/alpha/*")
-    htaccess, nginx = (built / ".htaccess").read_text(), (built / "nginx.conf").read_text()
+    htaccess, nginx = (built / ".htaccess").read_text(), (built / "_nginx.conf").read_text()
     assert f'<If "%{{REQUEST_URI}} =~ m#^/ics/alpha/#">\n    Header always set Content-Security-Policy "{alpha}"' \
         in htaccess
     assert f'if ($uri ~ "^/ics/alpha/") {{ set $icsgen_csp "{alpha}"; }}' in nginx
@@ -107,7 +107,7 @@ def served(built: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
                                                                             "uwsgi", "scgi"))
         conf = (f"daemon off; pid {tmp_path}/nginx.pid; error_log stderr;\nevents {{}}\n"
                 f"http {{ access_log off;{temp}\n  server {{ listen 127.0.0.1:{port}; root {site};\n"
-                f"    include {site}/ics/nginx.conf; }}\n}}\n")
+                f"    include {site}/ics/_nginx.conf; }}\n}}\n")
         command = [binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
     else:
         binary = shutil.which("apache2") or "/usr/sbin/apache2"
