@@ -297,7 +297,8 @@ class Renderer:
             body = self._render_body(page, body, site_view, region_view, data_view, out)
             if body is None:
                 return out
-        if job.region and "!!!" in body:  # `!!! list NAME`: a data file's list, made before the Markdown
+        if job.region and ("!!! list" in body or "!!!list" in body):
+            # `!!! list NAME`: a data file's list, made before the Markdown
             lists = ListScope(self.site, job.region, page.source_path, page.body_line, deps,
                               lambda target: self._resolve(page, target, deps),
                               self.site.regions[job.region].config.owner)
