@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .background import Background
     from .early import start_early
+    from .images import Images, make_images
     from .output import MARKER, copy_file, discard, staging_dir, swap_in
     from .links import check_anchors, check_rendered_links
     from .loading import Loaded, load, plan, reload
@@ -37,6 +38,7 @@ _WHERE = {
     "check_anchors": "links", "check_rendered_links": "links",
     "render_all": "rendering", "render_in_memory": "rendering", "Rendered": "rendering",
     "write_the_rest": "writing",
+    "Images": "images", "make_images": "images",
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Background",
     "BuildOptions",
     "BuildReport",
+    "Images",
     "Loaded",
     "Rendered",
     "build",
@@ -55,6 +58,7 @@ __all__ = [
     "discard",
     "leave_for_exit",
     "load",
+    "make_images",
     "plan",
     "reload",
     "render_all",

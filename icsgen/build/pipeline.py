@@ -44,6 +44,7 @@ from icsgen.render import Job, Output, Renderer
 
 from .background import Background, run_detached
 from .early import take_early
+from .images import Images, make_images
 from .links import check_anchors_from_records
 from .loading import compile_themes, load, plan
 from .options import BuildOptions, Progress
@@ -187,6 +188,7 @@ class _Run:
         self.made_ahead = False
         self.making: Background | None = None
         self.converted: MarkdownCache | None = None
+        self.images: Images | None = None  # content images' sizes and made files (build/images.py)
         self.previous: OutputTable | None = None
         self.standing: list[str] = []
         self.pages_written: list[str] = []
@@ -257,6 +259,10 @@ class _Run:
         if codes:
             compiled = PrecompiledCode(codes, compiled)
         self.renderer = Renderer(self.loaded.site, self.loaded.chains, self.converted, compiled)
+        # content images: made (or found made) before rendering, whose <picture> needs their sizes
+        self.images = make_images(self.loaded.site, cache.folder / "images" if cache else None, self.options.jobs,
+                                  self.loaded.problems)
+        self.renderer.images = self.images.info
 
     def render(self) -> None:
         """Render the pages whose inputs changed (all of them on a first build) into the staging folder."""
@@ -299,7 +305,9 @@ class _Run:
     def write_the_rest(self) -> None:
         """Theme and static files, feeds, sitemaps and robots.txt, into the staging folder."""
         self.rest = write_the_rest(self.renderer, self.loaded.site, self.staging,
-                                   skip={rel.split("/", 1)[0] for rel in self.standing})
+                                   skip={rel.split("/", 1)[0] for rel in self.standing}, images=self.images)
+        if self.images is not None:
+            self.images.close()  # without a cache, the made images were in a folder of their own
         counted = collections.Counter(j.region for j in self.jobs if not j.url.endswith("404.html"))
         self.summary = {"pages_by_region": {region: counted[region] for region in self.loaded.site.chosen},
                         "files": len(self.jobs) + len(self.rest) + len(self.standing), "jobs": len(self.jobs)}

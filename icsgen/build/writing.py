@@ -22,6 +22,7 @@ from .output import (
     publish_changes,
     write_text,
 )
+from .images import Images
 from .rendering import PARALLEL_THRESHOLD
 
 
@@ -38,9 +39,11 @@ def standing_feeds(site: Site, store: PageStore, output_stats: dict[str, list[in
     return files
 
 
-def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collection[str] = ()) -> list[str]:
-    """Theme files, static files, feeds, sitemaps, robots.txt and calendar files; regions in `skip` keep their feed
-    and sitemap (see `standing_feeds`). Returns the files written."""
+def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collection[str] = (),
+                   images: Images | None = None) -> list[str]:
+    """Theme files, static files (an image as its made files: `images`), feeds, sitemaps, robots.txt and
+    calendar files; regions in `skip` keep their feed and sitemap (see `standing_feeds`). Returns the files
+    written."""
     written = []
     for region_key, assets in renderer.assets.items():
         for asset in assets.values():
@@ -48,8 +51,9 @@ def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collectio
             copy_file(folder, written[-1], asset.source_path)
     for static in site.statics.values():
         if static.key.split("/", 1)[0] in site.chosen:
-            written.append(static.url)
-            copy_file(folder, static.url, static.source_path)
+            for url, source in images.files(static) if images is not None else [(static.url, static.source_path)]:
+                written.append(url)
+                copy_file(folder, url, source)
     for rel, text in feeds.site_files(site, renderer.linker, [r for r in site.chosen if r not in skip]).items():
         written.append(rel)
         write_text(folder, rel, text)

@@ -4,6 +4,7 @@ Markdown and compiled templates. Only build/ and serve/ use it; a damaged or for
 
 from .documents import DocumentStore
 from .files import remove_later
+from .images import IMAGE_SUFFIXES, ImageProblem, ImageStore
 from .markdown import MarkdownCache
 from .outputs import (
     CACHE_DIR,
@@ -25,9 +26,12 @@ from .templates import CodeRecorder, PrecompiledCode, TemplateCodeCache
 
 __all__ = [
     "CACHE_DIR",
+    "IMAGE_SUFFIXES",
     "BuildCache",
     "CodeRecorder",
     "DocumentStore",
+    "ImageProblem",
+    "ImageStore",
     "InputStates",
     "MarkdownCache",
     "OutputTable",

@@ -25,7 +25,7 @@ from typing import Any
 
 from icsgen import __version__
 from icsgen.content import Site, resolve_link
-from icsgen.render import Job, Renderer
+from icsgen.render import Job, Renderer, strings_dirs
 
 from .documents import DocumentStore
 from .files import read_store, remove_later, write_store
@@ -425,6 +425,17 @@ def site_fingerprint(site: Site, renderer: Renderer, options: Any) -> str:
     for region in site.regions.values():
         parts.extend(f"{region.id}:{item.page}:{nav_target(site, region.id, item.page)}"
                      for item in region.config.nav)
+    # the theme's words (any page may show any of them), and the languages and Easy Read versions pages are
+    # published in: a page records the would-be files of its versions only in those (render/context.py)
+    for chain in {id(c): c for c in renderer.chains.values()}.values():
+        for folder in strings_dirs(chain):
+            parts.extend(f"{path}:{_file_digest(path)}" for path in sorted(folder.glob("*.yaml")))
+    parts.append(",".join(sorted({key[:-3].rsplit(".", 1)[-1] for keys in site.versions.values() for key in keys})))
+    # what a page's <img> becomes (render/images.py): each image's size and made widths, not its bytes
+    images = getattr(renderer, "images", {})
+    for url, info in sorted(images.items()):
+        made = sorted((fmt, [v[0] for v in variants]) for fmt, variants in info["variants"].items())
+        parts.append(f"{url}:{info['width']}x{info['height']}:{made}")
     return _hash(parts)
 
 

@@ -30,7 +30,7 @@ from icsgen.problems import Problems
 
 from .files import read_store, write_store
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
 _DATE, _UPDATED, _DRAFT, _REVIEWED = 2, 3, 6, 10  # positions of some of FrontMatter's fields
@@ -240,7 +240,8 @@ def _record(page: Page, identity: list) -> list:
     shown = (values[_DRAFT], values[_DATE], max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or ""),
              values[0])
     return [identity, page.digest, page.url, page.kind, page.section, page.body_line, values,
-            encode_value(_thaw(meta.extra)), dict(meta.lines), shown]
+            encode_value(_thaw(meta.extra)), dict(meta.lines), shown,
+            [page.lang, page.variant, page.original, meta.lang]]
 
 
 def _restore(key: str, region: str, path: str, record: list) -> Page:
@@ -254,12 +255,13 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap)
     and its title (`Page.title`).
     """
-    if len(record) != 10:
+    if len(record) != 11:
         raise ValueError("not a page record")
     page = object.__new__(StoredPage)
     object.__setattr__(page, "__dict__", {
         "key": key, "region": region, "_source": path, "url": record[2], "kind": record[3], "section": record[4],
-        "body_line": record[5], "digest": record[1], "_stored": record, "_shown": tuple(record[9])})
+        "body_line": record[5], "digest": record[1], "_stored": record, "_shown": tuple(record[9]),
+        "lang": record[10][0], "variant": record[10][1], "original": record[10][2]})
     return page
 
 
@@ -273,7 +275,7 @@ def restore_meta(record: list) -> FrontMatter:
     values[5] = tuple(values[5])
     extra = _NO_EXTRA if extra == _EMPTY else freeze(decode_value(extra))
     meta = object.__new__(FrontMatter)
-    meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines)], strict=True))
+    meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines), record[10][3]], strict=True))
     return meta
 
 

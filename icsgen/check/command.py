@@ -17,10 +17,11 @@ from pathlib import Path
 from icsgen.build import BuildOptions, check_rendered_links, render_in_memory
 from icsgen.content import Page, Site
 from icsgen.markdown import blocks
-from icsgen.problems import ERROR, WARNING, BuildFailed, Problem
-from icsgen.render import Job
+from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
+from icsgen.render import Job, missing_strings
 
 from .documents import document_warnings, external_document_links
+from .images import image_warnings
 from .style import Finding, expired_notices, placeholders, stale_cookie_pages, style_warnings
 
 
@@ -94,6 +95,9 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
         problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in [*expired_notices(site.config, site.today, chosen), *stale_cookie_pages(site)]:
         problems.add(path, line, message, hint, WARNING)
+    theme_words(rendered.loaded.chains, site, chosen, problems)
+    for path, line, message, hint in image_warnings(site, chosen):
+        problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in placeholders(site):
         problems.add(path, line, message, hint, WARNING)
     pages = sum(1 for j in jobs if j.region and "404" not in j.url)
@@ -111,8 +115,22 @@ def _style_of(site: Site, job: Job) -> list[Finding]:
 
 def _page_warnings(site: Site, page: Page) -> list[Finding]:
     """A page's style warnings and its links to other sites' documents that do not say what they are."""
-    found = style_warnings(page, site.regions[page.region].config.check, site.today)
+    found = style_warnings(page, site.regions[page.region].config.check, site.today, site.config.language)
     return found + list(external_document_links(blocks(page.body, page.body_line)))
+
+
+def theme_words(chains: dict, site: Site, chosen: tuple[str, ...], problems: Problems) -> None:
+    """Warn about each theme word a language the pages use has no translation of (shown in English),
+    once per theme chain."""
+    used: dict[object, set[str]] = {}
+    by_chain: dict[object, object] = {}
+    for page in site.pages.values():
+        if page.region in chosen and page.lang and page.region in chains:
+            chain = chains[page.region]
+            by_chain[chain.template_dirs] = chain
+            used.setdefault(chain.template_dirs, set()).add(page.lang)
+    for dirs, languages in used.items():
+        missing_strings(by_chain[dirs], languages, problems)  # type: ignore[arg-type]
 
 
 def _count(n: int, noun: str) -> str:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from icsgen.config import CheckSettings, SiteConfig
-from icsgen.content import Page
+from icsgen.content import Page, is_english
 from icsgen.markdown import FENCE, Block, blocks, video_settings
 
 from .readability import analyse, grade
@@ -73,15 +73,20 @@ PLACEHOLDER_YAML = re.compile(r"(?:^|\s)#\s*placeholder\b", re.IGNORECASE)
 PLACEHOLDER = "placeholder text from 'icsgen new' is still here"
 
 
-def style_warnings(page: Page, settings: CheckSettings, today: dt.date) -> list[Finding]:
-    """Every style warning for one page, as (line, message, hint)."""
+def style_warnings(page: Page, settings: CheckSettings, today: dt.date, language: str = "en-GB") -> list[Finding]:
+    """Every style warning for one page, as (line, message, hint).
+
+    The rules about words (vague link text, abbreviations, sentence length, reading grade) are rules
+    of English, counted in Latin letters: a page in another language (its `lang`, else the site's
+    `language`) gets only the rest, never a false warning."""
     found = blocks(page.body, page.body_line)
     out: list[Finding] = []
     out += headings(found)
-    out += link_text(found)
-    out += abbreviations(page.meta.title, found, settings)
-    out += lengths(found, settings)
-    out += reading_level(found, settings)
+    if is_english(page.lang or language):
+        out += link_text(found)
+        out += abbreviations(page.meta.title, found, settings)
+        out += lengths(found, settings)
+        out += reading_level(found, settings)
     out += review_dates(page, settings, today)
     out += active_html(page.body, page.body_line)
     out += video_transcripts(page.body, page.body_line)

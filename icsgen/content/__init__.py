@@ -5,6 +5,7 @@ found under `content/`. Plain code: nothing here knows about caches or processes
 from .addresses import ADDRESS_HINT, refused_links, refused_message, refused_scheme, suspect, where_written
 from .documents import DOCUMENT_TYPES, Document, DocumentMemo, describe_documents, format_size, is_document
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, decode_value, encode_value
+from .languages import EASY_READ, LANGUAGES, direction, endonym, english_name, is_english, known, version_of
 from .model import (
     ASSETS,
     BROKEN,
@@ -37,6 +38,8 @@ __all__ = [
     "BROKEN",
     "DATE_PREFIX",
     "DOCUMENT_TYPES",
+    "EASY_READ",
+    "LANGUAGES",
     "NEWS",
     "RECORD_TYPES",
     "SCHEME_CLASSES",
@@ -58,9 +61,14 @@ __all__ = [
     "check_required",
     "decode_value",
     "describe_documents",
+    "direction",
     "encode_value",
+    "endonym",
+    "english_name",
     "format_size",
     "is_document",
+    "is_english",
+    "known",
     "load_publications",
     "load_site",
     "page_url",
@@ -74,5 +82,6 @@ __all__ = [
     "suggest_link",
     "suspect",
     "update_site",
+    "version_of",
     "where_written",
 ]

@@ -32,6 +32,7 @@ FRONT_MATTER = s.Schema(
         s.Field("toc", s.boolean, "show or hide the contents list"),
         s.Field("slug", s.slug, "the last part of the page address"),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
+        s.Field("lang", s.language_tag, "the page's language when it is not the site's, e.g. bn or ur", default=""),
     ),
 )
 
@@ -56,6 +57,7 @@ class FrontMatter:
     slug: str | None
     extra: MappingProxyType
     lines: MappingProxyType  # field name -> line in the file
+    lang: str = ""  # a BCP 47 tag; '' for the site's language (see content/languages.py)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def _front_matter(values: dict[str, Any], line_map: dict[str, int]) -> FrontMatt
         slug=values["slug"],
         extra=freeze(values["extra"]),
         lines=MappingProxyType(line_map),
+        lang=values.get("lang") or "",
     )
 
 

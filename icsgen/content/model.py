@@ -37,6 +37,7 @@ from icsgen.problems import BuildFailed, Problems, closest, read_file
 
 from .addresses import check_data_addresses
 from .frontmatter import FrontMatter, FrontMatterMemo, split_page
+from .languages import EASY_READ, known, primary, unknown_language_hint, version_of, version_path
 from .records import Record, check_records, record_type
 
 SHARED = "_shared"
@@ -63,6 +64,11 @@ class Page:
     body: str
     body_line: int
     digest: str  # hash of the source file, for caches and change detection
+    # a translation or Easy Read version of another page (content/languages.py): its language ('' for the
+    # site's own), EASY_READ or '', and the key of the page it is a version of ('' for a page of its own)
+    lang: str = ""
+    variant: str = ""
+    original: str = ""
 
     @property
     def title(self) -> str:
@@ -156,6 +162,8 @@ class Site:
     documents: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # region id -> its publications (`publications.Publication`, newest first), from data/publications.yaml
     publications: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the key of each page that has translations or an Easy Read version -> the keys of those versions
+    versions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def content_dir(self) -> Path:
@@ -444,6 +452,7 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
             _claim(by_url, section.url, section.key + "/", None, problems)
     for static in statics.values():
         _claim(by_url, static.url, static.key, static, problems)
+    versions = _versions(ordered, config, chosen, problems)
     return Site(
         root=root,
         config=config,
@@ -454,7 +463,33 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
         chosen=chosen,
         by_url=MappingProxyType(by_url),
         today=today,
+        versions=versions,
     )
+
+
+def _versions(pages: dict[str, Page], config: SiteConfig, chosen: tuple[str, ...],
+              problems: Problems) -> MappingProxyType:
+    """Each page's translations and Easy Read version; a version of no page, or a translation into the
+    language of its own page, is reported (it would be published with nothing linking to it)."""
+    found: dict[str, list[str]] = {}
+    for key, page in pages.items():
+        if not page.original:
+            continue
+        original = pages.get(page.original)
+        where = page.original.split("/", 1)[1]
+        if original is None or original.original:
+            if page.region in chosen and page.kind != BROKEN:
+                problems.add(page.source_path, 1, f"a version of '{where}', but there is no such page",
+                             f"a translation sits beside its page: add {where}, or rename this file")
+            continue
+        if page.lang and primary(page.lang) == primary(original.lang or config.language):
+            if page.region in chosen:
+                problems.add(page.source_path, page.meta.lines.get("lang", 1),
+                             f"a translation of '{where}' into its own language ({page.lang})",
+                             "name the file with the language it is translated into, e.g. priorities.bn.md")
+            continue
+        found.setdefault(page.original, []).append(key)
+    return MappingProxyType({key: tuple(sorted(keys)) for key, keys in found.items()})
 
 
 def _claim(by_url: dict[str, str], url: str, key: str, source: Page | StaticFile | None, problems: Problems) -> None:
@@ -498,6 +533,28 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
     stem = filename[: -len(".md")]
     section = f"{rc.id}/{folder}" if folder else rc.id
     in_news = folder == NEWS
+    lang = variant = original = ""
+    if "." in stem:
+        version = version_of(stem)
+        if version.lang and not known(version.lang):
+            problems.add(path, 1, f"'{version.lang}' in the file name is not a language icsgen knows",
+                         unknown_language_hint(stem))
+            return None
+        if version.lang or version.variant:
+            stem, lang, variant = version.stem, version.lang, version.variant
+            original = f"{rc.id}/{folder + '/' if folder else ''}{stem}.md"
+    if meta.lang:
+        if not known(meta.lang):
+            problems.add(path, meta.lines.get("lang", 1), f"'lang' is '{meta.lang}', a language icsgen does not know",
+                         unknown_language_hint(meta.lang))
+            return None
+        if lang and primary(lang) != primary(meta.lang):
+            problems.add(path, meta.lines.get("lang", 1),
+                         f"'lang' is '{meta.lang}' but the file name says '{lang}'",
+                         f"make them the same, or leave 'lang' out: {filename} is read as '{lang}'")
+            return None
+        if variant == EASY_READ or not lang:
+            lang = meta.lang  # the page's own language, or the language of an Easy Read version
     if in_news and stem != "index":
         dated = DATE_PREFIX.match(stem)
         if dated:
@@ -512,8 +569,10 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
         problems.add(path, 1, f"'{ASSETS}/' is where icsgen puts theme files", "choose another folder name")
         return None
     url = page_url(rc.id, folder, stem, meta.slug)
+    if original:
+        url += version_path(lang, variant)
     if stem == "index":
-        kind = "home" if not folder else ("news-list" if in_news else "section")
+        kind = "home" if not folder else ("news-list" if in_news and not original else "section")
     else:
         kind = "news" if in_news else "page"
         if url == f"{rc.id}/{ASSETS}/":
@@ -530,6 +589,9 @@ def read_page(rc: RegionConfig, rel: str, path: Path | str, problems: Problems,
         body=split.body,
         body_line=split.body_line,
         digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
+        lang=lang,
+        variant=variant,
+        original=original,
     )
 
 
@@ -603,7 +665,7 @@ def _sections(pages: dict[str, Page], regions: dict[str, Region]) -> MappingProx
         listed = members.get(page.section)
         if listed is None:
             listed = members[page.section] = []
-        if page.kind in ("page", "news"):
+        if (page.kind == "page" or page.kind == "news") and not page.original:  # versions are not listed
             listed.append(page.key)
     for key in list(members):  # the folders in between, once per folder rather than once per page
         parts = key.split("/")

@@ -16,6 +16,7 @@ import functools
 import html
 import importlib
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -130,8 +131,16 @@ class Converted:
 
 @functools.lru_cache(maxsize=4096)
 def _slug(name: str) -> str:
-    """A heading's id before it is made unique; headings such as 'Contact us' recur on many pages."""
-    return slugify(name, "-")
+    """A heading's id before it is made unique; headings such as 'Contact us' recur on many pages.
+
+    Text in the Latin alphabet gets Python-Markdown's id (`Café` is `cafe`); text in any other script
+    (Bengali, Urdu), or with a letter that has no ASCII form (Polish `Ł`), keeps its letters, vowel
+    signs and digits, which the ASCII id would drop, leaving every heading of a Bengali page `#section`."""
+    if name.isascii() or all(not c.isalpha() or unicodedata.normalize("NFKD", c)[0].isascii() for c in name):
+        return slugify(name, "-")
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "-_" else " "
+                   for c in unicodedata.normalize("NFC", name))
+    return "-".join(kept.lower().split())
 
 
 _NUMBERED = re.compile(r"^(.*)_([0-9]+)$")

@@ -6,8 +6,10 @@ with read-only views as the template context; themes, relative URLs, feeds and s
 from . import feeds
 from .calendar import site_files as calendar_files
 from .context import excerpt, nav_target
+from .images import published_files, rewrite_images
 from .publications import library_pages, sub_pages
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
+from .strings import Strings, missing_strings, strings_dirs
 from .themes import ThemeChain, theme_chain
 from .urls import Linker, host_and_path
 
@@ -17,6 +19,7 @@ __all__ = [
     "Linker",
     "Output",
     "Renderer",
+    "Strings",
     "ThemeChain",
     "calendar_files",
     "entry_key",
@@ -24,8 +27,12 @@ __all__ = [
     "feeds",
     "host_and_path",
     "library_pages",
+    "missing_strings",
     "nav_target",
+    "published_files",
+    "rewrite_images",
     "special_page",
+    "strings_dirs",
     "sub_pages",
     "synthetic_page",
     "theme_chain",

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from icsgen.config import services
-from icsgen.content import Page, Section, Site
+from icsgen.content import EASY_READ, Page, Section, Site, direction, endonym
 
 from .urls import Linker
 
@@ -58,6 +58,7 @@ class RenderScope:
     linker: Linker
     url: str  # the site path being written
     deps: Deps
+    word: Any = None  # the theme's words in the page's language (`Renderer.word`), where it has them
 
     def link(self, to_url: str) -> str:
         return self.linker.link(self.url, to_url)
@@ -173,6 +174,86 @@ class PageView:
         return self._scope.linker.absolute(self._page.url)
 
     @property
+    def lang(self) -> str:
+        """The page's language tag: its own (a translation's, or `lang:`), else the site's."""
+        return self._page.lang or self._scope.site.config.language
+
+    @property
+    def dir(self) -> str:
+        """'rtl' for a language written right to left (Urdu, Arabic...), else 'ltr'."""
+        return direction(self.lang)
+
+    @property
+    def variant(self) -> str:
+        """'easyread' for an Easy Read version, else ''."""
+        return self._page.variant
+
+    @functools.cached_property
+    def _versions(self) -> list[Page]:
+        """The page this is a version of (or itself), then its translations and Easy Read version.
+
+        What the switcher and the alternates list depends on is recorded: the versions' titles and
+        addresses, and, for a version not yet written in a language the site uses, its absence."""
+        site, page = self._scope.site, self._page
+        first = site.pages.get(page.original) if page.original else page
+        if first is None:
+            return [page]
+        keys = site.versions.get(first.key, ())
+        deps = self._scope.deps
+        deps.pages.update(keys)
+        deps.pages.add(first.key)
+        if site.versions:  # a translation added later changes this page: its would-be key is a dependency
+            stem = first.key[: -len(".md")]
+            deps.pages.update(f"{stem}.{suffix}.md" for suffix in _version_suffixes(site))
+        return [first, *(site.pages[key] for key in keys)]
+
+    @functools.cached_property
+    def translations(self) -> list[dict[str, Any]]:
+        """The language switcher: this page in every language it is published in, each language named
+        in its own script ([{lang, name, url, current, dir}]); empty when there is only one, and on an
+        Easy Read version (it links to its full page, which has the switcher)."""
+        if self._page.variant == EASY_READ:
+            return []
+        pages = [p for p in self._versions if p.variant != EASY_READ]
+        if len(pages) < 2:
+            return []
+        language = self._scope.site.config.language
+        return [{"lang": p.lang or language, "name": endonym(p.lang or language), "dir": direction(p.lang or language),
+                 "url": self._scope.link(p.url), "current": p.key == self._page.key} for p in pages]
+
+    @functools.cached_property
+    def alternates(self) -> list[dict[str, str]]:
+        """`<link rel="alternate" hreflang>` entries: the page in each language, then `x-default`, the
+        page itself in the site's language. The same list on every version, so each links the others
+        both ways. Empty for a page with no translation; an Easy Read version has none (same language)."""
+        if self._page.variant == EASY_READ:
+            return []
+        pages = [p for p in self._versions if p.variant != EASY_READ]
+        if len(pages) < 2:
+            return []
+        language, linker = self._scope.site.config.language, self._scope.linker
+        found = [{"hreflang": p.lang or language, "href": linker.absolute(p.url)} for p in pages]
+        return [*found, {"hreflang": "x-default", "href": linker.absolute(pages[0].url)}]
+
+    @functools.cached_property
+    def easy_read(self) -> dict[str, str] | None:
+        """The Easy Read version of this page ({title, url}), or None: linked from the page."""
+        if self._page.variant == EASY_READ:
+            return None
+        found = next((p for p in self._versions if p.variant == EASY_READ), None)
+        return {"title": found.meta.title, "url": self._scope.link(found.url)} if found is not None else None
+
+    @functools.cached_property
+    def original(self) -> dict[str, str] | None:
+        """On a translation or Easy Read version, the page it is a version of ({title, url}), else None."""
+        if not self._page.original:
+            return None
+        first = self._versions[0]
+        if first is self._page:
+            return None
+        return {"title": first.meta.title, "url": self._scope.link(first.url)}
+
+    @property
     def section(self) -> SectionView | None:
         section = self._scope.site.sections.get(self._page.section)
         return SectionView(section, self._scope) if section is not None else None
@@ -187,7 +268,8 @@ class PageView:
         region = site.regions.get(page.region)
         if region is None or page.kind == "home":
             return []
-        crumbs = [{"title": "Home", "url": self._scope.link(f"{page.region}/")}]
+        home = self._scope.word("home") if self._scope.word is not None else "Home"
+        crumbs = [{"title": home, "url": self._scope.link(f"{page.region}/")}]
         parts = page.section.split("/")
         own = page.kind in ("section", "news-list")  # a folder's own page: stop before itself
         last = len(parts) - 1 if own else len(parts)
@@ -202,6 +284,22 @@ class PageView:
             title = section.index.meta.nav_title or section.title if section.index else section.title
             crumbs.append({"title": title, "url": self._scope.link(section.url)})
         return crumbs
+
+
+def _version_suffixes(site: Site) -> frozenset[str]:
+    """Every version suffix the site's pages use (`bn`, `ur`, `easyread`), worked out once per site."""
+    found = _SUFFIXES.get(id(site))
+    if found is None or found[0] is not site:
+        suffixes = frozenset(
+            EASY_READ if site.pages[key].variant == EASY_READ else site.pages[key].key[:-3].rsplit(".", 1)[-1]
+            for keys in site.versions.values() for key in keys)
+        found = _SUFFIXES[id(site)] = (site, suffixes)
+        if len(_SUFFIXES) > 4:
+            _SUFFIXES.pop(next(iter(_SUFFIXES)))
+    return found[1]
+
+
+_SUFFIXES: dict[int, tuple[Site, frozenset[str]]] = {}
 
 
 class SectionView:

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from icsgen.config import SiteConfig
-from icsgen.content import Site
+from icsgen.content import EASY_READ, Site
 
 from . import hostrules
 from .pagetext import CONTROLS
@@ -94,9 +94,10 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
         if section.index is None and "/" in section.key and section.region in entries:
             entries[section.region].append((section.url, None))
     files = {}
+    alternates = language_alternates(site, linker)
     for region_id, pages in entries.items():
         files[f"{region_id}/news/feed.xml"] = atom_feed(site, linker, region_id)
-        files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id)
+        files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id, alternates)
     files.update(crawler_files(site.config, linker, site.chosen))
     files.update(hostrules.host_files(site.config, linker, site.chosen))  # security headers for the host
     return files
@@ -119,17 +120,41 @@ def crawler_files(config: SiteConfig, linker: Linker, chosen: Iterable[str]) -> 
     return files
 
 
-def sitemap(linker: Linker, pages: list[tuple[str, dt.date | None]], region_id: str) -> str:
-    """The sitemap of one region's `pages` (site paths inside the region, with their last change)."""
+def language_alternates(site: Site, linker: Linker) -> dict[str, list[tuple[str, str]]]:
+    """(hreflang, address) of every language version of each page that has translations, by site path:
+    the same list as the pages' own `<link rel="alternate">` (render/context.py), x-default last."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for original_key, keys in site.versions.items():
+        original = site.pages.get(original_key)
+        pages = [original, *(site.pages[k] for k in keys if site.pages[k].variant != EASY_READ)] if original else []
+        if len(pages) < 2:
+            continue
+        language = site.config.language
+        links = [(p.lang or language, linker.absolute(p.url)) for p in pages]
+        links.append(("x-default", linker.absolute(original.url)))
+        for page in pages:
+            found[page.url] = links
+    return found
+
+
+def sitemap(linker: Linker, pages: list[tuple[str, dt.date | None]], region_id: str,
+            alternates: dict[str, list[tuple[str, str]]] | None = None) -> str:
+    """The sitemap of one region's `pages` (site paths inside the region, with their last change), and
+    each translated page's language versions as `xhtml:link` alternates (as search engines read them)."""
+    alternates = alternates or {}
+    with_versions = any(url in alternates for url, _ in pages)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        + (' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if with_versions else ">"),
     ]
     home = escape(linker.absolute(f"{region_id}/"))  # every address of the region starts so
     inside = len(region_id) + 1
     for url, modified in sorted(pages):
+        versions = "".join(f'<xhtml:link rel="alternate" hreflang="{escape(tag)}" href="{escape(href)}"/>'
+                           for tag, href in alternates.get(url, ()))
         lines.append(f"  <url><loc>{home}{escape(url[inside:])}</loc>"
-                     + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>")
+                     + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + versions + "</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

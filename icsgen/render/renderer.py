@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from icsgen.content import (
     ADDRESS_HINT,
+    EASY_READ,
     FrontMatter,
     Page,
     Section,
@@ -46,10 +47,12 @@ from icsgen.problems import Problem, explain
 
 from . import calendar, feeds
 from .context import DataView, Deps, DocumentView, PageView, RegionView, RenderScope, SiteView
+from .images import rewrite_images
 from .lists import SITE_LINK, ListScope, finish, place_lists
 from .pagetext import CONTROLS, Chosen, PageTextEnvironment, PageTextError, default, describe
 from .publications import TEMPLATES as PUBLICATION_TEMPLATES
 from .publications import publications_view
+from .strings import Strings
 from .themes import Asset, ThemeChain, ThemeLoader, collect_assets
 from .urls import Linker
 
@@ -64,6 +67,7 @@ DEFAULT_TEMPLATES = {
     "404": "404.html",
 }
 NOT_PAGE_TEMPLATES = {"base", "hub", "404"}
+EASY_READ_TEMPLATE = "easy-read.html"  # an Easy Read version's, unless it names another
 _ID_VALUE = re.compile(r'id="([^"]+)"')
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")  # data:, https:, root-relative, #fragment
@@ -147,8 +151,20 @@ def _problem(path: Path | str, line: int | None, message: str, hint: str) -> Pro
     return Problem(os.fspath(path), int(line or 0), message, hint)
 
 
-def date_long(value: dt.date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+@jinja2.pass_context
+def date_long(context: Any, value: dt.date | None) -> str:
+    """'7 December 2026', with the month named in the page's language (the theme's `months` words)."""
+    if not value:
+        return ""
+    words = context.get("t")
+    months = words("months") if words is not None else _MONTHS
+    month = months[value.month - 1] if isinstance(months, list | tuple) and len(months) == 12 else \
+        _MONTHS[value.month - 1]
+    return f"{value.day} {month} {value.year}"
 
 
 def date_iso(value: dt.date | None) -> str:
@@ -229,6 +245,8 @@ class Renderer:
                      for k, c in chains.items()}
         self.markdown = MarkdownConverter()
         self.body_env = PageTextEnvironment()
+        self.strings = {k: Strings(c) for k, c in chains.items()}
+        self.images: dict[str, dict[str, Any]] = {}  # content images' sizes and made files (build/images.py)
 
     def prepare(self) -> None:
         """Compile every theme template now, so that forked workers inherit them compiled.
@@ -243,6 +261,14 @@ class Renderer:
                     env.get_template(name)
                 except Exception:
                     continue  # reported by the render of a page that uses it, if one does
+
+    def word(self, region: str | None, name: str, lang: str) -> Any:
+        """The theme's word `name` in `lang` (English where the theme has no translation of it)."""
+        try:
+            return self.strings[region].get(name, lang)
+        except KeyError:
+            raise jinja2.TemplateRuntimeError(f"t('{name}'): the theme has no word '{name}' in strings/en.yaml") \
+                from None
 
     def asset_url(self, region: str | None, logical: str, deps: Deps | None = None) -> str:
         """The site path of a static theme file in the folder of `region` (or the hub's)."""
@@ -288,6 +314,8 @@ class Renderer:
         scope = RenderScope(self.site, self.linker, job.url, deps)
         if page.kind == "404":  # served at any address: links start from the host's root
             scope = _NotFoundScope(self.site, self.linker, job.url, deps)
+        language = page.lang or self.site.config.language
+        scope.word = lambda name: self.word(job.region, name, language)
         body = page.body
         self.body_env.budget.suspect = False
         region_view = RegionView(job.region, scope, job.url) if job.region else None
@@ -326,7 +354,10 @@ class Renderer:
         ) for r in links.refs]
         if converted is not None and SITE_LINK in converted.html:
             converted = replace(converted, html=finish(converted.html, scope.link))
-        view = PageView(page, scope, converted.html if converted else "",
+        content = converted.html if converted else ""
+        if "<img" in content or "<IMG" in content:
+            content = rewrite_images(content, job.url, self.images, scope.link)
+        view = PageView(page, scope, content,
                         converted.toc if converted else (), current=True)
         context: dict[str, Any] = {
             "site": site_view,
@@ -337,6 +368,7 @@ class Renderer:
             "exists": lambda target: self._exists(target, deps),
             "asset": lambda logical: scope.link(self.asset_url(job.region, logical, deps)),
             "inline_css": lambda logical: self.inline_css(job.region, logical, scope, deps),
+            "t": scope.word,
         }
         publications = publications_view(self.site, page, job.url, scope) \
             if page.meta.template in PUBLICATION_TEMPLATES else None  # before `documents`: it lists some
@@ -348,7 +380,8 @@ class Renderer:
         if page.kind == "news-list":
             context["paginator"] = self._paginator(job, scope)
         env = self.envs[job.region]
-        name = page.meta.template + ".html" if page.meta.template else DEFAULT_TEMPLATES[page.kind]
+        name = page.meta.template + ".html" if page.meta.template else \
+            EASY_READ_TEMPLATE if page.variant == EASY_READ else DEFAULT_TEMPLATES[page.kind]
         env.deps = deps
         env.suspect = self.body_env.budget.suspect
         try:

@@ -38,6 +38,7 @@ class ThemeChain:
     # links in those folders that lead out of the project folder or nowhere (reported): never read
     refused: frozenset[str] = frozenset()
     complete: bool = True  # False: a problem was found in making it (rendering would report only its effects)
+    strings_dirs: tuple[Path, ...] = ()  # the theme's own words by language (render/strings.py)
 
 
 def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Problems,
@@ -65,9 +66,10 @@ def theme_chain(root: Path, theme: str, override_dir: Path | None, problems: Pro
         current = _parent(folder, guard, problems)
     template_dirs = tuple(d / "templates" for d in dirs if guard.usable(d / "templates"))
     static_dirs = tuple(d / "static" for d in dirs if guard.usable(d / "static"))
+    strings = tuple(d / "strings" for d in dirs if guard.usable(d / "strings"))
     inner = frozenset(path for folder in (*template_dirs, *static_dirs) for path in guard.links_out(folder))
     return ThemeChain(names=tuple(names), template_dirs=template_dirs, static_dirs=static_dirs, refused=inner,
-                      complete=not guard.refused and len(problems) == before)
+                      strings_dirs=strings, complete=not guard.refused and len(problems) == before)
 
 
 def theme_folders(root: Path) -> tuple[Path, Path]:

@@ -36,6 +36,7 @@ from icsgen.build import (
     copy_file,
     discard,
     load,
+    make_images,
     plan,
     reload,
     render_all,
@@ -43,9 +44,9 @@ from icsgen.build import (
     swap_in,
     write_the_rest,
 )
-from icsgen.cache import BuildCache, TemplateCodeCache, code_fingerprint
+from icsgen.cache import IMAGE_SUFFIXES, BuildCache, TemplateCodeCache, code_fingerprint
 from icsgen.config import CONFIG_FILE
-from icsgen.content import FrontMatterMemo, Page, PageCache, Site
+from icsgen.content import FrontMatterMemo, Page, PageCache, Site, version_of
 from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
 from icsgen.render import Job, Output, Renderer, calendar_files, excerpt, feeds, nav_target
@@ -197,6 +198,8 @@ class Preview:
     def _full(self) -> Rebuilt:
         loaded = self._load()
         renderer = Renderer(loaded.site, loaded.chains, self._converted, self._compiled)
+        images = make_images(loaded.site, BuildCache(self.root).folder / "images", self.options.jobs, loaded.problems)
+        renderer.images = images.info
         jobs = plan(loaded.site)
         staging = staging_dir(self.folder)
         state = _State(loaded, renderer, {j.url: j for j in jobs}, {}, {}, {})
@@ -210,7 +213,8 @@ class Preview:
             self._check_links(state, problems)
             if problems.errors:
                 raise BuildFailed(problems.errors)
-            write_the_rest(renderer, loaded.site, staging)
+            write_the_rest(renderer, loaded.site, staging, images=images)
+            images.close()
         except BaseException:
             discard(staging)
             raise
@@ -246,7 +250,12 @@ class Preview:
         if new_site.config != old_site.config or _chain_names(loaded) != _chain_names(old.loaded):
             return self._full()
         theme_touched = any(self._is_theme_file(p, loaded) for p in changed)
+        if any(p.suffix.lower() in IMAGE_SUFFIXES for p in changed):
+            return self._full()  # its sizes and made files, and the pages showing it
+        if _versions_came_or_went(changed, old_site):
+            return self._full()  # every version of the page lists it: the switcher, the alternates
         renderer = Renderer(new_site, loaded.chains, self._converted, self._compiled)
+        renderer.images = old.renderer.images
         renderer.reuse(old.renderer, templates=not theme_touched,
                        addresses=new_site.by_url is old_site.by_url and new_site.statics is old_site.statics)
         jobs = _replan(old, new_site)
@@ -524,3 +533,14 @@ def _remove(folder: Path, rel: str) -> None:
 
 
 __all__ = ["Preview", "Problem", "Rebuilt"]
+
+
+def _versions_came_or_went(changed: set[Path], site: Site) -> bool:
+    """Whether a translation or Easy Read version (`priorities.bn.md`) was added or deleted: every other
+    version of its page lists it, which the pages' recorded dependencies cannot all say (a page records
+    the would-be files of its versions only in the languages the site already uses)."""
+    candidates = [p for p in changed if p.suffix == ".md" and "." in p.stem and any(version_of(p.stem)[1:])]
+    if not candidates:
+        return False
+    known = {str(page.source_path) for page in site.pages.values() if page.original}
+    return any(p.exists() != (str(p) in known) for p in candidates)

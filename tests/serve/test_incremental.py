@@ -221,3 +221,33 @@ def test_a_replaced_document_renders_again_the_pages_that_link_it(tmp_path: Path
         assert (built.folder / "alpha/papers/board.pdf").read_bytes() == pdf.read_bytes()
     finally:
         built.close()
+def test_a_new_translation_appears_in_its_pages_switcher(preview: Preview) -> None:
+    bengali = preview.root / "content/alpha/about/partners.bn.md"
+    bengali.write_text("---\ntitle: অংশীদার\n---\nলেখা।\n", encoding="utf-8")
+    result = preview.rebuild([bengali])
+    assert result.problems == []
+    assert "alpha/about/partners/" in result.rendered and "alpha/about/partners/bn/" in result.rendered
+    assert 'hreflang="bn"' in html(preview, "alpha/about/partners")
+    urdu = preview.root / "content/alpha/about/partners.ur.md"
+    urdu.write_text("---\ntitle: شراکت دار\n---\nمتن۔\n", encoding="utf-8")
+    result = preview.rebuild([urdu])
+    for url in ("alpha/about/partners", "alpha/about/partners/bn", "alpha/about/partners/ur"):
+        assert 'hreflang="ur"' in html(preview, url) and "اردو" in html(preview, url), url
+    urdu.unlink()
+    result = preview.rebuild([urdu])
+    assert "اردو" not in html(preview, "alpha/about/partners")
+    assert 'hreflang="ur"' not in html(preview, "alpha/about/partners/bn")
+def test_an_image_saved_in_the_preview_is_made_again_stripped(preview: Preview) -> None:
+    from tests.build.test_images import no_metadata, phone_photo
+    photo = preview.root / "content/alpha/images/team.jpg"
+    phone_photo(photo, size=(1000, 800), orientation=1)
+    page = edit(preview.root / "content/alpha/about/partners.md", "## NHS trusts",
+                "## NHS trusts\n\n![Our team at the Alpha hub](../images/team.jpg)")
+    result = preview.rebuild([photo, page])
+    assert result.problems == []
+    assert 'width="1000" height="800"' in html(preview, "alpha/about/partners")
+    no_metadata((preview.folder / "alpha/images/team.jpg").read_bytes())
+    phone_photo(photo, size=(1200, 600), orientation=1)
+    result = preview.rebuild([photo])
+    assert 'width="1200" height="600"' in html(preview, "alpha/about/partners")
+    no_metadata((preview.folder / "alpha/images/team-640w.webp").read_bytes())
