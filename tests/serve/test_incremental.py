@@ -221,6 +221,8 @@ def test_a_replaced_document_renders_again_the_pages_that_link_it(tmp_path: Path
         assert (built.folder / "alpha/papers/board.pdf").read_bytes() == pdf.read_bytes()
     finally:
         built.close()
+
+
 def test_a_new_translation_appears_in_its_pages_switcher(preview: Preview) -> None:
     bengali = preview.root / "content/alpha/about/partners.bn.md"
     bengali.write_text("---\ntitle: অংশীদার\n---\nলেখা।\n", encoding="utf-8")
@@ -237,8 +239,11 @@ def test_a_new_translation_appears_in_its_pages_switcher(preview: Preview) -> No
     result = preview.rebuild([urdu])
     assert "اردو" not in html(preview, "alpha/about/partners")
     assert 'hreflang="ur"' not in html(preview, "alpha/about/partners/bn")
+
+
 def test_an_image_saved_in_the_preview_is_made_again_stripped(preview: Preview) -> None:
     from tests.build.test_images import no_metadata, phone_photo
+
     photo = preview.root / "content/alpha/images/team.jpg"
     phone_photo(photo, size=(1000, 800), orientation=1)
     page = edit(preview.root / "content/alpha/about/partners.md", "## NHS trusts",
