@@ -18,6 +18,7 @@ change time, inode) spares reading and hashing unchanged images at all. Pillow i
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -36,13 +37,13 @@ RECIPE = "1"  # change when the made files would change for the same image (widt
 IMAGES_DIR = "images"
 
 
+@functools.lru_cache(maxsize=1)
 def avif_supported() -> bool:
-    """Whether the installed Pillow can write AVIF (built in since Pillow 11.2, where its wheel has it)."""
-    try:
-        from PIL import features
-        return bool(features.check("avif"))
-    except Exception:  # an old Pillow without the feature name
-        return False
+    """Whether the installed Pillow can write AVIF (built in since Pillow 11.2, where its wheel has it).
+    An older Pillow does not know the feature's name (and would warn if asked about it)."""
+    from PIL import features
+
+    return "avif" in features.modules and bool(features.check_module("avif"))
 
 
 def formats_for(original: str) -> list[str]:
