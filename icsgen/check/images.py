@@ -56,7 +56,7 @@ def alt_problem(alt: str, src: str, english: bool) -> tuple[str, str] | None:
     name = src.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0]
     hint = "describe what it shows and why it is there, e.g. ![Two nurses at the opening of the Leeds hub](...)"
-    if text.lower() in (name.lower(), stem.lower()) or _FILE_NAME.match(text):
+    if text.lower() == name.lower() or (len(stem) >= 3 and text.lower() == stem.lower()) or _FILE_NAME.match(text):
         return f"alt text '{text}' is a file name, which says nothing about the image", hint
     if english and text.lower().strip(" .:") in _EMPTY_WORDS:
         return f"alt text '{text}' does not say what the image shows", hint
