@@ -161,14 +161,15 @@ def test_an_unchanged_document_is_not_read_again(tmp_path: Path) -> None:
 
 
 def test_a_template_describes_a_document_named_in_a_data_file(tmp_path: Path) -> None:
-    """Lists made from data (meetings' papers, say) use `document(path)`: the same words a Markdown link gets."""
+    """Lists a theme makes from data use `document(path)`: the same words a Markdown link gets. (The data
+    file is not meetings.yaml: that is a record type of its own, checked field by field.)"""
     root = _site(tmp_path)
     write_site(root, {
-        "content/alpha/data/meetings.yaml": "- title: Board meeting, 14 January 2026\n  papers: papers/board.pdf\n"
-                                           "- title: Board meeting, 11 March 2026\n  papers: papers/missing.pdf\n",
+        "content/alpha/data/reports.yaml": "- title: Board meeting, 14 January 2026\n  file: papers/board.pdf\n"
+                                          "- title: Board meeting, 11 March 2026\n  file: papers/missing.pdf\n",
         "content/alpha/meetings.md": "---\ntitle: Meetings\ntemplate: meetings\n---\nOur meetings.\n",
         "themes/nhs/templates/meetings.html": '{% extends "page.html" %}{% block after_body %}<ul>'
-        "{% for m in data.meetings %}{% set d = document(m.papers) %}<li>{% if d %}"
+        "{% for m in data.reports %}{% set d = document(m.file) %}<li>{% if d %}"
         '<a href="{{ d.url }}">{{ m.title }} ({{ d.note }})</a> {{ d.title }} {{ d.kind }} {{ d.pages }}'
         "{% else %}{{ m.title }}: no papers yet{% endif %}</li>{% endfor %}</ul>{% endblock %}",
     })
