@@ -29,10 +29,9 @@ from icsgen.problems import BuildFailed, Problems, nearest
 from icsgen.render import (
     Job,
     ThemeChain,
-    library_pages,
     nav_target,
+    publication_pages,
     special_page,
-    sub_pages,
     synthetic_page,
     theme_chain,
     theme_environment,
@@ -178,8 +177,7 @@ def plan(site: Site) -> list[Job]:
                 jobs.append(Job(url, numbered, section.region, n, total))
         elif section.index is None and "/" in section.key:
             jobs.append(Job(section.url, synthetic_page(site, section.key, "section"), section.region))
-    if site.publications:  # a library's pages by category and by year (render/publications.py)
-        jobs += [Job(page.url, page, page.region) for library in library_pages(site) for page in sub_pages(site, library)]
+    jobs += [Job(page.url, page, page.region) for page in publication_pages(site)]  # libraries' category, year
     return jobs
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from icsgen import __version__
 from icsgen.content import Site, resolve_link
-from icsgen.render import Job, Renderer, strings_dirs
+from icsgen.render import Job, Renderer, publication_pages, strings_dirs
 
 from .documents import DocumentStore
 from .files import read_store, remove_later, write_store
@@ -448,6 +448,7 @@ def site_structure(site: Site) -> str:
     """
     parts = list(map("\0".join, site.by_url.items()))  # a C loop over ten thousand addresses (no path holds NUL)
     parts += [f"{s.key}|{s.index.key if s.index else ''}|{','.join(s.pages)}|{s.title}" for s in site.sections.values()]
+    parts += [page.url for page in publication_pages(site)]  # libraries' category and year pages, in the sitemaps
     return _hash(parts)
 
 

@@ -7,7 +7,7 @@ from . import feeds
 from .calendar import site_files as calendar_files
 from .context import excerpt, nav_target
 from .images import published_files, rewrite_images
-from .publications import library_pages, sub_pages
+from .publications import library_pages, publication_pages, sub_pages
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
 from .strings import Strings, missing_strings, strings_dirs
 from .themes import ThemeChain, theme_chain
@@ -29,6 +29,7 @@ __all__ = [
     "library_pages",
     "missing_strings",
     "nav_target",
+    "publication_pages",
     "published_files",
     "rewrite_images",
     "special_page",

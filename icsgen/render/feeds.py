@@ -21,6 +21,7 @@ from icsgen.content import EASY_READ, Site
 
 from . import hostrules
 from .pagetext import CONTROLS
+from .publications import publication_pages
 from .urls import Linker, host_and_path
 
 
@@ -93,6 +94,9 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
     for section in site.sections.values() if entries else ():
         if section.index is None and "/" in section.key and section.region in entries:
             entries[section.region].append((section.url, None))
+    for page in publication_pages(site) if entries else ():  # a library's category and year pages
+        if page.region in entries:
+            entries[page.region].append((page.url, None))
     files = {}
     alternates = language_alternates(site, linker)
     for region_id, pages in entries.items():

@@ -41,6 +41,11 @@ def sub_pages(site: Site, library: Page) -> list[Page]:
     return pages
 
 
+def publication_pages(site: Site) -> list[Page]:
+    """Every library's category and year pages (the build plans them; the sitemaps list them)."""
+    return [page for library in library_pages(site) for page in sub_pages(site, library)] if site.publications else []
+
+
 def _at(page: Page, url: str, title: str) -> Page:
     return replace(page, url=url, meta=replace(page.meta, title=title, toc=False))
 

@@ -161,6 +161,9 @@ def test_a_changed_record_rebuilds_the_library_pages(tmp_path: Path) -> None:
     out = root / "build/alpha/publications"
     assert (out / "finance/index.html").is_file() and not (out / "spending").exists()
     assert "Finance</a> (1)" in (out / "index.html").read_text()
+    sitemap = (root / "build/alpha/sitemap.xml").read_text()  # the cached rebuild wrote it again
+    assert "https://test.example.org/alpha/publications/finance/" in sitemap
+    assert "https://test.example.org/alpha/publications/2025/" in sitemap and "/spending/" not in sitemap
 
 
 def test_check_renders_the_library_pages_too(tmp_path: Path) -> None:
