@@ -452,6 +452,7 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
             _claim(by_url, section.url, section.key + "/", None, problems)
     for static in statics.values():
         _claim(by_url, static.url, static.key, static, problems)
+        _check_static_address(by_url, static, problems)
     versions = _versions(ordered, config, chosen, problems)
     return Site(
         root=root,
@@ -499,6 +500,36 @@ def _claim(by_url: dict[str, str], url: str, key: str, source: Page | StaticFile
                      f"'{key}' and '{owner}' would both be written to /{url}",
                      "rename one of them or give one a different 'slug'")
     by_url.setdefault(url, key)
+
+
+# Files icsgen writes into every region's folder itself (a region on its own domain also gets robots.txt).
+MADE_IN_REGION = {"404.html": "the region's 'page not found' page", "sitemap.xml": "the region's sitemap",
+                  "robots.txt": "the region's robots.txt", f"{NEWS}/feed.xml": "the region's news feed"}
+NEWS_LIST_PAGE = re.compile(rf"{NEWS}/page/[0-9]+/index\.html")
+
+
+def _check_static_address(by_url: dict[str, str], static: StaticFile, problems: Problems) -> None:
+    """A file copied as it is must not land where icsgen writes a page or a file of its own.
+
+    The claims above compare addresses, and a page's address is a folder ('leeds/priorities/') while a
+    file's is a file ('leeds/priorities/index.html'): without this, such a file silently replaced the
+    page, or was itself replaced by the region's 404 page, feed or sitemap, with the build passing.
+    """
+    inside = static.url.partition("/")[2]
+    if inside.partition("/")[0] == ASSETS:
+        problems.add(static.source_path, 0, f"'{ASSETS}/' is where icsgen puts theme files",
+                     "choose another folder name")
+        return
+    made = MADE_IN_REGION.get(inside) or ("a page of the news list" if NEWS_LIST_PAGE.fullmatch(inside) else None)
+    if made:
+        problems.add(static.source_path, 0, f"icsgen writes {made} to /{static.url}, in place of this file",
+                     "rename the file or move it to another folder")
+        return
+    if static.url.endswith("/index.html"):
+        owner = by_url.get(static.url[: -len("index.html")])
+        if owner is not None and owner != static.key:
+            problems.add(static.source_path, 0, f"'{static.key}' and '{owner}' would both be written to /{static.url}",
+                         "rename the file: a page is written to its folder's index.html")
 
 
 def page_url(region_id: str, folder: str, stem: str, slug: str | None = None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from icsgen.build import BuildOptions, Loaded, load, reload
-from tests.support.sitemaker import basic_site
+from tests.support.sitemaker import basic_site, run, tree_digest
 
 
 def summary(loaded: Loaded) -> tuple:
@@ -79,3 +79,42 @@ def test_settings_data_and_theme_changes_ask_for_a_full_load(tmp_path: Path) -> 
                 "content/alpha/images/map.png"):
         assert reload(before, BuildOptions(), {root / rel}) is None, rel
     assert reload(before, BuildOptions(), {root / "content/alpha/.index.md.swp"}) is not None
+
+
+def test_a_static_file_where_icsgen_writes_a_page_or_file_is_an_error(tmp_path: Path) -> None:
+    """Found by the fuzz test: these passed check and build, and one file silently replaced the other."""
+    clashes = {
+        "content/alpha/about/index.html": "'alpha/about/index.html' and 'alpha/about/index.md' would both be written",
+        "content/alpha/index.html": "'alpha/index.html' and 'alpha/index.md' would both be written",
+        "content/alpha/news/index.html": "'alpha/news/index.html' and 'alpha/news/' would both be written",
+        "content/alpha/404.html": "icsgen writes the region's 'page not found' page to /alpha/404.html",
+        "content/alpha/sitemap.xml": "icsgen writes the region's sitemap to /alpha/sitemap.xml",
+        "content/alpha/robots.txt": "icsgen writes the region's robots.txt to /alpha/robots.txt",
+        "content/alpha/news/feed.xml": "icsgen writes the region's news feed to /alpha/news/feed.xml",
+        "content/alpha/news/page/2/index.html": "icsgen writes a page of the news list to /alpha/news/page/2/",
+        "content/alpha/assets/img/favicon.svg": "'assets/' is where icsgen puts theme files",
+    }
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    before = tree_digest(root / "build")
+    for rel in clashes:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("<p>mine</p>\n")
+    result = run(root, "build")
+    assert result.exit_code == 1
+    for rel, message in clashes.items():
+        assert f"{rel}: {message}" in result.output, rel
+    assert tree_digest(root / "build") == before
+    checked = run(root, "check")
+    assert checked.exit_code == 1
+    for rel in clashes:
+        assert f"{rel}: error: " in checked.output, rel
+
+
+def test_a_static_file_beside_the_pages_is_published_as_it_is(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {"content/alpha/about/team.html": "<p>Ours</p>\n",
+                                 "content/alpha/images/index.html": "<p>Ours too</p>\n"})
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert (root / "build/alpha/about/team.html").read_text() == "<p>Ours</p>\n"
+    assert (root / "build/alpha/images/index.html").read_text() == "<p>Ours too</p>\n"
