@@ -456,7 +456,8 @@ class InputStates:
     """The current state of each input an output can read, each computed at most once per build.
 
     An input is named by a key: `j:<url>` the job itself, `p:<page key>` a page's text and
-    address, `s:<section>` a folder's list of pages, `d:<region/name>` a data file,
+    address, `s:<section>` a folder's list of pages, `d:<region/name>` a data file (`d:<region>/` the
+    names of the region's data files),
     `t:<region>:<template>` the file a template name resolves to, `u:<site path>` whether the
     build writes it, `c:<content path>` what a Markdown link finds, `a:<region>:<file>` a static
     file's hashed name, `k:today` the build's date, `f:<content path>` what a document is (type, size,
@@ -509,6 +510,8 @@ class InputStates:
         if kind == "d":
             region_id, _, stem = name.partition("/")
             region = site.regions.get(region_id)
+            if not stem:  # which data files there are (a file's stem is never empty)
+                return "names:" + ",".join(sorted(region.data_files)) if region else "-"
             path = region.data_files.get(stem) if region else None
             return _file_digest(path) if path else "-"
         if kind == "t":

@@ -27,7 +27,8 @@ class Deps:
     """What one output read, so a later build can tell whether the output could have changed.
 
     pages: keys of other pages whose text it used (titles, summaries, addresses);
-    sections: folders whose list of pages it used; data: "region/name" data files;
+    sections: folders whose list of pages it used; data: "region/name" data files ("region/": which
+    data files the region has, read by `{% if data %}` or a loop over them);
     templates: template names; urls: site paths it linked to or asked about with exists();
     assets: static theme files it linked to (their names carry a content hash);
     dates: "today" if it read the build's date (`site.today`, or a list whose status depends on it),
@@ -352,9 +353,11 @@ class DataView(Mapping[str, Any]):
             raise AttributeError(name) from None
 
     def __iter__(self):  # type: ignore[no-untyped-def]
+        self._deps.data.add(f"{self._region}/")  # the names of the region's data files (see cache.InputStates)
         return iter(self._data)
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # also `{% if data %}`: reads which data files there are
+        self._deps.data.add(f"{self._region}/")
         return len(self._data)
 
 

@@ -68,6 +68,24 @@ def test_cached_build_after_a_change_equals_a_clean_build(tmp_path: Path, change
     assert tree_digest(root / "build") == clean_build(root, tmp_path)
 
 
+def test_a_data_folder_taken_away_and_put_back_is_read_again(tmp_path: Path) -> None:
+    """Found by the fuzz test: `{% if data %}` read which data files there were without recording it,
+    so once the folder was back (a `git checkout`, an undo), the pages kept the empty lists."""
+    page_text = "---\ntitle: Partners\ntemplate: partners\n---\nx\n"
+    root = basic_site(tmp_path / "site", {"content/alpha/partners.md": page_text})
+    assert run(root, "build").exit_code == 0
+    page = root / "build/alpha/partners/index.html"
+    assert "Alpha Hospital" in page.read_text()
+    (root / "content/alpha/data").rename(tmp_path / "data")
+    assert run(root, "build").exit_code == 0
+    assert "Alpha Hospital" not in page.read_text()
+    (tmp_path / "data").rename(root / "content/alpha/data")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "Alpha Hospital" in page.read_text()
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
 def test_no_change_rerenders_nothing_and_one_edit_rerenders_little(tmp_path: Path) -> None:
     root = basic_site(tmp_path)
     assert rerendered(run(root, "build").output) is None  # the first build renders everything
