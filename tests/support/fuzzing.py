@@ -290,8 +290,8 @@ TAGS = {
 SECRET_MARK = b"FZSECRET"  # in every file outside the project: never to be published
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]|\\x[0-9a-fA-F]{2}|\\u00[01]"
                       r"|\\u00[89]|\\u007[fF]|\\u[fF]{3}[eEfF]|\\u[dD][89abAB]|&#x?0*(0|1|80|110000|xD800|D800);?")
-_DEEP = re.compile(r"(\[){50}|(\{a: ){50}|(> ){50}|(inset\n\s*){50}|(item\n\s*){50}|(\(){50}|(\*){50}|(_){50}|(`){50}"
-                   r"|(<){50}|(<p>){50}|(<div>){50}|(</div>){50}")
+_DEEP = re.compile(r"(\[){50}|(\{a: ){50}|(> ){50}|(inset\n[\s!]*){50}|(item\n[\s\-0-9.]*){50}|(\(){50}|(\*){50}"
+                   r"|(_){50}|(`){50}|(<){50}|(<p>){50}|(<div>){50}|(</div>){50}")
 _HUGE_JINJA = re.compile(r"10\*\*\d|range\(10|lipsum\(10")
 _RECURSION = re.compile(r"macro m\(\) %\}\{\{ m\(\)|include 'base.html'|extends 'page.html'|include page")
 
@@ -721,6 +721,8 @@ OPTIONAL_END = frozenset(("p", "li", "dt", "dd", "option", "tr", "td", "th", "th
                           "colgroup"))
 BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 STRUCTURE = ("elements never closed", "stray end tag", "self-closing", "end tag </", "no <!DOCTYPE", "duplicate id")
+PYTHON_REPR = re.compile(r"(&lt;|<)[\w.]+ object at 0x[0-9a-f]+(&gt;|>)|mappingproxy\(|datetime\.date\(|"
+                         r"\bLineDict\(|&lt;function |&lt;bound method ")
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 
 
@@ -801,6 +803,9 @@ def html_problems(data: bytes) -> list[str]:
     errors = []
     if not text.lstrip().lower().startswith("<!doctype html>"):
         errors.append("no <!DOCTYPE html> at the start")
+    shown = PYTHON_REPR.search(text)
+    if shown:
+        errors.append(f"a Python value shown as text: {shown.group()[:60]}")
     bad = BAD_CHARS.search(text)
     if bad:
         errors.append(f"control character U+{ord(bad.group()):04X}")
@@ -1081,9 +1086,10 @@ class Contract:
             if not path.is_file() or path.read_bytes() != data:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-        for name in os.listdir(self.root):  # anything a run left beside the project's own folders
-            if name not in ("content", "themes", "regions.yaml", "build", ".icsgen-cache", "nocache"):
-                _force_remove(self.root / name)
+        if not self.thorough:  # (a thorough run's next build must tidy up what a killed one left)
+            for name in os.listdir(self.root):  # anything a run left beside the project's own folders
+                if name not in ("content", "themes", "regions.yaml", "build", ".icsgen-cache", "nocache"):
+                    _force_remove(self.root / name)
 
     # -- the contract
 
@@ -1110,7 +1116,7 @@ class Contract:
 
     def _judge(self, case: Case, stop_early: bool) -> list[Finding]:
         found: list[Finding] = []
-        inputs = tree_digest(self.root, skip=("build", ".icsgen-cache", "nocache"))
+        inputs = self._inputs()
         before = tree_digest(self.root / "build")
 
         check = icsgen(self.root, ["check", "--format", "json"], self.timeout)
@@ -1176,11 +1182,10 @@ class Contract:
             found.append(Finding("check agrees with build",
                                  f"build exit {build.code}, check {len(check_errors)} errors",
                                  f"build: {build.stderr[-600:]}\ncheck: {check.stdout[-600:]}", "build"))
-        for leftover in sorted(os.listdir(self.root)):
-            if leftover not in ("content", "themes", "regions.yaml", "build", ".icsgen-cache", "nocache"):
-                found.append(Finding("nothing left behind", f"left behind: {_normalise(leftover)}", leftover, "build"))
-        if tree_digest(self.root, skip=("build", ".icsgen-cache", "nocache")) != inputs:
-            now = tree_digest(self.root, skip=("build", ".icsgen-cache", "nocache"))
+        if build.code is not None:  # a build killed here may leave its staging folder: the next one tidies it
+            found += self._leftovers("build")
+        if self._inputs() != inputs:
+            now = self._inputs()
             found.append(Finding("inputs untouched", "an input file changed", _diff_keys(inputs, now), "build"))
         if found and stop_early:
             return found
@@ -1199,6 +1204,24 @@ class Contract:
                                      clean.stderr[-800:], "nocache"))
             _force_remove(ref)
         return found
+
+    def _inputs(self) -> dict[str, str]:
+        """Digests of the input files: regions.yaml, content/ and themes/."""
+        found = {}
+        for top in ("regions.yaml", "content", "themes"):
+            path = self.root / top
+            if path.is_symlink():
+                found[top] = "link:" + os.readlink(path)
+            elif path.is_file():
+                found[top] = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+            else:
+                found.update({f"{top}/{k}": v for k, v in tree_digest(path).items()})
+        return found
+
+    def _leftovers(self, stage: str) -> list[Finding]:
+        return [Finding("nothing left behind", f"left behind: {_normalise(name)}", name, stage)
+                for name in sorted(os.listdir(self.root))
+                if name not in ("content", "themes", "regions.yaml", "build", ".icsgen-cache", "nocache")]
 
     def _secrets_published(self) -> list[str]:
         out = self.root / "build"
@@ -1227,6 +1250,8 @@ class Contract:
     def _judge_restored(self) -> list[Finding]:
         run = icsgen(self.root, ["build", "--quiet"], self.timeout)
         found = self._crashes(run, "restore")
+        if run.code is not None:
+            found += self._leftovers("restore")
         if run.code != 0 and not found:
             found.append(Finding("cache", "the build after undoing the edits failed", run.stderr[-800:], "restore"))
         elif run.code == 0:
