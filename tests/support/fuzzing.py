@@ -287,6 +287,10 @@ TAGS = {
     "bad-utf8": "bytes that are not UTF-8",
     "filesystem": "symbolic links (out of the project, loops, to nothing) and files where folders belong",
 }
+# What a project folder holds between runs: the inputs, the site, the twin a rebuild publishes by exchange
+# (icsgen/build/output.py), the cache and the reference build without it.
+KEPT = frozenset(("content", "themes", "regions.yaml", "build", ".build.twin", ".icsgen-cache", "nocache",
+                  ".nocache.twin"))
 SECRET_MARK = b"FZSECRET"  # in every file outside the project: never to be published
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]|\\x[0-9a-fA-F]{2}|\\u00[01]"
                       r"|\\u00[89]|\\u007[fF]|\\u[fF]{3}[eEfF]|\\u[dD][89abAB]|&#x?0*(0|1|80|110000|xD800|D800);?")
@@ -1088,7 +1092,7 @@ class Contract:
                 path.write_bytes(data)
         if not self.thorough:  # (a thorough run's next build must tidy up what a killed one left)
             for name in os.listdir(self.root):  # anything a run left beside the project's own folders
-                if name not in ("content", "themes", "regions.yaml", "build", ".icsgen-cache", "nocache"):
+                if name not in KEPT:
                     _force_remove(self.root / name)
 
     # -- the contract
@@ -1221,7 +1225,7 @@ class Contract:
     def _leftovers(self, stage: str) -> list[Finding]:
         return [Finding("nothing left behind", f"left behind: {_normalise(name)}", name, stage)
                 for name in sorted(os.listdir(self.root))
-                if name not in ("content", "themes", "regions.yaml", "build", ".icsgen-cache", "nocache")]
+                if name not in KEPT]
 
     def _secrets_published(self) -> list[str]:
         out = self.root / "build"
