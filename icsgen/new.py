@@ -29,7 +29,7 @@ import yaml
 
 from icsgen.config import CONFIG_FILE, REGION_ID, RESERVED_IDS, SiteConfig, load_config
 from icsgen.content import ASSETS, NEWS, slugify
-from icsgen.files import CONTENT_DIR, DATA, THEME_OVERRIDES
+from icsgen.files import CONTENT_DIR, DATA, THEME_OVERRIDES, first_link_out
 from icsgen.problems import Problems, nearest
 
 SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -132,13 +132,37 @@ def _show(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _show_link(path: Path, root: Path) -> str:
+    """A link's own place in the project (not where it leads, which `_show` gives)."""
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _inside(path: Path, folder: Path) -> None:
-    if not path.resolve().is_relative_to(folder.resolve()):
+    """A name such as `../x` stays in the region's folder (links are `_write_new`'s to refuse)."""
+    if not Path(os.path.normpath(path.absolute())).is_relative_to(os.path.normpath(folder.absolute())):
         raise ScaffoldError(f"{path} is outside {folder}; nothing was changed")
 
 
-def _write_new(files: dict[Path, str]) -> list[Path]:
-    """Create every file (never replacing one); on any failure remove what this call made."""
+def _write_new(files: dict[Path, str], root: Path) -> list[Path]:
+    """Create every file (never replacing one); on any failure remove what this call made.
+
+    Nothing is written through a link that leads out of the project folder `root` (a region folder
+    linked to somewhere else, say): icsgen neither reads nor writes outside it. Checked for every file
+    before any is made.
+    """
+    project = os.path.realpath(root)
+    for path in files:
+        out = first_link_out(path, project, root)
+        if out is not None:
+            try:
+                target = os.readlink(out)
+            except OSError:
+                target = os.path.realpath(out)
+            raise ScaffoldError(f"{_show_link(Path(out), root)} is a link to '{target}', outside the project folder: "
+                                "icsgen writes nothing outside it; nothing was changed")
     made: list[Path] = []
     folders: list[Path] = []
     try:
@@ -314,7 +338,7 @@ def new_region(root: Path, region_id: str, name: str, short_name: str = "", owne
     block = region_block(region_id, name, short_name.strip() or name, owner.strip() or
                          f"NHS {name} Integrated Care Board", base_url, today)
     updated = insert_region(original.decode("utf-8"), block)
-    made = _write_new(files)
+    made = _write_new(files, root)
     try:
         _replace_file(config_path, updated)
         problems = Problems(root)
@@ -357,7 +381,7 @@ def new_page(root: Path, region_id: str, path: str, title: str, today: dt.date |
          ("reviewed", today.isoformat()), ("review_due", due.isoformat())],
         PAGE_BODY,
     )
-    made = _write_new({target: text})
+    made = _write_new({target: text}, root)
     link = rel.as_posix()
     return Created(files=made, notes=[
         f"Link to it from another page of {region_id} with a path such as [{title}]({link}) "
@@ -388,7 +412,7 @@ def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None
     files = {target: text}
     if not (folder / NEWS / "index.md").exists() and not (folder / NEWS).exists():
         files[folder / NEWS / "index.md"] = NEWS_INDEX
-    made = _write_new(files)
+    made = _write_new(files, root)
     notes = ["It is a draft: 'icsgen serve' shows it, but 'icsgen build' leaves it out until you remove "
              "'draft: true'.", PLACEHOLDER_NOTE]
     if date > dt.date.today():
@@ -672,7 +696,7 @@ You can email us at {{{{ region.contact.email }}}}.
         region / NEWS / "index.md": NEWS_INDEX,
     }
     folder.mkdir(parents=True, exist_ok=True)
-    made = _write_new({folder / rel: text for rel, text in files.items()})
+    made = _write_new({folder / rel: text for rel, text in files.items()}, folder)
     return Created(files=made, notes=[
         f"Build it with: icsgen build --root {folder}",
         f"Preview it with: icsgen serve --root {folder}",

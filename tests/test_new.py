@@ -421,3 +421,23 @@ def test_init_never_writes_into_a_folder_that_holds_anything(tmp_path: Path) -> 
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
     bad = CliRunner().invoke(main, ["init", str(tmp_path / "x"), "--region", "Not An Id"], prog_name="icsgen")
     assert bad.exit_code == 1 and not (tmp_path / "x" / "regions.yaml").exists()
+
+
+@pytest.mark.parametrize("link", ["content/alpha", "content/alpha/about", "content"])
+def test_new_writes_nothing_through_a_link_out_of_the_project(tmp_path: Path, link: str) -> None:
+    root = basic_site(tmp_path / "site")
+    outside = tmp_path / "outside"
+    shutil.move(root / link, outside)
+    (root / link).symlink_to(outside, target_is_directory=True)
+    before = sorted(p.relative_to(outside) for p in outside.rglob("*"))
+    for args in (("page", "alpha", "about/board", "--title", "Board"), ("news", "alpha", "--title", "Hello"),
+                 ("region", "gamma", "--name", "Gamma")):
+        result = run(root, "new", *args)
+        if (link == "content/alpha/about" and args[0] != "page") or (link == "content/alpha" and args[0] == "region"):
+            assert result.exit_code == 0, result.output  # nothing it writes goes through the link
+            continue
+        assert result.exit_code == 1, (args, result.output)
+        assert f"Error: {link} is a link to '{outside}', outside the project folder: icsgen writes nothing " \
+               "outside it; nothing was changed" in result.output
+        assert "Traceback" not in result.output
+    assert sorted(p.relative_to(outside) for p in outside.rglob("*")) == before

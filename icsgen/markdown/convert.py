@@ -34,6 +34,7 @@ from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 from icsgen.problems import Problem, nearest
 
 from . import _fast, video
+from .rawhtml import CONTROL, control_problems, duplicate_ids, structure_problems
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 # A start tag `<a ...>` or `<img ...>` in raw HTML, and one attribute of it. A quoted value stops at a
@@ -208,6 +209,7 @@ class _PageProcessor(Treeprocessor):
         self.toc: list[dict[str, Any]] = []
         self.admonition: _Admonition | None = None  # the block processor, which notes lines outside components
         self._videos = 0
+        self.given_ids: list[str] = []  # ids the text gives its elements ({: #id }), in order
 
     def run(self, root: ET.Element) -> None:
         assert self.links is not None
@@ -226,10 +228,12 @@ class _PageProcessor(Treeprocessor):
         used = set(RESERVED_IDS)
         headings: list[ET.Element] = []
         linked: list[ET.Element] = []
+        self.given_ids = []
         for element in root.iter():
             ident = element.get("id")
             if ident:
                 used.add(ident)
+                self.given_ids.append(ident)
             tag = element.tag
             if tag in HEADINGS:
                 headings.append(element)
@@ -589,6 +593,7 @@ class MarkdownConverter:
         md, extension = self._variant(_fast.needed_extensions(text, self.off))
         md.reset()
         extension.processor.toc = []  # Python-Markdown skips the tree processors for a blank body
+        extension.processor.given_ids = []
         extension.processor.links = links
         if extension.admonition is not None:
             extension.admonition.fallen, extension.admonition.seen = [], {}
@@ -608,5 +613,22 @@ class MarkdownConverter:
             extension.processor.links = None
             if extension.attr_list is not None:
                 extension.attr_list.text = None
+        links.problems += self._written_wrong(text, html, md, extension, links)
         toc = tuple({**entry, "children": tuple(entry["children"])} for entry in extension.processor.toc)
         return Converted(html, toc, len(toc))
+
+    @staticmethod
+    def _written_wrong(text: str, html: str, md: markdown.Markdown, extension: _IcsgenExtension,
+                       links: PageLinks) -> list[Problem]:
+        """What the page's text puts into its HTML that no page may hold (see rawhtml.py): characters
+        that are not text, ids given twice and, where there is raw HTML, what would break the page."""
+        found = control_problems(text, lambda offset: links.first_line + text.count("\n", 0, offset)) \
+            if CONTROL.search(text) or "&#" in text else []
+        if md.htmlStash.html_counter:  # raw HTML (or an entity) was passed through
+            structure, ids = structure_problems(html, text, links.line_of)
+            found += structure
+        else:
+            ids = [(ident, links.line_of(f"#{ident}")) for ident in extension.processor.given_ids]
+        if ids:
+            found += duplicate_ids(ids)
+        return [Problem("", line, message, hint) for line, message, hint in found]

@@ -42,11 +42,13 @@ from icsgen.content import (
     suspect,
     where_written,
 )
+from icsgen.files import BUILTIN_THEMES
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from icsgen.problems import Problem, explain
 
 from . import calendar, feeds
 from .context import DataView, Deps, DocumentView, PageView, RegionView, RenderScope, SiteView
+from .datashapes import SHAPE_TEMPLATES, shape_problems
 from .images import rewrite_images
 from .lists import SITE_LINK, ListScope, finish, place_lists
 from .pagetext import CONTROLS, Chosen, PageTextEnvironment, PageTextError, default, describe
@@ -225,7 +227,20 @@ def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) 
     env.filters["default"] = env.filters["d"] = default
     env.filters["date_long"] = date_long
     env.filters["date_iso"] = date_iso
+    env.globals["range"] = _theme_range
+    env.globals.pop("lipsum", None)  # placeholder text has no place in a published page
     return env
+
+
+THEME_RANGE = 1_000_000  # the most numbers a theme's range() makes: no page needs more, and 10**10 never ends
+
+
+def _theme_range(*args: int) -> range:
+    """Jinja's range() for theme templates, refusing a loop too long to finish in a build."""
+    made = range(*args)
+    if len(made) > THEME_RANGE:
+        raise PageTextError(f"range() of {len(made):,} numbers: more than the {THEME_RANGE:,} a template may loop over")
+    return made
 
 
 class Renderer:
@@ -399,14 +414,7 @@ class Renderer:
             message, hint = explain(exc)
             out.problems.append(_problem(Path(exc.filename or name), 0, f"cannot read: {message}", hint))
         except Exception as exc:  # a template failed while rendering: point at its line
-            path, line = _template_position(exc, self.chains[job.region])
-            place = getattr(exc, "place", None)
-            if place is not None:  # a link from a data file or a setting: reported where it is written
-                out.problems.append(_problem(place.path, int(place), f"template error: {_describe(exc)}",
-                                     f"used by {(path or Path(name)).name} line {line} on {page.key}"))
-            else:
-                out.problems.append(_problem(path or Path(name), line, f"template error: {_describe(exc)}",
-                                     f"first seen on {page.key}"))
+            out.problems += [_problem(*found) for found in self._template_problems(exc, job, name, deps)]
         finally:
             env.deps = None
         if out.html and env.suspect:
@@ -414,6 +422,43 @@ class Renderer:
         out.anchors = page_ids(out.html)
         out.deps = deps.frozen()
         return out
+
+    def _template_problems(self, exc: Exception, job: Job, name: str, deps: Deps) -> list[tuple[Path, int, str, str]]:
+        """Where a template that failed while rendering went wrong, as a file the editor can open.
+
+        Data the theme's template for it cannot show (a partner that is a line of text) is reported at
+        the data file's lines. Otherwise the innermost frame in a template of the project (a region's
+        `_theme/` or `themes/`) is named, even when the error was raised deeper, in a built-in template
+        it called; a failure inside the built-in templates alone (in the installed package, which no
+        editor can open) is reported at the page, naming the built-in template in the message.
+        """
+        page = job.page
+        own, own_line, inner, inner_line = _template_position(exc, self.chains[job.region])
+        message = f"template error: {_describe(exc)}"
+        place = getattr(exc, "place", None)
+        if place is not None:  # a link from a data file or a setting: reported where it is written
+            used = own or inner
+            return [(place.path, int(place), message,
+                     f"used by {used.name if used else name} line {own_line if own else inner_line} on {page.key}")]
+        region = self.site.regions.get(job.region or "")
+        read = [(n, region.data_files[n]) for n in (d.partition("/")[2] for d in sorted(deps.data))
+                if region is not None and n in region.data_files]
+        failed = own or inner
+        used = failed.name if failed is not None else name
+        shaped = [(n, path) for n, path in read if own is None or own.name == SHAPE_TEMPLATES.get(n)]
+        found = [(path, line, text, f"{hint}; the template {used} could not show {page.key}")
+                 for path, line, text, hint in shape_problems(shaped)]
+        if found:  # data the theme's own template for it cannot show: the data is at fault, at its line
+            return found
+        if own is not None:
+            hint = f"first seen on {page.key}"
+            if inner is not None:
+                hint += f"; raised in the built-in template {inner.name} line {inner_line}"
+            return [(own, own_line, message, hint)]
+        where = f"the built-in template {used}" + (f" line {inner_line}" if inner is not None else "")
+        return [(page.source_path, page.meta.lines.get("template", 1) or 1, f"{where}: {_describe(exc)}",
+                 "a value this page or its data files give it is missing or of the wrong kind"
+                 + (f" (data files read: {', '.join(n + '.yaml' for n, _ in read)})" if read else ""))]
 
     def _check_addresses(self, page: Page, out: Output) -> None:
         """No link of the page may run code (`javascript:`, `data:`...), whatever its address came from.
@@ -694,13 +739,21 @@ class _NotFoundScope(RenderScope):
         return self.linker.from_root(self.url, path) + hash_ + fragment
 
 
-def _template_position(exc: BaseException, chain: ThemeChain) -> tuple[Path | None, int]:
-    """The innermost template frame of a traceback (Jinja rewrites frames to template lines)."""
-    dirs = [str(d) for d in chain.template_dirs]
+def _template_position(exc: BaseException, chain: ThemeChain) -> tuple[Path | None, int, Path | None, int]:
+    """The innermost frame of a traceback in a template of the project, and the innermost one in a
+    built-in template below it, if any (Jinja rewrites frames to template lines)."""
+    dirs = [d + os.sep for d in map(str, chain.template_dirs)]
+    builtin = str(Path(BUILTIN_THEMES)) + os.sep
+    inner: Path | None = None
+    inner_line = 1
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".html") and any(frame.filename.startswith(d) for d in dirs):
-            return Path(frame.filename), frame.lineno or 1
-    return None, 1
+        if not frame.filename.endswith(".html") or not any(frame.filename.startswith(d) for d in dirs):
+            continue
+        if not frame.filename.startswith(builtin):
+            return Path(frame.filename), frame.lineno or 1, inner, inner_line
+        if inner is None:
+            inner, inner_line = Path(frame.filename), frame.lineno or 1
+    return None, 1, inner, inner_line
 
 
 _VIEW_NAMES = {"PageView": "page", "RegionView": "region", "SiteView": "site", "DataView": "data",

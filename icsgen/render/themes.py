@@ -159,7 +159,21 @@ class ThemeLoader(jinja2.FileSystemLoader):
                     path = os.path.join(path, piece)
                     if path in self.refused:
                         raise jinja2.TemplateNotFound(template, f"'{template}' is a link out of the project folder")
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:  # reported at the file and line, not as the name it was asked for
+            raise self._not_text(template, exc) from None
+
+    def _not_text(self, template: str, exc: UnicodeDecodeError) -> jinja2.TemplateSyntaxError:
+        """The error for a template file that is not UTF-8: the first file of the chain with that name
+        (the one Jinja read) and the line of the first byte that is not text."""
+        pieces = split_template_path(template)
+        path = next((p for p in (os.path.join(f, *pieces) for f in self.searchpath) if os.path.isfile(p)), template)
+        raw = exc.object if isinstance(exc.object, bytes) else b""
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = f" (byte 0x{raw[exc.start]:02x})" if exc.start < len(raw) else ""
+        return jinja2.TemplateSyntaxError(
+            f"not UTF-8 text{byte}: save the file as UTF-8 in your editor", line, template, path)
 
 
 def _parent(folder: Path, guard: _Guard, problems: Problems) -> str | None:

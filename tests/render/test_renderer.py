@@ -3,6 +3,7 @@ render gives; a broken link that comes from a data file or a setting is reported
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from icsgen.build import BuildOptions, load, plan
@@ -79,3 +80,41 @@ def test_a_data_value_given_to_url_in_a_template_is_reported_at_the_data_files_l
                and line.endswith("(used by links.html line 4 on alpha/links.md)") for line in lines), lines
     assert any(line.startswith("regions.yaml:6: template error: TemplateRuntimeError: url('help/')")
                for line in lines), lines
+
+
+# -- a failed template is reported at a file the editor can open --------------------------------------------
+
+
+def test_a_template_that_is_not_utf8_is_reported_at_its_file_and_line(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    page = (root / "content/alpha/_theme/templates/page.html")
+    page.parent.mkdir(parents=True)
+    page.write_bytes(b'{% extends "base.html" %}\n{% block content %}\nCaf\xe9\n{% endblock %}\n')
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == ("content/alpha/_theme/templates/page.html:3: template error: not UTF-8 "
+                                             "text (byte 0xe9): save the file as UTF-8 in your editor")
+    assert "no heading or anchor" not in result.output  # pages that failed offer no anchors: no knock-on errors
+    assert str(root / "icsgen") not in result.output and "site-packages" not in result.output
+
+
+def test_an_error_raised_in_a_built_in_template_is_reported_at_the_project_template_that_called_it(
+        tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {"content/alpha/_theme/templates/contact.html":
+                                 "{% extends 'page.html' %}\n{% from 'page.html' import nope %}\n"})
+    shutil.rmtree(root / "themes")  # the built-in templates, inside the package
+    (root / "content/alpha/contact.md").write_text("---\ntitle: Contact\ntemplate: contact\n---\nCall us.\n")
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert "content/alpha/_theme/templates/contact.html:2: template error: 'site' is undefined" in result.output
+    assert "raised in the built-in template base.html line" in result.output
+
+
+def test_a_theme_loop_too_long_to_finish_is_an_error_at_its_line(tmp_path: Path) -> None:
+    root = basic_site(tmp_path, {"content/alpha/_theme/templates/page.html":
+                                 '{% extends "base.html" %}\n{% block content %}\n'
+                                 "{% for i in range(10**10) %}{% endfor %}\n{% endblock %}\n"})
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert ("content/alpha/_theme/templates/page.html:3: template error: range() of 10,000,000,000 numbers: more "
+            "than the 1,000,000 a template may loop over") in result.output
