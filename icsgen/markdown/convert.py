@@ -34,6 +34,7 @@ from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 from icsgen.problems import Problem, nearest
 
 from . import _fast, video
+from .limits import too_much_markup
 from .rawhtml import CONTROL, control_problems, duplicate_ids, structure_problems
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -85,6 +86,7 @@ class PageLinks:
     _cursor: dict[str, int] = field(default_factory=dict)
     _counted: tuple[int, int] = (0, 0)  # an offset and the number of newlines before it
     _components: list[tuple[str, int, int]] | None = None
+    _by_kind: dict[str, list[tuple[int, int]]] | None = None
 
     def line_of(self, needle: str) -> int:
         """The line where `needle` next appears in the source (successive calls move on)."""
@@ -119,7 +121,11 @@ class PageLinks:
 
     def component_at(self, kind: str, nth: int) -> tuple[int, int] | None:
         """Where the `nth` (0-based) `!!! kind` line of the source is: (start, end offset), or None."""
-        same = [(start, end) for found, start, end in self.components() if found == kind]
+        if self._by_kind is None:
+            self._by_kind = {}
+            for found, start, end in self.components():
+                self._by_kind.setdefault(found, []).append((start, end))
+        same = self._by_kind.get(kind, [])
         return same[nth] if nth < len(same) else None
 
 
@@ -210,12 +216,14 @@ class _PageProcessor(Treeprocessor):
         self.admonition: _Admonition | None = None  # the block processor, which notes lines outside components
         self._videos = 0
         self.given_ids: list[str] = []  # ids the text gives its elements ({: #id }), in order
+        self._nth: tuple[list[ET.Element], dict[int, int]] | None = None  # (in_order, id -> nth of its kind)
 
     def run(self, root: ET.Element) -> None:
         assert self.links is not None
         if self.admonition is not None and self.admonition.fallen:
             self._outside_components(self.admonition.fallen)
         self._videos = 0  # the `!!! video` components met so far, to find each one's lines in the source
+        self._nth = None
         self._components(root)
         stash = self.md.htmlStash.rawHtmlBlocks
         for number, raw in enumerate(stash):
@@ -401,9 +409,15 @@ class _PageProcessor(Treeprocessor):
         """Report a component with nothing in it, saying how its text should have been indented."""
         links = self.links
         assert links is not None
-        before = next((i for i, other in enumerate(in_order) if other is div), 0)
-        nth = sum(1 for other in in_order[:before] if _kind(other) == kind)  # components of its kind before it
-        where = links.component_at(kind, nth)
+        if self._nth is None or self._nth[0] is not in_order:  # once a page: a loop per component was quadratic
+            counts: dict[str, int] = {}
+            nth_of: dict[int, int] = {}
+            for other in in_order:
+                other_kind = _kind(other)
+                nth_of[id(other)] = counts.get(other_kind, 0)  # components of its kind before it
+                counts[other_kind] = nth_of[id(other)] + 1
+            self._nth = (in_order, nth_of)
+        where = links.component_at(kind, self._nth[1].get(id(div), 0))
         if where is None:
             links.problems.append(Problem("", links.first_line, f"the '!!! {kind}' component has nothing in it",
                                    "indent the text that belongs in it by four spaces"))
@@ -511,6 +525,27 @@ class _Admonition(AdmonitionProcessor):
         self.fallen: list[tuple[str, int, str]] = []
         self.seen: dict[str, int] = {}  # components of each kind so far on this page
 
+    def detab(self, text: str, length: int | None = None) -> tuple[str, str]:
+        """The library's `detab` (the indented lines of `text` without their indent, and the rest), reading
+        only the lines it takes: it split the whole rest of the block each time, so thousands of
+        components with no blank line between them were quadratic (2,500: seconds)."""
+        width = self.tab_length if length is None else length
+        indent = " " * width
+        taken: list[str] = []
+        start = 0
+        while True:
+            end = text.find("\n", start)
+            line = text[start:] if end < 0 else text[start:end]
+            if line.startswith(indent):
+                taken.append(line[width:])
+            elif not line.strip():
+                taken.append("")
+            else:
+                return "\n".join(taken), text[start:]
+            if end < 0:
+                return "\n".join(taken), ""
+            start = end + 1
+
     def run(self, parent: ET.Element, blocks: list[str]) -> None:
         block = blocks[0]
         found = self.RE.search(block) if "!!!" in block else None
@@ -590,6 +625,10 @@ class MarkdownConverter:
         return found
 
     def convert(self, text: str, links: PageLinks) -> Converted:
+        hostile = too_much_markup(text, lambda offset: links.first_line + text.count("\n", 0, offset))
+        if hostile:  # a paragraph that would take minutes to convert: not converted
+            links.problems += [Problem("", line, message, hint) for line, message, hint in hostile]
+            return Converted("", (), 0)
         md, extension = self._variant(_fast.needed_extensions(text, self.off))
         md.reset()
         extension.processor.toc = []  # Python-Markdown skips the tree processors for a blank body

@@ -16,6 +16,12 @@ from tests.support.serve import EventClient, Running, children, fetch, running, 
 from tests.support.sitemaker import basic_site
 
 PAGES = 300  # enough that a full rebuild renders in workers for a while
+# How long the builder and a render worker may be silent before they are taken to be stuck. Far below the
+# real ones (60 s and 30 s) so the tests are quick, but well above what a healthy build is silent for on a
+# loaded machine: 4 s and 2 s stopped healthy builds when other jobs shared the two cores.
+STALL = 12.0
+WORKER_STALL = 6.0
+WAIT = STALL + 20.0  # for a rebuild's end: the longest before it is given up on, and a loaded machine's margin
 
 
 def many_pages(root: Path) -> Path:
@@ -45,7 +51,7 @@ def problems(data: str) -> list[str]:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Running]:
-    with serving(many_pages(tmp_path / "site"), jobs=2, stall=4.0, worker_stall=2.0) as running_:
+    with serving(many_pages(tmp_path / "site"), jobs=2, stall=STALL, worker_stall=WORKER_STALL) as running_:
         yield running_
 
 
@@ -72,7 +78,8 @@ def hit_a_worker(live: Running, tab: EventClient, sig: signal.Signals) -> tuple[
                 os.kill(worker, sig)
                 return before, worker
             time.sleep(0.002)
-        tab.wait_for(before, lambda event, _: event in ("reload", "problems"), what="the rebuild's end")
+        tab.wait_for(before, lambda event, _: event in ("reload", "problems"), timeout=WAIT,
+                     what="the rebuild's end")
     raise AssertionError("never saw a render worker")
 
 
@@ -81,7 +88,7 @@ def assert_serving_and_then_recovering(live: Running, tab: EventClient, name: st
     assert status == 200 and b"Welcome to Beta" in body  # the last good pages, still served
     before = len(tab.events)
     rename_beta(live, name)
-    tab.wait_for(before, lambda event, _: event == "reload", what="a reload after the next save")
+    tab.wait_for(before, lambda event, _: event == "reload", timeout=WAIT, what="a reload after the next save")
     assert name.encode() in fetch(live.url + "beta/")[2]
     assert live.rebuilds[-1][0].problems == []
 
@@ -89,7 +96,7 @@ def assert_serving_and_then_recovering(live: Running, tab: EventClient, name: st
 def test_a_render_worker_that_dies_is_a_problem_shown_and_serving_goes_on(live: Running, tab: EventClient) -> None:
     before, worker = hit_a_worker(live, tab, signal.SIGKILL)
     _, data = tab.wait_for(before, lambda event, data: event == "problems" and bool(problems(data)),
-                           what="the problem shown")
+                           timeout=WAIT, what="the problem shown")
     shown = problems(data)[0]
     assert "did not finish: the process rendering it was stopped by SIGKILL" in shown, shown
     assert not running(worker)
@@ -99,10 +106,10 @@ def test_a_render_worker_that_dies_is_a_problem_shown_and_serving_goes_on(live: 
 def test_a_render_worker_that_hangs_is_stopped_and_shown(live: Running, tab: EventClient) -> None:
     before, worker = hit_a_worker(live, tab, signal.SIGSTOP)  # stopped: alive, but never answers
     _, data = tab.wait_for(before, lambda event, data: event == "problems" and bool(problems(data)),
-                           what="the problem shown")
+                           timeout=WAIT, what="the problem shown")
     shown = problems(data)[0]
-    assert "did not finish: no answer for 2 s" in shown, shown
-    wait_until(lambda: not running(worker), what="the hung worker to be ended")
+    assert f"did not finish: no answer for {WORKER_STALL:g} s" in shown, shown
+    wait_until(lambda: not running(worker), timeout=WAIT, what="the hung worker to be ended")
     assert_serving_and_then_recovering(live, tab, "Beta Recovered")
 
 
@@ -110,7 +117,7 @@ def test_a_render_worker_that_hangs_is_stopped_and_shown(live: Running, tab: Eve
 def test_a_builder_that_hangs_or_dies_is_replaced_at_the_next_save(live: Running, tab: EventClient,
                                                                    sig: signal.Signals) -> None:
     builder = live.session.preview.pid
-    assert builder is not None
+    assert builder is not None, f"the first build did not finish healthy: {live.rebuilds}"
     os.kill(builder, sig)
     before = len(tab.events)
     rename_beta(live, "Beta Lost")
@@ -118,12 +125,12 @@ def test_a_builder_that_hangs_or_dies_is_replaced_at_the_next_save(live: Running
     while time.monotonic() - started < 1.5:  # while the builder does not answer, pages still are
         assert fetch(live.url + "alpha/")[0] == 200
     _, data = tab.wait_for(before, lambda event, data: event == "problems" and bool(problems(data)),
-                           what="the problem shown")
+                           timeout=WAIT, what="the problem shown")
     shown = problems(data)[0]
     if sig == signal.SIGSTOP:
-        assert shown.startswith("icsgen: the preview's rebuild made no progress for 4 s"), shown
+        assert shown.startswith(f"icsgen: the preview's rebuild made no progress for {STALL:g} s"), shown
     else:
         assert shown.startswith("icsgen: the preview's builder was stopped by SIGKILL"), shown
-    wait_until(lambda: not running(builder), what="the old builder to be ended")
+    wait_until(lambda: not running(builder), timeout=WAIT, what="the old builder to be ended")
     assert_serving_and_then_recovering(live, tab, "Beta Recovered")
     assert live.session.preview.pid not in (None, builder)

@@ -1,0 +1,69 @@
+"""A paragraph with more inline markup than any page needs is an error at its line, not a build that
+seems to hang (Python-Markdown's inline patterns are quadratic in such a paragraph)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from markdown.blockprocessors import BlockProcessor
+
+from icsgen.markdown.convert import MarkdownConverter, PageLinks
+from icsgen.markdown.limits import MAX_MARKS
+from tests.support.sitemaker import basic_site, run, tree_digest
+
+
+def convert(source: str) -> tuple[str, list[tuple[int, str, str]]]:
+    links = PageLinks(resolve=lambda target: f"no page '{target}'", relative=lambda url: url, source=source,
+                      first_line=5)
+    return MarkdownConverter().convert(source, links).html, links.problems
+
+
+def test_a_paragraph_of_thousands_of_marks_is_an_error_at_its_first_line() -> None:
+    backticks = "".join("`" * k + "a" for k in range(200))
+    html, problems = convert("Intro.\n\n" + "*a" * 20_000 + "\n\nMore.\n\n" + backticks)
+    assert html == ""
+    assert problems == [
+        (7, f"this paragraph has 20,000 '*' characters, more than the {MAX_MARKS:,} icsgen converts in one "
+            "paragraph", "split it into paragraphs with blank lines"),
+        (11, f"this paragraph has 19,900 '`' characters, more than the {MAX_MARKS:,} icsgen converts in one "
+             "paragraph", "split it into paragraphs with blank lines"),
+    ]
+
+
+def test_the_same_marks_spread_over_paragraphs_convert() -> None:
+    text = "\n\n".join(["Some *emphasis*, `code` and a\\_b."] * 2_000)  # 4,000 '*' in all, 2 a paragraph
+    html, problems = convert(text)
+    assert problems == []
+    assert html.count("<em>emphasis</em>") == 2_000 and html.count("<code>code</code>") == 2_000
+
+
+def test_thousands_of_components_without_blank_lines_each_get_their_message() -> None:
+    _, problems = convert("\n".join("!!! inset" for _ in range(2_500)))
+    assert len(problems) == 2_500
+    assert problems[-1][0] == 5 + 2_499 and "component is empty" in problems[-1][1]
+    html, problems = convert("\n".join("!!! inset\n    Call 111." for _ in range(2_500)))
+    assert problems == [] and html.count('<div class="nhsuk-inset-text">') == 2_500
+
+
+def test_components_take_their_indented_lines_as_the_library_did() -> None:
+    admonition = MarkdownConverter()._ext.admonition
+    assert admonition is not None
+    rng = random.Random(7)
+    pieces = ["    text", "", "not indented", "  ", "\t", "     five", "!!! inset", "        eight"]
+    for _ in range(2_000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) + rng.choice(["", "\n"])
+        for width in (None, 2):
+            assert admonition.detab(text, width) == BlockProcessor.detab(admonition, text, width), repr(text)
+
+
+def test_a_build_stops_at_the_paragraph_and_keeps_the_old_site(tmp_path: Path) -> None:
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    before = tree_digest(root / "build")
+    (root / "content/alpha/about/index.md").write_text("---\ntitle: About us\n---\nHello.\n\n" + "_a" * 6_000 + "\n")
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert ("content/alpha/about/index.md:6: this paragraph has 6,000 '_' characters, more than the 5,000 icsgen "
+            "converts in one paragraph (split it into paragraphs with blank lines)") in result.output
+    assert tree_digest(root / "build") == before
