@@ -169,6 +169,8 @@ class LiveServer:
     def __init__(self, folder: Path, rebuild: Rebuild, host: str = "127.0.0.1", port: int = 8000,
                  next_free: bool = True) -> None:
         self.folder = folder  # resolved at each request: a rebuild may swap in another folder (or link) there
+        # the path of the site's base_url ('/ics/' for https://example.org/ics/): served as the root too
+        self.prefix = "/"
         self._rebuild = rebuild
         self.id = secrets.token_hex(4)
         self.generation = 0
@@ -488,6 +490,9 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._stream(live)
             return
+        prefix = live.prefix
+        if prefix != "/" and (path + "/").startswith(prefix):  # the site's base_url folder (/ics/...), as
+            path = "/" + path[len(prefix):]  # links of the "page not found" pages start with it
         with live.reading():  # read under the hold, answer after it: a slow client holds no rebuild
             target, body = _read(live.folder.resolve(), path)
         if target is None and body is None:
@@ -578,10 +583,22 @@ def _read(folder: Path, url_path: str) -> tuple[Path | None, bytes | None]:
             return target, target.read_bytes()
     except (OSError, ValueError):
         pass
+    return None, _not_found(folder, url_path)
+
+
+def _not_found(folder: Path, url_path: str) -> bytes:
+    """The "page not found" page nearest `url_path`: a region's own (`leeds/404.html`) for an address in
+    its folder, else the site's, as a host set up as the guide says (and Cloudflare Pages) shows it."""
     try:
-        return None, (folder / "404.html").read_bytes()
-    except OSError:
-        return None, NOT_FOUND_PAGE
+        parts = [p for p in unquote(url_path, errors="strict").split("/") if p not in ("", ".", "..")]
+    except UnicodeDecodeError:
+        parts = []
+    for depth in range(min(len(parts) - 1, 8), -1, -1):  # the folders the address is in, innermost first
+        try:
+            return folder.joinpath(*parts[:depth], "404.html").read_bytes()
+        except (OSError, ValueError):
+            continue
+    return NOT_FOUND_PAGE
 
 
 def _translate(folder: Path, url_path: str) -> Path | None:

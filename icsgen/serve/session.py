@@ -6,13 +6,29 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from icsgen.build import STALL, BuildOptions
+from icsgen.config import load_config
+from icsgen.problems import Problems
 
 from .builder import BUILDER_STALL, PreviewProcess
 from .http import LiveServer
 from .incremental import Rebuilt
 from .watch import Watcher
+
+
+def site_folder(root: Path) -> str:
+    """The folder part of the site's `base_url` ('/ics/' for https://example.org/ics/), or '/'.
+
+    The "page not found" pages link from the root of the host, through that folder (they are shown at
+    any address); the preview serves the site there too, so their links work in it."""
+    try:
+        config = load_config(root, Problems(root))
+    except Exception:  # the builder reports what is wrong with regions.yaml
+        return "/"
+    path = urlsplit(config.base_url).path if config is not None else "/"
+    return path if path.startswith("/") and path.endswith("/") else "/"
 
 
 class Session:
@@ -37,6 +53,7 @@ class Session:
         try:
             self.first = self.preview.build()
             self.server = LiveServer(self.preview.folder, self._rebuild, host, port, next_free)
+            self.server.prefix = site_folder(self.preview.root)
             self.server.set_problems(self.first.problems)
             self.watcher = Watcher(self.preview.root, self.server.rebuild, poll=poll)
         except BaseException:
@@ -46,6 +63,7 @@ class Session:
     def _rebuild(self, paths: set[Path]) -> Rebuilt:
         assert self.server is not None
         result = self.preview.rebuild(paths, self.server.writing)
+        self.server.prefix = site_folder(self.preview.root)
         if self.on_rebuild is not None and not self.preview.closed:
             self.on_rebuild(result, paths)
         return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import resource
 import signal
 import socket
@@ -112,6 +113,34 @@ def test_missing_page_is_404_with_the_sites_404_page(live: Running) -> None:
     assert b"/__icsgen/events" in body  # so the overlay still reaches a page that is not there
     status, _, body = live.get("/alpha/no-such-page/", method="HEAD")
     assert (status, body) == (404, b"")
+
+
+def test_a_missing_page_in_a_region_gets_the_regions_own_404_page(live: Running) -> None:
+    def title(page: bytes) -> bytes:
+        return re.search(rb"<title>[^<]*</title>", page).group()  # type: ignore[union-attr]
+
+    site_404 = title((live.session.preview.folder / "404.html").read_bytes())
+    region_404 = title((live.session.preview.folder / "alpha/404.html").read_bytes())
+    assert region_404 == b"<title>Page not found - Alpha Health and Care</title>" != site_404
+    for path, page in (("/alpha/no-such-page/", region_404), ("/alpha/about/nope/deeper.html", region_404),
+                       ("/no-such-region/page/", site_404), ("/nope.html", site_404)):
+        status, _, body = live.get(path)  # as a host set up as the guide says answers
+        assert (status, title(body)) == (404, page), path
+
+
+def test_the_site_is_also_served_under_its_base_url_folder(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    config = root / "regions.yaml"
+    config.write_text(config.read_text().replace("https://test.example.org/", "https://test.example.org/ics/"))
+    with serving(root) as running:
+        status, _, body = running.get("/alpha/no-such-page/")
+        assert status == 404 and b'href="/ics/alpha/' in body  # a 404 page links from the host's root
+        linked = sorted(set(re.findall(rb'href="(/ics/[^"#]*)"', body)))
+        assert linked
+        for href in linked:  # every link of the region's 404 page works in the preview, as on the host
+            assert running.get(href.decode())[0] == 200, href
+        assert running.get("/ics/alpha/about/")[2] == running.get("/alpha/about/")[2]
+        assert running.get("/ics/alpha/nope/")[0] == 404
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from icsgen.build import BuildOptions
+from icsgen.serve.http import KEEPALIVE
 from icsgen.serve.incremental import Rebuilt
 from icsgen.serve.session import Session
 
@@ -103,6 +104,7 @@ class EventClient:
 
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT)
+        self.sock.settimeout(KEEPALIVE + TIMEOUT)  # an idle stream hears a keep-alive every KEEPALIVE s
         self.sock.sendall(f"GET /__icsgen/events HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
         self.events: list[tuple[str, str]] = []
         self.closed = False
