@@ -3,9 +3,9 @@
 What search engines need depends on where each part of the site is published (its `base_url`):
 
 * each region has its sitemap in its folder, listing its pages at their public addresses;
-* the site's `sitemap.xml` is an index of the region sitemaps on the site's own host: a search engine
-  ignores the sitemaps an index names on other hosts, so a region on its own domain is left out
-  (and the index is not written when no region is left);
+* the site's `sitemap.xml` is an index of the hub page's sitemap (`sitemap-hub.xml`) and the region
+  sitemaps on the site's own host: a search engine ignores the sitemaps an index names on other hosts,
+  so a region on its own domain is left out;
 * a crawler reads `robots.txt` only at the root of a host, so one is written for the site and for
   each region on its own domain whose address is the root of a host, pointing to its sitemap;
   under a folder it would be ignored, so the guide says which line to add to the host's own.
@@ -110,13 +110,12 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
 def crawler_files(config: SiteConfig, linker: Linker, chosen: Iterable[str]) -> dict[str, str]:
     """The sitemap index and the robots.txt files that the site's shape calls for (see the module's
     docstring), by output path. Made from the settings alone, for every region of `chosen`."""
-    files = {}
+    files = {HUB_SITEMAP: hub_sitemap(linker)}
     host, path = host_and_path(config.base_url)
     indexed = [r for r in chosen if host_and_path(linker.absolute(f"{r}/sitemap.xml"))[0] == host]
-    if indexed:
-        files["sitemap.xml"] = sitemap_index(linker, indexed)
+    files["sitemap.xml"] = sitemap_index(linker, indexed)
     if path == "/":
-        files["robots.txt"] = robots(linker.absolute("sitemap.xml") if indexed else None)
+        files["robots.txt"] = robots(linker.absolute("sitemap.xml"))
     own = {r.id: r.base_url for r in config.regions if r.base_url}
     for region_id in chosen:
         if region_id in own and host_and_path(own[region_id])[1] == "/":
@@ -163,10 +162,20 @@ def sitemap(linker: Linker, pages: list[tuple[str, dt.date | None]], region_id: 
     return "\n".join(lines) + "\n"
 
 
+HUB_SITEMAP = "sitemap-hub.xml"  # the hub page's sitemap: a sitemap index may list sitemaps, not pages
+
+
+def hub_sitemap(linker: Linker) -> str:
+    """The sitemap of the hub page, the site's home: in no region's sitemap, it would be in none."""
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"  <url><loc>{escape(linker.absolute(''))}</loc></url>\n</urlset>\n")
+
+
 def sitemap_index(linker: Linker, region_ids: list[str]) -> str:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        f"  <sitemap><loc>{escape(linker.absolute(HUB_SITEMAP))}</loc></sitemap>",
     ]
     lines += [f"  <sitemap><loc>{escape(linker.absolute(f'{r}/sitemap.xml'))}</loc></sitemap>"
               for r in region_ids]

@@ -329,7 +329,9 @@ def test_search_engines_find_every_page_of_one_host_and_of_a_region_on_its_own_d
     assert (built / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == f"Sitemap: {site}sitemap.xml"
     index = _locs(built / "sitemap.xml")
     regions = ["north-east-north-cumbria", "humber-north-yorkshire", "lancashire-south-cumbria", "leeds"]
-    assert index == [f"{site}{r}/sitemap.xml" for r in regions]  # sitemaps on other hosts would be ignored
+    # the hub page's sitemap, then the regions' (sitemaps on other hosts would be ignored)
+    assert index == [f"{site}sitemap-hub.xml"] + [f"{site}{r}/sitemap.xml" for r in regions]
+    assert _locs(built / "sitemap-hub.xml") == [site] and (built / "index.html").is_file()  # the hub is in one
     for region in regions:  # a sitemap lists addresses in its own folder only, and each is a page
         locs = _locs(built / region / "sitemap.xml")
         assert locs and all(loc.startswith(f"{site}{region}/") for loc in locs)
@@ -345,14 +347,16 @@ def test_search_engines_find_every_page_of_one_host_and_of_a_region_on_its_own_d
 def test_under_a_folder_no_robots_txt_is_written(in_a_subfolder: Path) -> None:
     """Crawlers read robots.txt only at the root of a host: under /ics/ it would be ignored."""
     assert not (in_a_subfolder / "robots.txt").exists()
-    assert _locs(in_a_subfolder / "sitemap.xml") == [f"{SUBFOLDER_SITE}alpha/sitemap.xml",
+    assert _locs(in_a_subfolder / "sitemap.xml") == [f"{SUBFOLDER_SITE}sitemap-hub.xml",
+                                                     f"{SUBFOLDER_SITE}alpha/sitemap.xml",
                                                      f"{SUBFOLDER_SITE}beta/sitemap.xml"]
+    assert _locs(in_a_subfolder / "sitemap-hub.xml") == [SUBFOLDER_SITE]
     assert all(loc.startswith(f"{SUBFOLDER_SITE}alpha/") for loc in _locs(in_a_subfolder / "alpha/sitemap.xml"))
 
 
 def test_every_region_on_a_host_of_its_own(tmp_path: Path) -> None:
-    """No region left on the site's host: no sitemap index (an empty one is not valid), and a region at
-    a folder of another host gets no robots.txt either."""
+    """No region left on the site's host: the sitemap index lists the hub page's sitemap alone, and a
+    region at a folder of another host gets no robots.txt."""
     root = basic_site(tmp_path / "site")
     config = root / "regions.yaml"
     config.write_text(config.read_text()
@@ -363,8 +367,10 @@ def test_every_region_on_a_host_of_its_own(tmp_path: Path) -> None:
     result = run(root, "build", "--quiet")
     assert result.exit_code == 0, result.output
     out = root / "build"
-    assert not (out / "sitemap.xml").exists()
-    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nAllow: /\n"
+    assert _locs(out / "sitemap.xml") == ["https://test.example.org/sitemap-hub.xml"]
+    assert _locs(out / "sitemap-hub.xml") == ["https://test.example.org/"]
+    assert (out / "robots.txt").read_text(encoding="utf-8") == \
+        "User-agent: *\nAllow: /\n\nSitemap: https://test.example.org/sitemap.xml\n"
     assert "Sitemap: https://alpha.example.net/sitemap.xml" in (out / "alpha/robots.txt").read_text(encoding="utf-8")
     assert not (out / "beta/robots.txt").exists()
     assert all(loc.startswith("https://example.com/beta/") for loc in _locs(out / "beta/sitemap.xml"))

@@ -16,7 +16,8 @@ from tests.support.sitemaker import basic_site, run, tree_digest
 def convert(source: str) -> tuple[str, list[tuple[int, str, str]]]:
     links = PageLinks(resolve=lambda target: f"no page '{target}'", relative=lambda url: url, source=source,
                       first_line=5)
-    return MarkdownConverter().convert(source, links).html, links.problems
+    html = MarkdownConverter().convert(source, links).html
+    return html, [(p.line, p.message, p.hint) for p in links.problems]
 
 
 def test_a_paragraph_of_thousands_of_marks_is_an_error_at_its_first_line() -> None:

@@ -18,7 +18,7 @@ def problems_of(source: str) -> list[tuple[int, str, str]]:
     links = PageLinks(resolve=lambda target: f"no page '{target}'", relative=lambda url: url, source=source,
                       first_line=5)
     MarkdownConverter().convert(source, links)
-    return links.problems
+    return [(p.line, p.message, p.hint) for p in links.problems]
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
