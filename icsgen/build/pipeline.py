@@ -420,9 +420,8 @@ def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options:
     for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache, live=live):
         problems.adopt(result.problems)
         job = result.job
-        if not result.problems:  # as check: a page that failed has no record, so offers no anchors to check
-            table.add(job.url, InputStates.keys(job, result.deps) if states is not None else [], states,
-                      result.anchors, [(r.target, r.fragment, r.line) for r in result.refs], result.markdown_key)
+        table.add(job.url, InputStates.keys(job, result.deps) if states is not None else [], states, result.anchors,
+                  [(r.target, r.fragment, r.line) for r in result.refs], result.markdown_key)
         result.deps, result.anchors, result.refs = {}, frozenset(), []
         results[job.url] = result
     return results

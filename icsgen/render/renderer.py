@@ -419,7 +419,8 @@ class Renderer:
             env.deps = None
         if out.html and env.suspect:
             self._check_addresses(page, out)
-        out.anchors = page_ids(out.html)
+        # a page its template failed on still offers its text's headings: links to them are not broken too
+        out.anchors = page_ids(out.html or (converted.html if converted else ""))
         out.deps = deps.frozen()
         return out
 
