@@ -35,7 +35,7 @@ from icsgen.problems import Problem, nearest
 
 from . import _fast, video
 from .limits import too_much_markup
-from .rawhtml import CONTROL, control_problems, duplicate_ids, structure_problems
+from .rawhtml import control_problems, duplicate_ids, may_hold_controls, structure_problems
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 # A start tag `<a ...>` or `<img ...>` in raw HTML, and one attribute of it. A quoted value stops at a
@@ -662,7 +662,7 @@ class MarkdownConverter:
         """What the page's text puts into its HTML that no page may hold (see rawhtml.py): characters
         that are not text, ids given twice and, where there is raw HTML, what would break the page."""
         found = control_problems(text, lambda offset: links.first_line + text.count("\n", 0, offset)) \
-            if CONTROL.search(text) or "&#" in text else []
+            if may_hold_controls(text) else []
         if md.htmlStash.html_counter:  # raw HTML (or an entity) was passed through
             structure, ids = structure_problems(html, text, links.line_of)
             found += structure

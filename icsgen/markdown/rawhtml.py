@@ -43,6 +43,18 @@ RESERVED_IDS = frozenset({"top", "maincontent", "contents", "header", "footer", 
 Problem = tuple[int, str, str]  # (line, message, hint)
 
 
+_ASCII_CONTROLS = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def may_hold_controls(text: str) -> bool:
+    """Whether `text` may hold a character `control_problems` reports: for the ASCII text of most pages,
+    deleting the controls from its bytes in C (~4 us a page) instead of the pattern's search (~22 us)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_CONTROLS)) != len(raw) or "&#" in text
+    return CONTROL.search(text) is not None or "&#" in text
+
+
 def control_problems(source: str, line_at: Callable[[int], int]) -> list[Problem]:
     """Each character of `source` no page can hold (as itself, or as a `&#...;` reference), at its line."""
     found: list[Problem] = []
