@@ -280,7 +280,12 @@ def test_the_site_wide_not_found_page_leads_to_every_region(in_a_subfolder: Path
 def test_not_found_page_is_styled_in_the_preview(tmp_path: Path, page: Page) -> None:
     root = basic_site(tmp_path / "site")
     with serving(root) as live:
-        response = page.goto(live.url + "alpha/no-such-page/")
+        response = page.goto(live.url + "alpha/no-such-page/")  # the region's own 404 page, as on a host
+        assert response is not None and response.status == 404
+        assert _is_styled(page) == STYLED
+        page.get_by_role("link", name="go to the Alpha Health and Care homepage").click()
+        assert page.title() == "Welcome to Alpha - Alpha Health and Care"
+        response = page.goto(live.url + "no-such-page/")  # outside every region: the site's own
         assert response is not None and response.status == 404
         assert _is_styled(page) == STYLED
         page.get_by_role("link", name="go to the Test ICS sites homepage").click()
