@@ -9,7 +9,9 @@ Each repeat then times, in this order, each in a fresh child process:
 2. icsgen first build: no `.icsgen-cache/`, no `build/`, cache allowed (the build that fills it);
 3. no-change rebuild;
 4. one-page-edit rebuild: a sentence appended to one ordinary page;
-5. with --peers: each installed peer's cold build of the same pages (its output folder set aside first).
+5. with an icsgen that has `--no-search`: the cold build again without the search index, and a
+   one-page-edit rebuild without it (after a first build without it), for what search costs;
+6. with --peers: each installed peer's cold build of the same pages (its output folder set aside first).
 
 After the repeats, the one-template-edit rebuilds (a comment added to `page.html` in the site's own
 copy of the theme), once per repeat. Nothing is deleted while builds are timed: outputs and caches
@@ -208,6 +210,12 @@ def check_command(site_dir: Path, jobs: int) -> list[str]:
             *(["--jobs", str(jobs)] if has_flag("check", "--jobs") else [])]
 
 
+def has_no_search_flag() -> bool:
+    out = subprocess.run([sys.executable, "-m", "icsgen.cli", "build", "--help"], capture_output=True, text=True,
+                         cwd=REPO).stdout
+    return "--no-search" in out
+
+
 def has_no_cache_flag() -> bool:
     return has_flag("build", "--no-cache")
 
@@ -302,6 +310,7 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
     site_dir, rendered, words = prepare(pages, args.seed, args.peers)
     env = icsgen_env()
     no_cache = has_no_cache_flag()
+    no_search = has_no_search_flag()
     series = {key: Series(label) for key, label in [
         ("cold", "cold build" + (" (`--no-cache`, no `.icsgen-cache/`)" if no_cache else " (no `.icsgen-cache/`)")),
         ("first", "first build, filling an empty cache"),
@@ -310,7 +319,11 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
         ("template", f"one-template-edit rebuild (`{Path(TEMPLATE).name}`)"),
         ("check", "`icsgen check`, no `.icsgen-cache/` (after the cold build)"),
         ("check_cached", "`icsgen check` after the first build (reads its cache)"),
+        ("cold_nosearch", "cold build without search (`--no-search`, as the cold build otherwise)"),
+        ("onepage_nosearch", "one-page-edit rebuild without search (`--no-search` since the first build)"),
     ]}
+    if not no_search:
+        del series["cold_nosearch"], series["onepage_nosearch"]
     if not no_cache:
         del series["first"]
     if not args.check:
@@ -361,6 +374,15 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
             icsgen("nochange")
             page.write_text(page_text + f"\nThis sentence was added by the benchmark (repeat {r}).\n", encoding="utf-8")
             icsgen("onepage")
+            if no_search:  # the same builds without the search index, for the ratio search costs
+                clean(site_dir)
+                icsgen("cold_nosearch", *(["--no-cache"] if no_cache else []), "--no-search")
+                clean(site_dir)
+                icsgen("onepage_nosearch", "--no-search")  # the first build, filling the cache
+                page.write_text(page_text + f"\nThis sentence was added by the benchmark (again, {r}).\n",
+                                encoding="utf-8")
+                series["onepage_nosearch"].runs.pop()  # that was the first build, not the edit
+                icsgen("onepage_nosearch", "--no-search")
         finally:
             page.write_text(page_text, encoding="utf-8")
         for peer_name, peer_series in peers.items():
@@ -468,6 +490,11 @@ def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, 
             lines += ["", "serve_latency.py said:", "", "```", serve["text"][-3000:], "```"]
         cold = res["series"]["cold"].median()
         lines += check_ratios(res["series"])
+        plain = res["series"].get("cold_nosearch")
+        if plain is not None and plain.median() and cold:
+            lines += ["", f"Search: cold build with search / without = {cold / plain.median():.2f}; one-page-edit "
+                      f"rebuild with search {fmt(res['series']['onepage'].median())} s, without "
+                      f"{fmt(res['series']['onepage_nosearch'].median())} s."]
         if res["peers"] or res["skipped"]:
             lines += ["", "Cold builds of the same pages (peer / icsgen > 1 means icsgen is faster):", "",
                       "| generator | median s | (min-max) | pages/s | peak RSS, largest process | "

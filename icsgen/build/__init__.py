@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .options import BuildOptions
     from .pipeline import BuildReport, build, leave_for_exit
     from .rendering import Rendered, render_all, render_in_memory
+    from .search import INDEX_DIR, IndexerFailed, document_records, worker_record, write_indexes
     from .writing import write_the_rest
 
 _WHERE = {
@@ -39,15 +40,19 @@ _WHERE = {
     "render_all": "rendering", "render_in_memory": "rendering", "Rendered": "rendering",
     "write_the_rest": "writing",
     "Images": "images", "make_images": "images",
+    "INDEX_DIR": "search", "IndexerFailed": "search", "document_records": "search", "worker_record": "search",
+    "write_indexes": "search",
 }
 
 __all__ = [
+    "INDEX_DIR",
     "MARKER",
     "STALL",
     "Background",
     "BuildOptions",
     "BuildReport",
     "Images",
+    "IndexerFailed",
     "Loaded",
     "Rendered",
     "build",
@@ -56,6 +61,7 @@ __all__ = [
     "check_rendered_links",
     "copy_file",
     "discard",
+    "document_records",
     "leave_for_exit",
     "load",
     "make_images",
@@ -66,6 +72,8 @@ __all__ = [
     "staging_dir",
     "start_early",
     "swap_in",
+    "worker_record",
+    "write_indexes",
     "write_the_rest",
 ]
 

@@ -161,6 +161,7 @@ def plan(site: Site) -> list[Job]:
         jobs.append(Job(f"{region.id}/404.html",
                         special_page(site, "404", "Page not found", f"{region.id}/404.html", region.id),
                         region.id))
+    jobs += search_pages(site)
     chosen, make = frozenset(site.chosen), tuple.__new__  # `Job(...)` runs a Python `__new__`: twice the time
     jobs += [make(Job, (page.url, page, page.region, 1, 1)) for page in site.pages.values()
              if page.region in chosen and page.kind != "news-list" and page.kind != BROKEN]
@@ -179,6 +180,17 @@ def plan(site: Site) -> list[Job]:
             jobs.append(Job(section.url, synthetic_page(site, section.key, "section"), section.region))
     jobs += [Job(page.url, page, page.region) for page in publication_pages(site)]  # libraries' category, year
     return jobs
+
+
+def search_pages(site: Site) -> list[Job]:
+    """Each region's search page and A to Z of pages, and the hub's search page; a page of the editor's
+    own at one of those addresses is left to be that page (see docs/reference.md, "Search")."""
+    wanted = [("search/", "search", "Search", None)]
+    for region_id in site.chosen:
+        wanted += [(f"{region_id}/search/", "search", "Search", region_id),
+                   (f"{region_id}/a-z/", "a-z", "A to Z of pages", region_id)]
+    return [Job(url, special_page(site, kind, title, url, region), region)
+            for url, kind, title, region in wanted if url not in site.by_url]
 
 
 def _check_region_choice(config: SiteConfig, chosen: tuple[str, ...], problems: Problems) -> None:

@@ -24,6 +24,7 @@ class BuildOptions:
     pages: PageSource | None = None  # pages kept between loads (serve's memory, build's store)
     trees: dict[str, Tree] | None = None  # content files from the build's own walk (`scan_content`)
     documents: DocumentMemo | None = None  # documents' descriptions kept between builds (cache.DocumentStore)
+    search: bool = True  # False: --no-search, no search index (build/search.py)
 
 
 Progress = Callable[[int, int], None]

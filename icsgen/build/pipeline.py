@@ -63,6 +63,8 @@ from .output import (
 )
 from .rendering import PARALLEL_THRESHOLD, collector, render_all
 from .writing import apply_changes, make_twin_quietly, output_stats, standing_feeds, write_the_rest
+from .search import IndexerFailed, SearchIndexing
+from .search import problem as search_problem
 
 _outlive: list[object] | None = None  # see leave_for_exit
 
@@ -143,6 +145,7 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
         run.load()
         run.render()
         run.check_links()
+        run.index_for_search()
         run.write_the_rest()
         run.publish()
     except BaseException as exc:
@@ -196,6 +199,7 @@ class _Run:
         self.rest: list[str] = []
         self.files: list[str] = []
         self.replaced: Path | None = None
+        self.searching = SearchIndexing(root, options.cache)  # the search index (`index_for_search`)
 
     # -- the steps
 
@@ -302,23 +306,41 @@ class _Run:
             raise BuildFailed(problems.errors)
         self.warnings = problems.warnings
 
+    def index_for_search(self) -> None:
+        """The search index of each region whose pages changed, into the staging folder (build/search.py);
+        with `--no-search`, none (and the kept search records go: they would be out of date)."""
+        if not self.options.search:
+            if self.cache is not None:
+                self.searching.forget()
+            return
+        live = self.out if self.previous else None
+        try:
+            self.searching.run(self.loaded.site, self.jobs, self.fresh, self.staging, live,
+                               self.output_stats if live else (), self.stale)
+        except IndexerFailed as exc:
+            raise BuildFailed([search_problem(exc)]) from None
+
     def write_the_rest(self) -> None:
         """Theme and static files, feeds, sitemaps and robots.txt, into the staging folder."""
         self.rest = write_the_rest(self.renderer, self.loaded.site, self.staging,
                                    skip={rel.split("/", 1)[0] for rel in self.standing}, images=self.images)
         if self.images is not None:
             self.images.close()  # without a cache, the made images were in a folder of their own
-        counted = collections.Counter(j.region for j in self.jobs if not j.url.endswith("404.html"))
+        counted = collections.Counter(j.region for j in self.jobs  # pages of content: not 404s, search pages, A to Zs
+                                      if not j.url.endswith("404.html") and j.page.kind not in ("search", "a-z"))
+        search = self.searching
         self.summary = {"pages_by_region": {region: counted[region] for region in self.loaded.site.chosen},
-                        "files": len(self.jobs) + len(self.rest) + len(self.standing), "jobs": len(self.jobs)}
+                        "files": len(self.jobs) + len(self.rest) + len(self.standing) + len(search.written)
+                        + len(search.standing), "jobs": len(self.jobs)}
 
     def publish(self) -> None:
         """Publish in one step: a rebuild's changed files, or (first build, no cache) the whole staging folder."""
-        self.fresh_files = {MARKER, *self.rest, *self.pages_written}
+        self.fresh_files = {MARKER, *self.rest, *self.pages_written, *self.searching.written}
         written = sorted(self.fresh_files)  # what is in the staging folder: listing it took ~0.5 s at 10,000 pages
         if self.previous:
-            self.files = apply_changes(self.staging, self.out, written, list(self.output_stats),
-                                       [j.output_path for j in self.jobs] + self.standing,
+            self.files = apply_changes(self.staging, self.out, written,
+                                       list(self.output_stats) + self.searching.replaced,
+                                       [j.output_path for j in self.jobs] + self.standing + self.searching.standing,
                                        differ=set(self.pages_written))
         else:
             self.replaced = publish_whole(self.staging, self.out)
@@ -360,7 +382,7 @@ class _Run:
         # replaced site, most of whose folders it needs, after the cache (the next build waits for both)
         twin = [functools.partial(make_twin_quietly, out, self.replaced)] if not self.previous else []
         documents = [self.documents.save] if self.documents is not None else []
-        _save_later([*([store.save] if store else []), *documents, save_records, *twin])
+        _save_later([*([store.save] if store else []), *documents, save_records, *self.searching.saves, *twin])
 
     def report(self) -> BuildReport:
         report = BuildReport(self.out, pages_by_region=dict(self.summary["pages_by_region"]),
@@ -404,7 +426,8 @@ def _save_later(saves: list[Callable[[], None]]) -> None:
 
 def _options_key(options: BuildOptions) -> str:
     today = options.today or dt.date.today()  # a scheduled post goes live when the date comes
-    return repr((code_fingerprint(), options.drafts, options.future, sorted(options.regions), today.isoformat()))
+    return repr((code_fingerprint(), options.drafts, options.future, sorted(options.regions), today.isoformat(),
+                 options.search))
 
 
 def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options: BuildOptions, problems: Problems,
@@ -417,7 +440,8 @@ def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options:
     took ~5 KB a page in this process (150 MB at 30,000 pages) while the workers ran.
     """
     results = {}
-    for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache, live=live):
+    for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache, live=live,
+                             search=options.search):
         problems.adopt(result.problems)
         job = result.job
         table.add(job.url, InputStates.keys(job, result.deps) if states is not None else [], states, result.anchors,

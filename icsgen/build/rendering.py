@@ -22,6 +22,7 @@ from .loading import Loaded, compile_themes, load, plan
 from .options import BuildOptions, Progress
 from .output import holds, write_bytes
 from .workers import STALL, WorkerFailed, can_fork, forked_map
+from .search import worker_record
 
 PARALLEL_THRESHOLD = 60  # below this many pages, starting workers costs more than it saves
 
@@ -99,6 +100,9 @@ _worker_live: Path | None = None
 _worker_inspect: Inspection | None = None
 
 
+_worker_search = False  # make each written page's search record (build/search.py)
+
+
 def _render_and_write(index: int) -> tuple[int, Output]:
     """Render job `index` (workers inherit the job list) and write it, unless the live folder holds exactly
     that already (or there is no folder: `render_in_memory`); return it without its HTML."""
@@ -114,6 +118,8 @@ def _render_and_write(index: int) -> tuple[int, Output]:
         else:
             write_bytes(_worker_folder, job.output_path, data)
             result.written = True
+            if _worker_search:
+                result.search = worker_record(job, _worker_renderer.site, result.html)
     result.html = ""  # written: don't send it back between processes
     if not _worker_keeps_deps:
         result.deps = {}  # nothing will record them: not worth sending
@@ -130,7 +136,7 @@ def _worker_start() -> None:
 
 def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers: int,
                progress: Progress | None = None, keep_deps: bool = True, live: Path | None = None,
-               stall: float = STALL, inspect: Inspection | None = None) -> Iterator[Output]:
+               stall: float = STALL, inspect: Inspection | None = None, search: bool = False) -> Iterator[Output]:
     """Render and write every job, yielding results (without their HTML, and without their dependencies
     unless `keep_deps`: a build without a cache records none) in job order.
 
@@ -139,15 +145,17 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
 
     With `live` (the output folder a rebuild updates), a page whose file there holds exactly its HTML is
     not written into `folder`: after a template edit that changes few pages' output, the workers compare
-    the pages while they have them, and the build has nothing to compare or move for the rest.
+    the pages while they have them, and the build has nothing to compare or move for the rest. With `search`,
+    each page written gets its search record (`result.search`), made from the HTML the worker has.
 
     Many jobs are shared among forked workers (build/workers.py), but only from a process with no other thread
     running (a fork there could inherit a lock held by another thread); otherwise they are rendered here.
     A worker that dies, or works on `stall` seconds without an answer, is a `BuildFailed` naming its page.
     """
     global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live, _worker_inspect
+    global _worker_search
     _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = renderer, folder, jobs, keep_deps
-    _worker_live, _worker_inspect = live, inspect
+    _worker_live, _worker_inspect, _worker_search = live, inspect, search
     workers = workers or os.cpu_count() or 1
     try:
         if workers == 1 or len(jobs) < PARALLEL_THRESHOLD or not can_fork():
@@ -163,7 +171,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
             raise BuildFailed([_worker_problem(renderer.site.root, jobs, exc)]) from None
     finally:
         _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live = None, None, [], True, None
-        _worker_inspect = None
+        _worker_inspect, _worker_search = None, False
 
 
 def _worker_problem(root: Path, jobs: list[Job], failure: WorkerFailed) -> Problem:

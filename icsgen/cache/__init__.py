@@ -3,7 +3,7 @@ Markdown and compiled templates. Only build/ and serve/ use it; a damaged or for
 """
 
 from .documents import DocumentStore
-from .files import remove_later
+from .files import read_store, remove_later, write_store
 from .images import IMAGE_SUFFIXES, ImageProblem, ImageStore
 from .markdown import MarkdownCache
 from .outputs import (
@@ -43,10 +43,12 @@ __all__ = [
     "file_stat",
     "kept_for_reading",
     "locked",
+    "read_store",
     "refers_to",
     "remove_later",
     "restore_meta",
     "site_fingerprint",
     "site_structure",
     "stale_outputs",
+    "write_store",
 ]

@@ -100,7 +100,7 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
         problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in placeholders(site):
         problems.add(path, line, message, hint, WARNING)
-    pages = sum(1 for j in jobs if j.region and "404" not in j.url)
+    pages = sum(1 for j in jobs if j.region and "404" not in j.url and j.page.kind not in ("search", "a-z"))
     return CheckReport(list(problems), pages)
 
 

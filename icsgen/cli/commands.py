@@ -25,6 +25,11 @@ DRAFTS_OPTION = click.option("--drafts", is_flag=True, help="Include pages marke
 FUTURE_OPTION = click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
                            help="Pages rendered at once; 0 means one per processor core.")
+NO_SEARCH_OPTION = click.option(
+    "--no-search", is_flag=True,
+    help="Make no search index (build: the search pages then say search is not working; serve: it is otherwise "
+         "brought up to date after each save).",
+)
 NO_CACHE_OPTION = click.option(
     "--no-cache", is_flag=True,
     help="Don't use what .icsgen-cache/ remembers from the last build: build renders every page (and "
@@ -96,11 +101,12 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @FUTURE_OPTION
 @JOBS_OPTION
 @NO_CACHE_OPTION
+@NO_SEARCH_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @TODAY_OPTION
 @click.pass_context
 def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out: Path | None,
-                  drafts: bool, future: bool, jobs: int, no_cache: bool, quiet: bool,
+                  drafts: bool, future: bool, jobs: int, no_cache: bool, no_search: bool, quiet: bool,
                   today: dt.date | None) -> None:
     """Build the site into build/ (or --out).
 
@@ -109,7 +115,7 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
     build, only pages whose text, template, data or links changed are rendered again.
     """
     code = run_build(root, BuildOptions(out=out, regions=regions, drafts=drafts, future=future, jobs=jobs,
-                                        cache=not no_cache, today=today), quiet, _verbose(ctx))
+                                        cache=not no_cache, search=not no_search, today=today), quiet, _verbose(ctx))
     if code:
         ctx.exit(code)
 
@@ -261,10 +267,11 @@ def init_command(folder: Path, region_id: str, name: str, base_url: str) -> None
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and news dated after today.")
 @click.option("--poll", is_flag=True,
               help="Look for changes by polling (for Docker, WSL and network drives).")
+@NO_SEARCH_OPTION
 @TODAY_OPTION
 @click.pass_context
 def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host: str, port: int,
-                  open_browser: bool, no_drafts: bool, poll: bool, today: dt.date | None) -> None:
+                  open_browser: bool, no_drafts: bool, poll: bool, no_search: bool, today: dt.date | None) -> None:
     """Preview the site while you edit: pages refresh themselves a moment after you save.
 
     Drafts and future news are shown unless --no-drafts (with --today, news dated after
@@ -294,7 +301,8 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
 
     drafts = not no_drafts
     # with --today the preview is the site as on that day: news dated later waits for its date
-    options = BuildOptions(regions=regions, drafts=drafts, future=drafts and today is None, today=today)
+    options = BuildOptions(regions=regions, drafts=drafts, future=drafts and today is None, today=today,
+                           search=not no_search)
     # a plain `kill` stops it as Ctrl-C does, even while the first build runs
     signal.signal(signal.SIGTERM, interrupted)
     try:

@@ -45,8 +45,9 @@ def build_request(args: list[str]) -> dict | None:
     if not args or args[0] != "build":
         return None
     found: dict = {"root": ".", "out": None, "regions": [], "drafts": False, "future": False, "jobs": 0,
-                   "no_cache": False, "quiet": False, "verbose": verbose}
-    flags = {"--drafts": "drafts", "--future": "future", "--no-cache": "no_cache", "--quiet": "quiet", "-q": "quiet"}
+                   "no_cache": False, "no_search": False, "quiet": False, "verbose": verbose}
+    flags = {"--drafts": "drafts", "--future": "future", "--no-cache": "no_cache", "--no-search": "no_search",
+             "--quiet": "quiet", "-q": "quiet"}
     rest = iter(args[1:])
     for arg in rest:
         name, equals, value = arg.partition("=")
@@ -93,7 +94,7 @@ def _build(request: dict) -> None:
     try:
         options = BuildOptions(out=Path(request["out"]) if request["out"] else None, regions=tuple(request["regions"]),
                                drafts=request["drafts"], future=request["future"], jobs=request["jobs"],
-                               cache=not request["no_cache"])
+                               cache=not request["no_cache"], search=not request["no_search"])
         code = run_build(Path(request["root"]), options, request["quiet"], request["verbose"])
     except KeyboardInterrupt as exc:  # outside the build itself (run_build reports those): nothing was published
         report_interrupt(getattr(exc, "published", False))

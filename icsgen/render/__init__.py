@@ -9,11 +9,13 @@ from .context import excerpt, nav_target
 from .images import published_files, rewrite_images
 from .publications import library_pages, publication_pages, sub_pages
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
+from .searchtext import SEARCH_KINDS, document_record, page_record
 from .strings import Strings, missing_strings, strings_dirs
 from .themes import ThemeChain, theme_chain
 from .urls import Linker, host_and_path
 
 __all__ = [
+    "SEARCH_KINDS",
     "ConvertedBodies",
     "Job",
     "Linker",
@@ -22,6 +24,7 @@ __all__ = [
     "Strings",
     "ThemeChain",
     "calendar_files",
+    "document_record",
     "entry_key",
     "excerpt",
     "feeds",
@@ -29,6 +32,7 @@ __all__ = [
     "library_pages",
     "missing_strings",
     "nav_target",
+    "page_record",
     "publication_pages",
     "published_files",
     "rewrite_images",

@@ -454,6 +454,37 @@ class RegionView:
             return ""
         return self._scope.link("")
 
+    @property
+    def search_url(self) -> str:
+        """The region's search page, where the header's search form sends its query (`?q=`)."""
+        return self._scope.link(f"{self._config.id}/search/")
+
+    @property
+    def a_z_url(self) -> str:
+        """The region's A to Z of pages: what the search page offers when search cannot run."""
+        return self._scope.link(f"{self._config.id}/a-z/")
+
+    @property
+    def a_z(self) -> list[dict[str, Any]]:
+        """Every page of the region by title, in groups by first letter: [{letter, id, pages}]; titles
+        that start with no letter come first, under "0-9". Depends on every page (titles, and which exist)."""
+        site = self._scope.site
+        region_id = self._config.id
+        deps = self._scope.deps
+        deps.sections.update(key for key, section in site.sections.items() if section.region == region_id)
+        pages = [page for page in site.pages.values() if page.region == region_id and page.kind != "news-list"]
+        deps.pages.update(page.key for page in pages)
+        pages.sort(key=lambda page: (page.meta.title.casefold(), page.url))
+        groups: dict[str, list[PageView]] = {}
+        for page in pages:
+            first = page.meta.title[:1].upper()
+            letter = first if first.isalpha() else "0-9"
+            groups.setdefault(letter, []).append(PageView(page, self._scope))
+        ordered = sorted(groups, key=lambda letter: (letter != "0-9", letter))
+        return [{"letter": letter, "id": "letter-" + ("0-9" if letter == "0-9" else str(ord(letter))
+                                                       if not letter.isascii() else letter.lower()),
+                 "pages": groups[letter]} for letter in ordered]
+
     @functools.cached_property
     def notices(self) -> list[dict[str, str]]:
         """The region's urgent notices shown on the build's date (`site.today`), its own after the site's.
@@ -550,3 +581,28 @@ class SiteView:
         against. Reading it is recorded, so a build on another day renders this page again."""
         self._scope.deps.dates.add("today")
         return self._scope.site.today
+
+    @property
+    def search_url(self) -> str:
+        """The hub's search page, which searches every region's index."""
+        return self._scope.link("search/")
+
+    @property
+    def search_indexes(self) -> list[dict[str, str]]:
+        """The search indexes a search page loads: the region's own, or (on the hub) every region's
+        built this time, as {id, name, index (its pagefind.js), base}. The hub loads each region's index
+        from its own copy beside it (relative: no other host is asked), and a region published on its
+        own domain gets `base`, that address, so its results link there."""
+        site = self._scope.site
+        current = self._scope.url.split("/", 1)[0] if self._scope.url != "search/" else ""
+        if current in site.regions:
+            return [{"id": current, "name": site.regions[current].config.name,
+                     "index": self._scope.link(f"{current}/pagefind/pagefind.js"), "base": ""}]
+        up = "../" * self._scope.url.count("/")
+        indexes = []
+        for rid in site.chosen:
+            home = self._scope.link(f"{rid}/")
+            indexes.append({"id": rid, "name": site.regions[rid].config.name,
+                            "index": f"{up}{rid}/pagefind/pagefind.js",
+                            "base": home if home.startswith(("https://", "http://")) else ""})
+        return indexes

@@ -241,10 +241,14 @@ def _card(level: int, record: Record, rows: list[str], extra: str = "", prefix: 
     title = f'<h{level} class="nhsuk-card__heading">{_e(record.title)}</h{level}>'
     status = _status(record) if record.kind in ("meetings", "events") else ""
     listing = f'<dl class="nhsuk-summary-list">{"".join(rows)}</dl>' if rows else ""
-    return (f'<div class="nhsuk-card icsgen-record"{anchor}><div class="nhsuk-card__content">{title}'
+    searched = _SEARCH_KIND.get(record.kind, "")  # the page's kind for search's filter (render/searchtext.py)
+    return (f'<div class="nhsuk-card icsgen-record"{anchor}{searched}><div class="nhsuk-card__content">{title}'
             f'{"<p>" + status + "</p>" if status else ""}'
             f'{"<p>" + _e(record.summary) + "</p>" if record.values.get("summary") else ""}'
             f'{listing}{extra}</div></div>')
+
+
+_SEARCH_KIND = {"meetings": ' data-pagefind-filter="kind:meeting"', "events": ' data-pagefind-filter="kind:event"'}
 
 
 def _default_id(record: Record) -> str:

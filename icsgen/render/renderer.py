@@ -67,8 +67,10 @@ DEFAULT_TEMPLATES = {
     "news-list": "news-list.html",
     "hub": "hub.html",
     "404": "404.html",
+    "search": "search.html",
+    "a-z": "a-z.html",
 }
-NOT_PAGE_TEMPLATES = {"base", "hub", "404"}
+NOT_PAGE_TEMPLATES = {"base", "hub", "404", "search", "a-z"}
 EASY_READ_TEMPLATE = "easy-read.html"  # an Easy Read version's, unless it names another
 _ID_VALUE = re.compile(r'id="([^"]+)"')
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
@@ -146,6 +148,7 @@ class Output:
     written: bool = False  # its HTML is in the output folder (an empty page, or one with problems, is not)
     unchanged: bool = False  # not written: the live folder already holds exactly its HTML
     findings: list = field(default_factory=list)  # what `icsgen check` found beside the render (build.render_all)
+    search: tuple | None = None  # its search record, made where the HTML is (see searchtext.py)
 
 
 def _problem(path: Path | str, line: int | None, message: str, hint: str) -> Problem:
@@ -406,6 +409,12 @@ class Renderer:
                 line = page.meta.lines.get("template", 1)
                 out.problems.append(_problem(page.source_path, line, f"unknown template '{page.meta.template}'",
                                      f"available: {', '.join(self.template_names(job.region))}"))
+            elif page.kind in ("search", "a-z"):  # a theme copied before icsgen made these pages
+                out.problems.append((page.source_path, 1, f"template '{exc.name}' not found: the theme has no "
+                                     f"{'search page' if page.kind == 'search' else 'A to Z of pages'}",
+                                     "copy search.html, a-z.html, partials/search-words.html and "
+                                     "static/js/search.js from icsgen's built-in theme (icsgen/themes/nhs), "
+                                     "or use the built-in theme"))
             else:
                 out.problems.append(_problem(page.source_path, 1, f"template '{exc.name}' not found", ""))
         except jinja2.TemplateSyntaxError as exc:
@@ -540,7 +549,9 @@ class Renderer:
         urls.update(s.url for s in site.sections.values())
         urls.update(s.url for s in site.statics.values())
         for region in site.regions:
-            urls.update((f"{region}/news/feed.xml", f"{region}/sitemap.xml", f"{region}/404.html"))
+            urls.update((f"{region}/news/feed.xml", f"{region}/sitemap.xml", f"{region}/404.html",
+                         f"{region}/search/", f"{region}/a-z/"))
+        urls.add("search/")
         urls.update(calendar.site_files_paths(site, site.chosen))
         for key, section in site.sections.items():
             pages = math.ceil(len(section.pages) / site.config.news_per_page)

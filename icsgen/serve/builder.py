@@ -249,11 +249,15 @@ def _builder_main(conn: Any, root: Path, options: BuildOptions, folder: Path, wo
     preview.stall = worker_stall
     try:
         conn.send(("done", _guarded(preview.build)))
+        preview.index_search()  # after the answer: the browser reloads while the index catches up
         while True:
             message = conn.recv()
             if message[0] == "rebuild":
+                preview.search.stop()  # an index still being written is written again after this rebuild
                 conn.send(("done", _guarded(functools.partial(preview.rebuild, message[1]))))
+                preview.index_search()
     except (EOFError, OSError):
+        preview.search.stop()
         return  # the server has gone
 
 

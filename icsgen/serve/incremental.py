@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import shutil
 import tempfile
 import threading
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from icsgen.build import (
+    INDEX_DIR,
     MARKER,
     STALL,
     BuildOptions,
@@ -50,6 +52,8 @@ from icsgen.content import FrontMatterMemo, Page, PageCache, Site, version_of
 from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
 from icsgen.render import Job, Output, Renderer, calendar_files, excerpt, feeds, nav_target
+
+from .searching import PreviewSearch
 
 FULL_REBUILD_SHARE = 0.5  # re-render in workers, into a fresh folder, when this much changed
 FULL_REBUILD_MIN = 200
@@ -143,6 +147,7 @@ class Preview:
         self.writing: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext
         self.progress: Callable[[str], None] | None = None
         self.stall = STALL
+        self.search = PreviewSearch(self.folder, options.search)  # indexed after each reply: `index_search`
 
     # -- the public steps ------------------------------------------------------------------------
 
@@ -162,7 +167,13 @@ class Preview:
                 return self._finish(self._full, start)
             return self._finish(self._incremental, start)
 
+    def index_search(self) -> None:
+        """Bring the search index up to date with the last good build, in the background (see searching.py):
+        called once the server has its answer, so the page reload never waits for it."""
+        self.search.start()
+
     def close(self) -> None:
+        self.search.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- deciding ----------------------------------------------------------------------------------
@@ -203,13 +214,16 @@ class Preview:
         jobs = plan(loaded.site)
         staging = staging_dir(self.folder)
         state = _State(loaded, renderer, {j.url: j for j in jobs}, {}, {}, {})
+        records: dict[str, tuple | None] = {}
         try:
             problems = loaded.problems
             told = self.progress
             counted = (lambda done, total: told(f"{done} of {total} pages rendered")) if told else None
-            for out in render_all(renderer, jobs, staging, self.options.jobs, counted, stall=self.stall):
+            for out in render_all(renderer, jobs, staging, self.options.jobs, counted, stall=self.stall,
+                                  search=self.options.search):
                 _add_render_problems(problems, out)
                 self._remember(state, out)
+                records[out.job.url] = out.search
             self._check_links(state, problems)
             if problems.errors:
                 raise BuildFailed(problems.errors)
@@ -218,8 +232,14 @@ class Preview:
         except BaseException:
             discard(staging)
             raise
+        if self.options.search:  # the last index, until the new one is written: its files are not the staging's
+            for region in loaded.site.chosen:
+                kept = self.folder / region / INDEX_DIR
+                if kept.is_dir() and (staging / region).is_dir():
+                    os.rename(kept, staging / region / INDEX_DIR)
         with self.writing():
             swap_in(staging, self.folder)
+        self.search.reset(loaded.site, jobs, records)
         for url, deps in state.deps.items():
             state.users.add(url, deps)
         # The loaded site is tens of thousands of long-lived objects; left to the garbage collector,
@@ -294,6 +314,8 @@ class Preview:
             stylesheets = self._write_assets(self.folder, renderer, old.renderer)
             self._sync_statics(old_site, new_site, changed)
             self._write_feeds(self.folder, new_site, renderer)
+        self.search.update(new_site, jobs, html, [old.jobs[url] for url in removed],
+                           statics_changed=new_site.statics is not old_site.statics)
         for url in list(html) + removed:
             state.users.remove(url, old.deps.get(url))
         for url in html:

@@ -84,10 +84,10 @@ def test_rebuilds_by_the_command_as_run_equal_a_clean_build(tmp_path: Path) -> N
 def test_a_plain_build_is_read_as_click_would_read_it(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     request = build_request(["--verbose", "build", "--root=site", "--out", "elsewhere", "--region", "alpha",
-                             "--region=beta", "--drafts", "--future", "-j", "3", "--no-cache", "-q"])
+                             "--region=beta", "--drafts", "--future", "-j", "3", "--no-cache", "--no-search", "-q"])
     assert request == {"root": os.path.realpath("site"), "out": "elsewhere", "regions": ["alpha", "beta"],
-                       "drafts": True, "future": True, "jobs": 3, "no_cache": True, "quiet": True, "verbose": True,
-                       "early": False}
+                       "drafts": True, "future": True, "jobs": 3, "no_cache": True, "no_search": True, "quiet": True,
+                       "verbose": True, "early": False}
     assert build_request(["build", "--root", "a", "--root", "b"])["root"] == os.path.realpath("b")  # the last wins
     assert build_request(["build", "--root", str(tmp_path / "a-file")]) is None  # click explains that one
     assert build_request(["build", "--out", str(tmp_path / "a-file")]) is None

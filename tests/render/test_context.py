@@ -70,7 +70,7 @@ def test_every_top_level_name_a_template_sees_is_documented(tmp_path: Path, monk
 
 
 def test_page_and_section_views_offer_exactly_the_documented_fields() -> None:
-    kinds = {"home", "page", "news", "hub"}  # values of `kind`, backticked in the same paragraph
+    kinds = {"home", "page", "news", "hub", "search"}  # values of `kind`, backticked in the same paragraph
     assert _public(PageView) == _names(_paragraph("A page view has:")) - kinds
     assert _public(SectionView) == _names(_paragraph("A section view has:"))
     assert _public(DocumentView) == _names(_paragraph("A document view has:"))

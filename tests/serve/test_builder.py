@@ -30,10 +30,12 @@ def many_pages(root: Path) -> Path:
 
 
 def render_workers(builder: int) -> set[int]:
-    """The builder's forked render workers (its other children, such as `rm`, run other programs)."""
+    """The builder's forked render workers (its other children, such as `rm`, run other programs; the one
+    writing the search index is a fork too, named `icsgen-search`: serve/searching.py)."""
     try:
         command = Path(f"/proc/{builder}/cmdline").read_bytes()
-        return {pid for pid in children(builder) if Path(f"/proc/{pid}/cmdline").read_bytes() == command}
+        return {pid for pid in children(builder) if Path(f"/proc/{pid}/cmdline").read_bytes() == command
+                and Path(f"/proc/{pid}/comm").read_text().strip() != "icsgen-search"}
     except OSError:
         return set()
 

@@ -13,7 +13,8 @@ from tests.support.sitemaker import basic_site, tree_digest
 
 EVERY_OUTPUT = ["", "404.html", "alpha/", "alpha/404.html", "alpha/about/", "alpha/about/partners/",
                 "alpha/accessibility/", "alpha/news/", "alpha/news/first/", "alpha/news/second/",
-                "beta/", "beta/404.html", "beta/accessibility/"]
+                "beta/", "beta/404.html", "beta/accessibility/",
+                "search/", "alpha/search/", "alpha/a-z/", "beta/search/", "beta/a-z/"]  # search pages, A to Zs
 
 
 @pytest.fixture
@@ -56,8 +57,8 @@ def test_body_edit_renders_only_that_page(preview: Preview) -> None:
 def test_title_edit_renders_the_page_and_those_that_list_or_link_to_it(preview: Preview) -> None:
     page = edit(preview.root / "content/alpha/about/partners.md", "title: Partners", "title: Our partners")
     result = preview.rebuild([page])
-    # the folder's page lists it; the home page links to it; nothing in beta or the news
-    assert result.rendered == ["alpha/", "alpha/about/", "alpha/about/partners/"]
+    # the folder's page lists it; the home page links to it; the A to Z lists it; nothing in beta or the news
+    assert result.rendered == ["alpha/", "alpha/a-z/", "alpha/about/", "alpha/about/partners/"]
     assert "Our partners" in html(preview, "alpha/about")
 
 

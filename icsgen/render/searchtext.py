@@ -1,0 +1,67 @@
+"""What the search index holds for one rendered page: its words, title, section, date and kind.
+
+The build's indexer (build/search.py) gives these records to Pagefind as custom records rather than
+the page's HTML, so that a rebuild can index a region again from the records it kept, reading only
+the pages that changed (Pagefind has no incremental mode). A record is made where the HTML already
+is: in the render worker, from the `<main>` element the theme wrote, so words a template adds (a
+partners list from a data file) are found as well as the Markdown's.
+
+A template marks what a page is with `data-pagefind-filter="kind:meeting"` (any of `SEARCH_KINDS`)
+and leaves parts out with `data-pagefind-ignore` on an element whose closing tag is unambiguous
+(a `<div>`, `<nav>` or `<aside>` that holds no element of its own name).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from icsgen.content import Page
+
+SEARCH_KINDS = ("page", "news", "document", "meeting", "event")  # the search page's filters, in this order
+NOT_INDEXED = frozenset({"404", "hub", "search", "a-z", "news-list", "section"})  # listings and special pages
+
+_MAIN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.DOTALL)
+_KIND = re.compile(r'data-pagefind-filter="kind:([a-z-]+)"')
+_IGNORED = re.compile(r"<(div|nav|aside|form)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
+_DROPPED = re.compile(r"<(script|style|svg|template)\b.*?</\1>", re.DOTALL)
+_BACK_TO_TOP = '<div class="nhsuk-back-to-top">'
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+Record = tuple[str, str, dict[str, str], dict[str, list[str]]]  # url, content, meta, filters
+
+
+def page_record(page: Page, url: str, section_title: str, page_html: str) -> Record | None:
+    """The search record of a rendered page, or None for a page that is not searched for itself
+    (listings, the search page, the A to Z, 404 pages, drafts). `url` is the page's address
+    relative to its region's folder: the index is the region's, wherever the region is published."""
+    if page.kind in NOT_INDEXED or page.meta.draft:
+        return None
+    found = _MAIN.search(page_html)
+    body = found.group(1) if found else page_html
+    cut = body.rfind(_BACK_TO_TOP)
+    if cut >= 0:
+        body = body[:cut]
+    marked = _KIND.search(body)
+    kind = marked.group(1) if marked and marked.group(1) in SEARCH_KINDS else (
+        "news" if page.kind == "news" else "page")
+    body = _IGNORED.sub(" ", body) if "data-pagefind-ignore" in body else body
+    body = _DROPPED.sub(" ", body) if "<s" in body or "<t" in body else body
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body))).strip()
+    meta = {"title": page.meta.title, "region": page.region, "kind": kind}
+    if section_title and page.section != page.region and kind != "news":  # a section of its own, not the home
+        meta["section"] = section_title
+    if page.meta.date and kind != "page":
+        meta["date"] = page.meta.date.isoformat()
+    return (url, text, meta, {"kind": [kind]})
+
+
+def document_record(url: str, region: str, title: str, text: str, file_type: str, size: int,
+                    pages: int = 0) -> Record:
+    """The search record of a document (a PDF) by its text: found like a page, shown with its type
+    and size so that nobody opens a large file by surprise."""
+    meta = {"title": title, "region": region, "kind": "document", "type": file_type, "size": str(size)}
+    if pages:
+        meta["pages"] = str(pages)
+    return (url, _SPACE.sub(" ", text).strip(), meta, {"kind": ["document"]})

@@ -1,0 +1,289 @@
+/*
+ * icsgen search page: Pagefind's JavaScript API with an NHS-styled, accessible interface.
+ *
+ * - The query and the kind filter live in the address (?q=...&kind=...): results can be linked,
+ *   bookmarked and reloaded; the browser's back button goes back to the last query.
+ * - The number of results is written into a role="status" element (a polite live region), so screen
+ *   readers announce it; results are plain links in a list, in the page's tab order.
+ * - Every word shown comes from the page (data-words, from partials/search-words.html), so it follows
+ *   the page's language; dates are written in the page's language too.
+ * - Pagefind's excerpts come back with the matched words in <mark>; everything else is put into the
+ *   page as text, never as HTML.
+ * - The hub's page loads every region's index (data-indexes) and groups the results by region.
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-search]");
+  var form = document.querySelector("[data-search-form]");
+  var status = document.querySelector("[data-search-status]");
+  var fallback = document.querySelector("[data-search-nojs]");
+  if (!root || !form || !status) {
+    return;
+  }
+  var words = JSON.parse(root.getAttribute("data-words"));
+  var indexes = JSON.parse(root.getAttribute("data-indexes"));
+  var results = root.querySelector("[data-search-results]");
+  var input = form.querySelector("input[name=q]");
+  var names = {};
+  indexes.forEach(function (index) {
+    names[index.id] = index.name;
+  });
+  var grouped = indexes.length > 1;
+  var lang = document.documentElement.lang || "en-GB";
+  var LIMIT = 50;
+  var loading = null;
+  var latest = 0;
+
+  fallback.hidden = true; // JavaScript runs: the notice that search needs it does not apply
+  root.hidden = false;
+
+  function say(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function pagefind() {
+    if (!loading) {
+      var first = new URL(indexes[0].index, document.baseURI).href;
+      loading = import(first).then(function (api) {
+        var own = { excerptLength: 30 };
+        if (indexes[0].base) {
+          own.baseUrl = indexes[0].base; // a region on its own domain: its results link there
+        }
+        return api.options(own).then(function () {
+          return indexes.slice(1).reduce(function (done, index) {
+            return done.then(function () {
+              var folder = new URL("./", new URL(index.index, document.baseURI)).href;
+              return api.mergeIndex(folder, index.base ? { baseUrl: index.base } : {});
+            });
+          }, Promise.resolve());
+        }).then(function () {
+          return api;
+        });
+      });
+      loading.catch(function () {
+        loading = null; // a failed load is tried again by the next search
+      });
+    }
+    return loading;
+  }
+
+  function chosenKind() {
+    var checked = form.querySelector("input[name=kind]:checked");
+    return checked ? checked.value : "";
+  }
+
+  function fromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    var kind = params.get("kind") || "";
+    var radio = form.querySelector("input[name=kind][value='" + (/^[a-z-]*$/.test(kind) ? kind : "") + "']");
+    if (radio) {
+      radio.checked = true;
+    }
+  }
+
+  function toAddress() {
+    var params = new URLSearchParams();
+    params.set("q", input.value);
+    if (chosenKind()) {
+      params.set("kind", chosenKind());
+    }
+    var address = window.location.pathname + "?" + params.toString();
+    if (address !== window.location.pathname + window.location.search) {
+      window.history.pushState(null, "", address);
+    }
+  }
+
+  function excerpt(text) {
+    var paragraph = element("p", "app-search-result__excerpt");
+    var marked = false;
+    String(text || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>") {
+        marked = true;
+      } else if (part === "</mark>") {
+        marked = false;
+      } else if (part) {
+        paragraph.appendChild(marked ? element("mark", "", part) : document.createTextNode(part));
+      }
+    });
+    return paragraph;
+  }
+
+  function longDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!parts) {
+      return "";
+    }
+    var date = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
+    try {
+      return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+        .format(date);
+    } catch (error) {
+      return iso;
+    }
+  }
+
+  function size(bytes) {
+    var n = Number(bytes);
+    if (!isFinite(n) || n <= 0) {
+      return "";
+    }
+    if (n < 1000 * 1000) {
+      return Math.max(1, Math.round(n / 1000)) + " KB";
+    }
+    return (Math.round(n / 100000) / 10) + " MB";
+  }
+
+  function details(meta) {
+    var kind = meta.kind || "page";
+    var bits = [words["label_" + kind] || words.label_page];
+    if (kind === "document") {
+      if (meta.type) {
+        bits.push(meta.type);
+      }
+      if (size(meta.size)) {
+        bits.push(size(meta.size));
+      }
+      if (meta.pages) {
+        bits.push(meta.pages === "1" ? words.page_one : say(words.pages, { count: meta.pages }));
+      }
+    }
+    if (meta.section) {
+      bits.push(meta.section);
+    }
+    if (meta.date && longDate(meta.date)) {
+      bits.push(longDate(meta.date));
+    }
+    return element("p", "app-search-result__meta", bits.join(" · "));
+  }
+
+  function item(data, heading) {
+    var meta = data.meta || {};
+    var li = element("li", "app-search-result");
+    var title = element(heading, "app-search-result__title");
+    var link = element("a", "", meta.title || data.url);
+    link.href = data.url;
+    title.appendChild(link);
+    li.appendChild(title);
+    li.appendChild(details(meta));
+    li.appendChild(excerpt(data.excerpt));
+    return li;
+  }
+
+  function show(query, found, total) {
+    results.replaceChildren();
+    var count = total === 0 ? words.count_none : total === 1 ? words.count_one : words.count_many;
+    var message = say(count, { count: total, query: query });
+    if (total > found.length) {
+      message += " " + say(words.count_shown, { shown: found.length });
+    }
+    status.textContent = message;
+    if (total === 0) {
+      results.appendChild(element("p", "", words.none_help));
+      return;
+    }
+    if (!grouped) {
+      var list = element("ol", "app-search-results");
+      found.forEach(function (data) {
+        list.appendChild(item(data, "h2"));
+      });
+      results.appendChild(list);
+      return;
+    }
+    var groups = {};
+    found.forEach(function (data) {
+      var region = (data.meta && data.meta.region) || "";
+      (groups[region] = groups[region] || []).push(data);
+    });
+    indexes.forEach(function (index) {
+      var mine = groups[index.id];
+      if (!mine) {
+        return;
+      }
+      var heading = element("h2", "", say(words.region_results, { name: index.name, count: mine.length }));
+      heading.id = "results-" + index.id;
+      results.appendChild(heading);
+      var list = element("ol", "app-search-results");
+      list.setAttribute("aria-labelledby", heading.id);
+      mine.forEach(function (data) {
+        list.appendChild(item(data, "h3"));
+      });
+      results.appendChild(list);
+    });
+  }
+
+  function failed() {
+    results.replaceChildren();
+    status.textContent = words.error;
+    results.appendChild(element("p", "", words.error_help));
+    fallback.hidden = false;
+    var notice = fallback.querySelector("p");
+    if (notice) {
+      notice.hidden = true; // JavaScript did run: only the A to Z link applies
+    }
+  }
+
+  function search() {
+    var query = input.value.trim();
+    var kind = chosenKind();
+    var ticket = ++latest;
+    if (!query) {
+      results.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    status.textContent = words.searching;
+    pagefind().then(function (api) {
+      return api.search(query, kind ? { filters: { kind: kind } } : {});
+    }).then(function (found) {
+      if (!found) {
+        return null; // a newer search replaced this one while it ran
+      }
+      return Promise.all(found.results.slice(0, LIMIT).map(function (result) {
+        return result.data();
+      })).then(function (data) {
+        if (ticket === latest) {
+          fallback.hidden = true;
+          show(query, data, found.results.length);
+        }
+      });
+    }).catch(function () {
+      if (ticket === latest) {
+        failed();
+      }
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    toAddress();
+    search();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target && event.target.name === "kind") {
+      toAddress();
+      search();
+    }
+  });
+  window.addEventListener("popstate", function () {
+    fromAddress();
+    search();
+  });
+
+  fromAddress();
+  search();
+})();
