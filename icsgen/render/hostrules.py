@@ -39,9 +39,10 @@ COMMON_HEADERS = (
 )
 # What every page may load: its own files, the styles in its own attributes (a region's accent colour;
 # a 404 page's inline stylesheet), images as data: addresses; nothing may frame it but the site.
+# 'wasm-unsafe-eval' lets the search page compile Pagefind's WebAssembly (its own file); it allows no eval().
 _BASE_POLICY = (
     ("default-src", ("'self'",)),
-    ("script-src", ("'self'",)),
+    ("script-src", ("'self'", "'wasm-unsafe-eval'")),
     ("style-src", ("'self'", "'unsafe-inline'")),
     ("img-src", ("'self'", "data:")),
     ("font-src", ("'self'",)),
