@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from .background import Background
     from .early import start_early
     from .images import Images, make_images
-    from .output import MARKER, copy_file, discard, staging_dir, swap_in
     from .links import check_anchors, check_rendered_links
     from .loading import Loaded, load, plan, reload
+    from .moved import addresses_of_files, files_in, published_now, report_moved
     from .options import BuildOptions
+    from .output import MARKER, copy_file, discard, staging_dir, swap_in
     from .pipeline import BuildReport, build, leave_for_exit
     from .rendering import Rendered, render_all, render_in_memory
     from .search import INDEX_DIR, IndexerFailed, document_records, worker_record, write_indexes
@@ -42,6 +43,7 @@ _WHERE = {
     "Images": "images", "make_images": "images",
     "INDEX_DIR": "search", "IndexerFailed": "search", "document_records": "search", "worker_record": "search",
     "write_indexes": "search",
+    "published_now": "moved", "report_moved": "moved", "addresses_of_files": "moved", "files_in": "moved",
 }
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "IndexerFailed",
     "Loaded",
     "Rendered",
+    "addresses_of_files",
     "build",
     "can_fork",
     "check_anchors",
@@ -62,13 +65,16 @@ __all__ = [
     "copy_file",
     "discard",
     "document_records",
+    "files_in",
     "leave_for_exit",
     "load",
     "make_images",
     "plan",
+    "published_now",
     "reload",
     "render_all",
     "render_in_memory",
+    "report_moved",
     "staging_dir",
     "start_early",
     "swap_in",

@@ -18,7 +18,9 @@ from icsgen.content import (
     Page,
     Site,
     check_required,
+    check_share_images,
     describe_documents,
+    find_redirects,
     load_publications,
     load_site,
     slugify,
@@ -72,6 +74,8 @@ def load(root: Path, options: BuildOptions) -> Loaded:
         raise BuildFailed(problems.errors)  # a link out of the project, a stray folder: rendering adds only noise
     check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
+    find_redirects(site, problems)  # aliases and redirects: collisions, targets, chains, loops
+    check_share_images(site, problems)
     _check_static_files(site, problems)
     return Loaded(_described(site, options, problems), chains, problems)
 
@@ -150,6 +154,8 @@ def reload(previous: Loaded, options: BuildOptions, changed: set[Path]) -> Loade
         return None
     check_navigation(site, problems)
     check_required(site, problems)
+    find_redirects(site, problems)
+    check_share_images(site, problems)
     return Loaded(_described(site, options, problems), previous.chains, problems)
 
 

@@ -20,6 +20,7 @@ class BuildOptions:
     jobs: int = 0  # 0: one per core
     today: dt.date | None = None
     cache: bool = True  # False: --no-cache, render everything and leave the cache alone
+    strict: bool = False  # --strict: warnings fail the build too
     memo: FrontMatterMemo | None = None
     pages: PageSource | None = None  # pages kept between loads (serve's memory, build's store)
     trees: dict[str, Tree] | None = None  # content files from the build's own walk (`scan_content`)

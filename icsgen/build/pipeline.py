@@ -39,9 +39,10 @@ from icsgen.cache import (
 )
 from icsgen.content import SHARED
 from icsgen.files import CONTENT_DIR, Tree, scan_content, scan_inputs, unpack_scan
-from icsgen.problems import BuildFailed, Problem, Problems
+from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
 from icsgen.render import Job, Output, Renderer
 
+from . import moved
 from .background import Background, run_detached
 from .early import take_early
 from .images import Images, make_images
@@ -302,6 +303,13 @@ class _Run:
         problems = self.loaded.problems
         check_anchors_from_records(self.loaded.site, self.jobs, self.table,
                                    None if self.previous is None else set(self.fresh), problems)
+        if self.built:  # pages the last build published that this one would not: moved-page protection
+            site = self.loaded.site
+            last = list(self.output_stats) if self.output_stats else moved.files_in(self.out)
+            moved.report_moved(site, moved.addresses_of_files(last, site.chosen), moved.published_now(site, self.jobs),
+                               problems, ERROR if self.options.strict else WARNING)
+        if self.options.strict and problems.warnings:
+            raise BuildFailed([replace(p, level=ERROR) for p in problems])
         if problems.errors:
             raise BuildFailed(problems.errors)
         self.warnings = problems.warnings

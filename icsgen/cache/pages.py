@@ -34,6 +34,7 @@ FORMAT = 4
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
 _DATE, _UPDATED, _DRAFT, _REVIEWED = 2, 3, 6, 10  # positions of some of FrontMatter's fields
+_ALIASES = 14  # position of `aliases`, read without decoding the rest (see StoredPage.aliases)
 _META_FIELDS = tuple(f.name for f in fields(FrontMatter))
 _EMPTY = encode_value({})
 _NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
@@ -218,6 +219,18 @@ class StoredPage(Page):
     def date_text(self) -> str:
         return self.__dict__["_shown"][1] or ""
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Read from the record: every build looks at every page's aliases, few of which it renders."""
+        stored = self.__dict__.get("_stored")  # gone once the front matter was decoded (`_restored_meta`)
+        return tuple(stored[6][_ALIASES]) if stored is not None else self.meta.aliases
+
+    @property
+    def image(self) -> str:
+        """Read from the record, as `aliases`."""
+        stored = self.__dict__.get("_stored")
+        return stored[6][_ALIASES + 1] if stored is not None else self.meta.image
+
     def last_modified(self) -> dt.date | None:
         changed = self.__dict__["_shown"][2]
         return dt.date.fromisoformat(changed) if changed else None
@@ -234,7 +247,8 @@ class StoredPage(Page):
 def _record(page: Page, identity: list) -> list:
     meta = page.meta
     values = [meta.title, meta.summary, meta.date, meta.updated, meta.author, list(meta.tags), meta.draft,
-              meta.template, meta.weight, meta.nav_title, meta.reviewed, meta.review_due, meta.toc, meta.slug]
+              meta.template, meta.weight, meta.nav_title, meta.reviewed, meta.review_due, meta.toc, meta.slug,
+              list(meta.aliases), meta.image, meta.image_alt]
     for i in _DATES:
         values[i] = values[i].isoformat() if values[i] is not None else None
     shown = (values[_DRAFT], values[_DATE], max(values[_UPDATED] or "", values[_REVIEWED] or "", values[_DATE] or ""),
@@ -273,6 +287,7 @@ def restore_meta(record: list) -> FrontMatter:
         if values[i] is not None:
             values[i] = dt.date.fromisoformat(values[i])
     values[5] = tuple(values[5])
+    values[_ALIASES] = tuple(values[_ALIASES])
     extra = _NO_EXTRA if extra == _EMPTY else freeze(decode_value(extra))
     meta = object.__new__(FrontMatter)
     meta.__dict__.update(zip(_META_FIELDS, [*values, extra, MappingProxyType(lines), record[10][3]], strict=True))

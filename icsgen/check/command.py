@@ -14,14 +14,25 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icsgen.build import BuildOptions, check_rendered_links, render_in_memory
+from icsgen.build import (
+    MARKER,
+    BuildOptions,
+    addresses_of_files,
+    check_rendered_links,
+    files_in,
+    published_now,
+    render_in_memory,
+    report_moved,
+)
 from icsgen.content import Page, Site
 from icsgen.markdown import blocks
 from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
-from icsgen.render import Job, missing_strings
+from icsgen.render import Job, Linker, missing_strings
 
+from .against import check_against
 from .documents import document_warnings, external_document_links
 from .images import image_warnings
+from .sharing import sharing_warnings
 from .style import Finding, expired_notices, placeholders, stale_cookie_pages, style_warnings
 
 
@@ -33,6 +44,7 @@ class CheckOptions:
     today: dt.date | None = None
     jobs: int = 0  # 0: one worker per core, as `icsgen build`
     cache: bool = True  # False: --no-cache, don't read what the last build kept (check never writes it)
+    against: tuple[str, ...] = ()  # sitemaps of the live site (files or http(s) addresses)
 
 
 @dataclass
@@ -100,6 +112,14 @@ def check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
         problems.add(path, line, message, hint, WARNING)
     for path, line, message, hint in placeholders(site):
         problems.add(path, line, message, hint, WARNING)
+    for path, line, message, hint in sharing_warnings(site):
+        problems.add(path, line, message, hint, WARNING)
+    out = root / "build"
+    if (out / MARKER).is_file():  # as the build would say: pages it published that would be missing
+        report_moved(site, addresses_of_files(files_in(out), site.chosen), published_now(site, jobs), problems)
+    linker = Linker(site.config, site.chosen)
+    for source in options.against:
+        check_against(site, linker, jobs, source, problems)
     pages = sum(1 for j in jobs if j.region and "404" not in j.url and j.page.kind not in ("search", "a-z"))
     return CheckReport(list(problems), pages)
 

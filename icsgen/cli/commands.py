@@ -103,10 +103,12 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @NO_CACHE_OPTION
 @NO_SEARCH_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (such as a page the last build published that would be missing).")
 @TODAY_OPTION
 @click.pass_context
 def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out: Path | None,
-                  drafts: bool, future: bool, jobs: int, no_cache: bool, no_search: bool, quiet: bool,
+                  drafts: bool, future: bool, jobs: int, no_cache: bool, no_search: bool, quiet: bool, strict: bool,
                   today: dt.date | None) -> None:
     """Build the site into build/ (or --out).
 
@@ -115,7 +117,7 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
     build, only pages whose text, template, data or links changed are rendered again.
     """
     code = run_build(root, BuildOptions(out=out, regions=regions, drafts=drafts, future=future, jobs=jobs,
-                                        cache=not no_cache, search=not no_search, today=today), quiet, _verbose(ctx))
+                                        cache=not no_cache, search=not no_search, today=today, strict=strict), quiet, _verbose(ctx))
     if code:
         ctx.exit(code)
 
@@ -353,21 +355,26 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
 @TODAY_OPTION
 @JOBS_OPTION
 @NO_CACHE_OPTION
+@click.option("--against", "against", multiple=True, metavar="SITEMAP",
+              help="The live site's sitemap (a file or an http(s) address): warn about each of its addresses "
+                   "the new build would not publish. Give it once for each sitemap.")
 @click.pass_context
 def check_command(ctx: click.Context, root: Path, regions: tuple[str, ...], output_format: str, strict: bool,
-                  drafts: bool, future: bool, today: dt.date | None, jobs: int, no_cache: bool) -> None:
+                  drafts: bool, future: bool, today: dt.date | None, jobs: int, no_cache: bool,
+                  against: tuple[str, ...]) -> None:
     """Find mistakes in the content without building: writes nothing.
 
     Errors are what 'icsgen build' stops on (front matter, broken links and #anchors, images
     without alt text, templates). Warnings come from the NHS content style guide: headings,
     link text, abbreviations, long sentences and paragraphs, reading level, review dates and
-    news summaries. Exit status 1 if there are errors (or, with --strict, warnings).
+    news summaries; addresses the last build (or, with --against, the live site) published that
+    the new build would not. Exit status 1 if there are errors (or, with --strict, warnings).
     """
     from icsgen.check import CheckOptions, check
 
     try:
         report = check(root.resolve(), CheckOptions(regions=regions, drafts=drafts, future=future, today=today,
-                                                    jobs=jobs, cache=not no_cache))
+                                                    jobs=jobs, cache=not no_cache, against=against))
     except OSError as exc:  # check only reads; see _Group
         if _verbose(ctx):
             _unexpected(ctx)

@@ -108,6 +108,7 @@ CHECK_SCHEMA = s.Schema(
         s.Field("max_paragraph_words", s.number_up_to(10_000), "longest paragraph before a warning",
                 default=120),
         s.Field("required", s.mapping, "section: list of front matter fields it requires", default={}),
+        s.Field("previews", s.boolean, "warn about pages with no summary and no share image", default=False),
     ),
 )
 
@@ -131,6 +132,11 @@ REGION_SCHEMA = s.Schema(
         s.Field("toolbar", lambda v: v, "an accessibility toolbar (Recite Me, ReachDeck) and its key"),
         s.Field("notices", lambda v: v, "urgent notices: message, severity, link, start and end dates"),
         s.Field("documents", s.mapping, "documents: who to ask for other formats, size limit", default={}),
+        s.Field("redirects", s.mapping, "old address: where it goes now (a page of the region or an https:// "
+                "address), for old addresses no page owns", default={}),
+        s.Field("image", s.optional_text, "the picture shown when a page without its own is shared (a file of "
+                "the region's content folder)", default=""),
+        s.Field("image_alt", s.optional_text, "what the region's share picture shows", default=""),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
     ),
 )
@@ -157,6 +163,15 @@ def freeze(value: Any) -> Any:
 class NavItem:
     title: str
     page: str  # as written: a path of the region's content, resolved by the content stage
+    line: int
+
+
+@dataclass(frozen=True)
+class RedirectRule:
+    """One line of a region's `redirects:`: an old address and where it goes, both as written."""
+
+    source: str
+    target: str
     line: int
 
 
@@ -193,6 +208,7 @@ class CheckSettings:
     max_sentence_words: int = 30
     max_paragraph_words: int = 120
     required: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    previews: bool = False  # warn about what link previews lack (no summary, no share image)
 
 
 @dataclass(frozen=True)
@@ -223,6 +239,9 @@ class RegionConfig:
     def cookies(self) -> tuple[services.Cookie, ...]:
         """Every cookie this region's pages can set: what its cookies page lists."""
         return services.analytics_cookies(self.analytics, self.toolbar, self.owner)
+    redirects: tuple[RedirectRule, ...] = ()
+    image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -358,6 +377,7 @@ def _region(
             max_sentence_words=check["max_sentence_words"],
             max_paragraph_words=check["max_paragraph_words"],
             required=freeze(check["required"]),
+            previews=check["previews"],
         ),
         extra=freeze(r["extra"]),
         line=line,
@@ -369,4 +389,21 @@ def _region(
                                        phone=formats["phone"] or contact["phone"] or ""),
             size_limit_mb=documents["size_limit_mb"],
         ),
+        redirects=_redirect_rules(r["redirects"], path, _line(raw, "redirects"), problems),
+        image=r["image"],
+        image_alt=r["image_alt"],
     )
+
+
+def _redirect_rules(raw: Any, path: Path, line: int, problems: Problems) -> tuple[RedirectRule, ...]:
+    """The `redirects:` mapping as rules with their lines; whether each address exists is the content
+    stage's question (content/redirects.py)."""
+    rules = []
+    for source, target in (raw or {}).items():
+        where = _line(raw, source) if isinstance(source, str) else line
+        try:
+            rules.append(RedirectRule(s.text(source), s.text(target), where))
+        except ValueError as exc:
+            problems.add(path, where, f"redirect '{source}: {target}': the old address and the new one {exc}",
+                         "write one line per old address, e.g. /old-ccg/about-us/: about/index.md")
+    return tuple(rules)

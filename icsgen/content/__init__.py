@@ -30,7 +30,9 @@ from .model import (
 from .publications import SCHEME_CLASSES, Publication, load_publications
 from .records import TYPES as RECORD_TYPES
 from .records import Record, record_type
+from .redirects import Redirect, find_redirects, old_address
 from .required import check_required
+from .sharing import IMAGE_TYPES, ShareImage, check_share_images, find_image, image_candidates, share_image
 
 __all__ = [
     "ADDRESS_HINT",
@@ -39,6 +41,7 @@ __all__ = [
     "DATE_PREFIX",
     "DOCUMENT_TYPES",
     "EASY_READ",
+    "IMAGE_TYPES",
     "LANGUAGES",
     "NEWS",
     "RECORD_TYPES",
@@ -54,23 +57,30 @@ __all__ = [
     "PageSource",
     "Publication",
     "Record",
+    "Redirect",
     "Section",
+    "ShareImage",
     "Site",
     "StaticFile",
     "body_of",
     "check_required",
+    "check_share_images",
     "decode_value",
     "describe_documents",
     "direction",
     "encode_value",
     "endonym",
     "english_name",
+    "find_image",
+    "find_redirects",
     "format_size",
+    "image_candidates",
     "is_document",
     "is_english",
     "known",
     "load_publications",
     "load_site",
+    "old_address",
     "page_url",
     "read_page",
     "record_type",
@@ -78,6 +88,7 @@ __all__ = [
     "refused_message",
     "refused_scheme",
     "resolve_link",
+    "share_image",
     "slugify",
     "suggest_link",
     "suspect",

@@ -31,6 +31,11 @@ FRONT_MATTER = s.Schema(
         s.Field("review_due", s.date, "when the page is next due for review, YYYY-MM-DD"),
         s.Field("toc", s.boolean, "show or hide the contents list"),
         s.Field("slug", s.slug, "the last part of the page address"),
+        s.Field("aliases", s.text_list, "old addresses of this page, which redirect to it", default=()),
+        s.Field("image", s.optional_text, "the picture shown when the page is shared (a file beside the page, "
+                "or in the region's folder)", default=""),
+        s.Field("image_alt", s.optional_text, "what the share picture shows, for people who cannot see it",
+                default=""),
         s.Field("extra", s.mapping, "free-form values for templates", default={}),
         s.Field("lang", s.language_tag, "the page's language when it is not the site's, e.g. bn or ur", default=""),
     ),
@@ -55,6 +60,9 @@ class FrontMatter:
     review_due: dt.date | None
     toc: bool | None
     slug: str | None
+    aliases: tuple[str, ...]
+    image: str
+    image_alt: str
     extra: MappingProxyType
     lines: MappingProxyType  # field name -> line in the file
     lang: str = ""  # a BCP 47 tag; '' for the site's language (see content/languages.py)
@@ -142,6 +150,9 @@ def _front_matter(values: dict[str, Any], line_map: dict[str, int]) -> FrontMatt
         review_due=values["review_due"],
         toc=values["toc"],
         slug=values["slug"],
+        aliases=tuple(values["aliases"]),
+        image=values["image"],
+        image_alt=values["image_alt"],
         extra=freeze(values["extra"]),
         lines=MappingProxyType(line_map),
         lang=values.get("lang") or "",
@@ -158,6 +169,7 @@ def encode_values(values: dict[str, Any]) -> dict[str, Any]:
         if out.get(name) is not None:
             out[name] = out[name].isoformat()
     out["tags"] = list(out["tags"])
+    out["aliases"] = list(out["aliases"])
     out["extra"] = encode_value(out["extra"])
     return out
 

@@ -80,6 +80,16 @@ class Page:
         return bool(self.meta.draft and not drafts) or bool(self.meta.date and self.meta.date > today and not future)
 
     @property
+    def aliases(self) -> tuple[str, ...]:
+        """Its old addresses (front matter `aliases:`), as written: see content/redirects.py."""
+        return self.meta.aliases
+
+    @property
+    def image(self) -> str:
+        """Its share image (front matter `image:`), as written: see content/sharing.py."""
+        return self.meta.image
+
+    @property
     def date_text(self) -> str:
         """Its `date` as ISO text, '' if it has none: sorts as the dates do."""
         return self.meta.date.isoformat() if self.meta.date else ""
@@ -642,7 +652,8 @@ def _unreadable(rc: RegionConfig, rel: str, path: Path, raw: bytes) -> Page:
         stem = dated.group(2)
     meta = FrontMatter(title=stem.replace("-", " ").capitalize() or rc.name, summary="", date=None, updated=None,
                        author="", tags=(), draft=False, template=None, weight=0, nav_title="", reviewed=None,
-                       review_due=None, toc=None, slug=None, extra=_EMPTY, lines=_EMPTY)
+                       review_due=None, toc=None, slug=None, aliases=(), image="", image_alt="", extra=_EMPTY,
+                       lines=_EMPTY)
     return Page(key=f"{rc.id}/{rel}", region=rc.id, source_path=path, url=page_url(rc.id, folder, stem), kind=BROKEN,
                 section=f"{rc.id}/{folder}" if folder else rc.id, meta=meta, body="", body_line=1,
                 digest=hashlib.blake2b(raw, digest_size=16).hexdigest())

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from icsgen.config import services
 from icsgen.content import EASY_READ, Page, Section, Site, direction, endonym
 
+from .social import share_card, structured_data
 from .urls import Linker
 
 
@@ -152,6 +153,18 @@ class PageView:
     @property
     def kind(self) -> str:
         return self._page.kind
+
+    @functools.cached_property
+    def share(self) -> dict[str, str] | None:
+        """Open Graph and Twitter card values, with absolute addresses (render/social.py); None on 404 pages."""
+        scope = self._scope
+        return share_card(self._page, scope.site, scope.linker, scope.deps.urls, self.summary)
+
+    @functools.cached_property
+    def structured_data(self) -> Markup:
+        """The page's schema.org JSON-LD, safe inside `<script type="application/ld+json">`; '' if none."""
+        scope = self._scope
+        return Markup(structured_data(self._page, scope.site, scope.linker, self.share, self.breadcrumbs))
 
     @property
     def content(self) -> Markup:
@@ -415,7 +428,7 @@ _ADDRESS = re.compile(r"^(?:https?|mailto|tel):", re.IGNORECASE)
 class RegionView:
     """A region's settings with links made relative to the page being rendered."""
 
-    INTERNAL = frozenset({"line", "check"})  # settings for icsgen itself, not for templates
+    INTERNAL = frozenset({"line", "check", "redirects"})  # settings for icsgen itself, not for templates
 
     def __init__(self, region_id: str, scope: RenderScope, current_url: str = "") -> None:
         self._scope = scope

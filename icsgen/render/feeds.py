@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from icsgen.config import SiteConfig
-from icsgen.content import EASY_READ, Site
+from icsgen.content import EASY_READ, Site, find_redirects
 
 from . import hostrules
 from .pagetext import CONTROLS
@@ -103,7 +103,9 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
         files[f"{region_id}/news/feed.xml"] = atom_feed(site, linker, region_id)
         files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id, alternates)
     files.update(crawler_files(site.config, linker, site.chosen))
-    files.update(hostrules.host_files(site.config, linker, site.chosen))  # security headers for the host
+    redirects = find_redirects(site)  # old addresses: pages that send the reader on, and the host's rules
+    files.update(hostrules.redirect_pages(site, linker, redirects))
+    files.update(hostrules.host_files(site.config, linker, site.chosen, redirects))  # headers and redirects
     return files
 
 

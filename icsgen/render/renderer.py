@@ -795,7 +795,7 @@ def synthetic_page(site: Site, section_key: str, kind: str) -> Page:
         title=section.title,
         summary="", date=None, updated=None, author="", tags=(), draft=False, template=None,
         weight=0, nav_title="", reviewed=None, review_due=None, toc=None, slug=None,
-        extra=_EMPTY, lines=_EMPTY,
+        aliases=(), image="", image_alt="", extra=_EMPTY, lines=_EMPTY,
     )
     return Page(key=f"{section_key}/", region=section.region, source_path=folder, url=section.url,
                 kind=kind, section=section_key, meta=meta, body="", body_line=1, digest="")
@@ -805,7 +805,8 @@ def special_page(site: Site, kind: str, title: str, url: str, region: str | None
     meta = FrontMatter(
         title=title, summary=site.config.description if kind == "hub" else "", date=None,
         updated=None, author="", tags=(), draft=False, template=None, weight=0, nav_title="",
-        reviewed=None, review_due=None, toc=None, slug=None, extra=_EMPTY, lines=_EMPTY,
+        reviewed=None, review_due=None, toc=None, slug=None, aliases=(), image="", image_alt="",
+        extra=_EMPTY, lines=_EMPTY,
     )
     return Page(key=f"<{kind}:{region or ''}>", region=region or "", source_path=site.config.path,
                 url=url, kind=kind, section="", meta=meta, body="", body_line=1, digest="")

@@ -102,8 +102,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(folder: Path) -> set[str]:
-    """Every page a visitor can reach (all HTML but the 404 pages), relative to `folder`."""
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.name != "404.html"}
+    """Every page a visitor can reach (all HTML but the 404 pages and the redirect pages at old addresses,
+    which nothing links to), relative to `folder`."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")
+            if p.name != "404.html" and p.relative_to(folder).as_posix() not in _redirect_pages(folder)}
+
+
+def _redirect_pages(folder: Path) -> set[str]:
+    """The pages at old addresses (aliases and redirects: icsgen/render/hostrules.py)."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")
+            if '<meta http-equiv="refresh"' in p.read_text(encoding="utf-8")}
 
 
 def test_whole_site_works_under_a_subpath(built: Path, static_server: StartServer) -> None:
@@ -116,6 +124,12 @@ def test_whole_site_works_under_a_subpath(built: Path, static_server: StartServe
     more, more_referrers = crawl(base + "north-east-london/index.html")
     status.update(more)
     referrers.update(more_referrers)
+    moved = _redirect_pages(built)
+    assert moved  # the sample's old addresses: their links must work under /ics/ too
+    for rel in sorted(moved):
+        more, more_referrers = crawl(base + rel)
+        status.update(more)
+        referrers.update(more_referrers)
 
     assert _failures(status, referrers) == []
     reached = {urlsplit(u).path.removeprefix("/ics/") for u in status}

@@ -106,6 +106,9 @@ def test_every_page_passes_axe_wcag_22_aa(sample, browser) -> None:  # type: ign
     with serve_static(out, "/ics/") as base:
         context = browser.new_context(**DEFAULT_CONTEXT_OPTIONS)
         context.set_default_timeout(10_000)
+        # any other site (a redirect page sending the reader to another website): answered with "no content",
+        # which leaves the page where it is; registered first, so it is tried last
+        context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.fulfill(status=204))
         # links to the site's or a region's own address (canonical, a region on its own domain): answer
         # those from the build
         for prefix, folder in own_domains(config).items():
@@ -114,7 +117,15 @@ def test_every_page_passes_axe_wcag_22_aa(sample, browser) -> None:  # type: ign
         try:
             for path in html_pages(out):
                 rel = path.relative_to(out).as_posix()
-                violations = run_axe(page, base + rel)
+                text = path.read_text(encoding="utf-8")
+                if '<meta http-equiv="refresh"' in text:  # a redirect page (an old address) leaves at once:
+                    # its own text, at about:blank, where its relative link leads nowhere (and another
+                    # site's address answers "no content", which leaves the page as it is)
+                    page.set_content(text, wait_until="commit")
+                    page.wait_for_timeout(300)
+                    violations = run_axe(page, None)
+                else:
+                    violations = run_axe(page, base + rel)
                 if violations:
                     failures.append(f"{rel}:\n{format_violations(violations)}")
         finally:

@@ -1,0 +1,202 @@
+"""Old addresses that must keep working: a page's `aliases:` and a region's `redirects:`.
+
+An old address is written as it was on the region's site, from the region's home: `/old-page/`,
+`services/leaflets.html`, `/Pages/contact.aspx`. It becomes a site path inside the region
+(`leeds/old-page/`). Where it goes is the page that lists it (an alias), or for a region's
+`redirects:` a page of the region (its content path, `about/index.md`, or its address, `/about/`),
+another old address (a chain, collapsed to its end), or an http(s) address on another site.
+
+The problems an editor can make are found here, each with its file and line: an old address that is
+a page's own address or is claimed twice, a redirect to nothing, and a loop. A chain is a warning:
+it works (every old address goes straight to the end) but the editor should say what they mean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from icsgen.problems import WARNING, Problems
+
+from .model import Page, Site
+
+# Letters, digits and what a URL path may hold unescaped, less the quote characters and `\`: the address
+# is written into host rule files and HTML attributes.
+_PATH = re.compile(r"[A-Za-z0-9\-._~!$&()*+,;=:@%/]+")
+_EXTERNAL = re.compile(r"https?://[^\s\"'<>`{}|\\^]+\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One old address and where it now goes: a site path (`leeds/about/`, maybe with a `#fragment`) or,
+    when `external`, an http(s) address."""
+
+    source: str  # site path of the old address, e.g. "leeds/old-page/" or "leeds/Pages/a.aspx"
+    target: str
+    region: str
+    path: Path  # the file that declared it, for messages
+    line: int
+    external: bool = False
+
+    @property
+    def page_file(self) -> str | None:
+        """The file to write at the old address: `index.html` in its folder, or the `.html` file it names;
+        None for another kind of file (`.aspx`, `.php`), which a static host would not serve as a page:
+        those work only with the host's rules (`_redirects`, nginx, `.htaccess`)."""
+        if self.source.endswith("/"):
+            return self.source + "index.html"
+        if self.source.lower().endswith((".html", ".htm")):
+            return self.source
+        return None
+
+
+def old_address(region_id: str, written: str) -> tuple[str | None, str]:
+    """The site path of an old address as written, or (None, why it cannot be one)."""
+    text = written.strip()
+    if _EXTERNAL.match(text):
+        return None, "is a full address: write the path on this region's site, e.g. /old-page/"
+    if any(mark in text for mark in "?#"):
+        return None, "has a '?' or '#' part: write only the path (query strings and #fragments are kept anyway)"
+    path = text.strip("/")
+    if not path:
+        return None, "is the region's home page"
+    if not _PATH.fullmatch(path) or "//" in path or any(part in (".", "..") for part in path.split("/")):
+        return None, ("is not a plain address: use letters, digits and - . _ ~ / "
+                      "(write spaces and other characters as %-escapes, e.g. %20)")
+    last = path.rsplit("/", 1)[-1]
+    return (f"{region_id}/{path}" if "." in last and not text.endswith("/") else f"{region_id}/{path}/"), ""
+
+
+def find_redirects(site: Site, problems: Problems | None = None) -> tuple[Redirect, ...]:
+    """Every old address of the chosen regions and where it goes, chains collapsed, in a stable order.
+
+    With `problems`, records what is wrong (see the module's docstring); without, the same redirects
+    are returned quietly (the writers of output files call it again after the load reported them).
+    A broken entry is left out, so what is written is always consistent.
+    """
+    report = problems if problems is not None else Problems(site.root)
+    claimed: dict[str, Redirect] = {}
+    chosen = set(site.chosen)
+    for page in sorted((p for p in site.pages.values() if p.region in chosen and p.aliases), key=lambda p: p.key):
+        for written in page.aliases:
+            _claim(site, page.region, written, page.url, page.source_path, _alias_line(page), page, claimed, report)
+    pending: list[tuple[Redirect, str]] = []
+    for region_id in site.chosen:
+        config = site.regions[region_id].config
+        for rule in config.redirects:
+            redirect = _claim(site, region_id, rule.source, "", site.config.path, rule.line, None, claimed, report)
+            if redirect is not None:
+                pending.append((redirect, rule.target))
+    for redirect, target in pending:
+        resolved = _target(site, redirect, target, report)
+        if resolved is None:
+            del claimed[redirect.source]
+        else:
+            claimed[redirect.source] = resolved
+    done = _collapse(site, claimed, report)
+    return tuple(done[key] for key in sorted(done))
+
+
+def _alias_line(page: Page) -> int:
+    return page.meta.lines.get("aliases", 1)
+
+
+def _claim(site: Site, region_id: str, written: str, target: str, path: Path, line: int, page: Page | None,
+           claimed: dict[str, Redirect], problems: Problems) -> Redirect | None:
+    what = "alias" if page is not None else "redirect"
+    source, why = old_address(region_id, written)
+    if source is None:
+        problems.add(path, line, f"{what} '{written}' {why}", "e.g. /old-ccg/our-services/")
+        return None
+    owner = site.by_url.get(source) or site.by_url.get(source.removesuffix("index.html"))
+    if owner is not None:
+        problems.add(path, line, f"{what} '{written}' is the address of '{owner.rstrip('/')}', which exists",
+                     "an old address must be one the site no longer has: remove it, or move that page")
+        return None
+    twin = claimed.get(source) or claimed.get(source + "/") or claimed.get(source.rstrip("/"))
+    if twin is not None:
+        where = f"{Problems(site.root).display(twin.path)}:{twin.line}"
+        problems.add(path, line, f"{what} '{written}' is already an old address of '{_shown(twin)}' ({where})",
+                     "an old address can go to one place only: remove one of them")
+        return None
+    redirect = Redirect(source, target, region_id, path, line)
+    claimed[source] = redirect
+    return redirect
+
+
+def _shown(redirect: Redirect) -> str:
+    return redirect.target if redirect.external else "/" + redirect.target if redirect.target else "?"
+
+
+def _as_written(redirect: Redirect) -> str:
+    """Where a redirect goes, as an editor writes it in the region's `redirects:` (from the region's home)."""
+    if redirect.external:
+        return redirect.target
+    return "/" + redirect.target.removeprefix(f"{redirect.region}/")
+
+
+def _target(site: Site, redirect: Redirect, written: str, problems: Problems) -> Redirect | None:
+    """`redirect` with its target (a region's `redirects:` entry) found, or None (reported) if it is nowhere."""
+    text = written.strip()
+    if _EXTERNAL.match(text):
+        return Redirect(redirect.source, text, redirect.region, redirect.path, redirect.line, external=True)
+    if text.lower().startswith(("http:", "https:", "//")) or ":" in text.split("/", 1)[0]:
+        problems.add(redirect.path, redirect.line, f"redirect to '{written}': only http(s) addresses can be "
+                     "reached on other sites", "e.g. https://www.england.nhs.uk/")
+        return None
+    path, hash_, fragment = text.partition("#")
+    region = redirect.region
+    if path.endswith(".md"):
+        page = site.pages.get(f"{region}/{path.lstrip('/')}")
+        if page is None:
+            problems.add(redirect.path, redirect.line, f"redirect to '{written}': region '{region}' has no page "
+                         f"{path.lstrip('/')}", "write the page's file inside the region, e.g. about/index.md")
+            return None
+        target = page.url
+    else:
+        target, why = old_address(region, path) if path.strip("/") else (f"{region}/", "")
+        if target is None:
+            problems.add(redirect.path, redirect.line, f"redirect to '{written}' {why}", "e.g. about/index.md")
+            return None
+        if target not in site.by_url and target.removesuffix("index.html") in site.by_url:
+            target = target.removesuffix("index.html")
+        if target not in site.by_url and target + "/" in site.by_url:
+            target += "/"
+    return Redirect(redirect.source, target + hash_ + fragment, region, redirect.path, redirect.line)
+
+
+def _collapse(site: Site, claimed: dict[str, Redirect], problems: Problems) -> dict[str, Redirect]:
+    """Each redirect pointing straight at the end of its chain. A loop, and a chain that ends at no page,
+    are reported and left out."""
+    done: dict[str, Redirect] = {}
+    for key in sorted(claimed):
+        redirect = claimed[key]
+        seen = [key]
+        current = redirect
+        while not current.external:
+            nxt = claimed.get(current.target.partition("#")[0])
+            if nxt is None:
+                break
+            if nxt.source in seen:
+                loop = " -> ".join(f"/{s}" for s in [*seen, nxt.source])
+                problems.add(redirect.path, redirect.line, f"redirects go round in a loop: {loop}",
+                             "point one of them at a page")
+                break
+            seen.append(nxt.source)
+            current = nxt
+        else:
+            current = current  # external: the end
+        if not current.external and current.target.partition("#")[0] in claimed:
+            continue  # the loop, reported above
+        if not current.external and current.target.partition("#")[0] not in site.by_url:
+            problems.add(redirect.path, redirect.line, f"redirect to '/{current.target}', which is not a page "
+                         "of the site", "point it at a page's file, e.g. about/index.md")
+            continue
+        if len(seen) > 1:
+            problems.add(redirect.path, redirect.line,
+                         f"/{key} redirects to /{seen[1]}, which is itself an old address: it now goes straight "
+                         f"to {_shown(current)}", f"write {_as_written(current)} as its target", WARNING)
+        done[key] = Redirect(redirect.source, current.target, redirect.region, redirect.path, redirect.line,
+                             current.external)
+    return done
