@@ -22,6 +22,7 @@ REGION_OPTION = click.option(
     help="Only this region (repeat for several). Default: every region.",
 )
 DRAFTS_OPTION = click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
+STRICT_OPTION = click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
 FUTURE_OPTION = click.option("--future", is_flag=True, help="Include news dated after today (or after --today).")
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default=True,
                            help="Pages rendered at once; 0 means one per processor core.")
@@ -103,8 +104,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
 @NO_CACHE_OPTION
 @NO_SEARCH_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
-@click.option("--strict", is_flag=True,
-              help="Fail on warnings too (such as a page the last build published that would be missing).")
+@STRICT_OPTION
 @TODAY_OPTION
 @click.pass_context
 def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out: Path | None,
@@ -349,7 +349,7 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
 @REGION_OPTION
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: one 'file:line: level: message' a line; json: for tools.")
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
+@STRICT_OPTION
 @DRAFTS_OPTION
 @FUTURE_OPTION
 @TODAY_OPTION
