@@ -53,7 +53,7 @@ def test_aliases_and_redirects_are_written_as_pages_and_rules(tmp_path: Path) ->
     assert "/alpha/nhs/  https://www.nhs.uk/  301!" in rules
     assert "/alpha/team/  /alpha/about/#who-we-are  301!" in rules
     assert 'location = "/alpha/who-we-are/" { return 301 "/alpha/about/$is_args$args"; }' in \
-        (build / "nginx.conf").read_text()
+        (build / "_nginx.conf").read_text()
     assert 'RedirectMatch 301 "^/alpha/who\\-we\\-are(?:/|/index\\.html)?$" "/alpha/about/"' in \
         (build / ".htaccess").read_text()
 
@@ -63,7 +63,7 @@ def test_without_aliases_or_redirects_no_redirect_rules_are_written(tmp_path: Pa
     assert run(root, "build", "--quiet").exit_code == 0
     assert not (root / "build/_redirects").exists()
     assert "RedirectMatch" not in (root / "build/.htaccess").read_text()
-    assert "return 301" not in (root / "build/nginx.conf").read_text()
+    assert "return 301" not in (root / "build/_nginx.conf").read_text()
 
 
 def test_removing_an_alias_removes_its_page_and_rule(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """A renamed page keeps its old address: in a real browser (with and without scripts), behind a real
-nginx with the written `nginx.conf`, and as valid, accessible HTML (docs/guide.md, "When a page moves")."""
+nginx with the written `_nginx.conf`, and as valid, accessible HTML (docs/guide.md, "When a page moves")."""
 
 from __future__ import annotations
 
@@ -94,14 +94,14 @@ def _free_port() -> int:
 
 @pytest.fixture
 def nginx(renamed: Path, tmp_path: Path) -> Iterator[int]:
-    """A real nginx on 127.0.0.1 serving the build with its `nginx.conf` included, as the guide says."""
+    """A real nginx on 127.0.0.1 serving the build with its `_nginx.conf` included, as the guide says."""
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
     if binary is None:
         missing_tool("nginx is not installed (apt-get install nginx-light)")
     port = _free_port()
     prefix = tmp_path / "nginx"
     (prefix / "logs").mkdir(parents=True)
-    conf = prefix / "nginx.conf"
+    conf = prefix / "_nginx.conf"
     user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's private folder
     conf.write_text(f"""
 {user}
@@ -116,7 +116,7 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     root {renamed};
-    include {renamed}/nginx.conf;
+    include {renamed}/_nginx.conf;
   }}
 }}
 """)

@@ -31,7 +31,7 @@ def test_the_redirect_script_is_allowed_only_when_there_are_redirects(tmp_path: 
     assert f"<script>{REDIRECT_SCRIPT}</script>" in files["alpha/who-we-are/index.html"]
     assert f"script-src 'self' {REDIRECT_SCRIPT_HASH};" in files["_headers"]
     assert "/alpha/who-we-are/  /alpha/about/  301!" in files["_redirects"].splitlines()
-    assert 'location = "/alpha/who-we-are/" { return 301 "/alpha/about/$is_args$args"; }' in files["nginx.conf"]
+    assert 'location = "/alpha/who-we-are/" { return 301 "/alpha/about/$is_args$args"; }' in files["_nginx.conf"]
     plain = files_for(tmp_path / "without", aliases=False)
     assert REDIRECT_SCRIPT_HASH not in plain["_headers"] and "_redirects" not in plain
 
@@ -41,7 +41,7 @@ def test_nginx_accepts_the_include(tmp_path: Path) -> None:
     if binary is None:
         missing_tool("nginx is not installed (apt-get install nginx-light)")
     include = tmp_path / "nginx.conf"
-    include.write_text(files_for(tmp_path)["nginx.conf"])
+    include.write_text(files_for(tmp_path)["_nginx.conf"])
     (tmp_path / "logs").mkdir()
     conf = tmp_path / "server.conf"
     conf.write_text(f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/logs/error.log;\n"
