@@ -54,10 +54,11 @@ def read_head(path: Path) -> Head:
 
 
 def graph_of(head: Head) -> list[dict]:
-    assert len(head.json_ld) == 1, head.json_ld
-    data = json.loads(head.json_ld[0])
-    assert data["@context"] == "https://schema.org"
-    return data["@graph"]
+    """The page's own JSON-LD graph (one script with an `@graph`; lists of events add scripts of their own)."""
+    graphs = [data for data in map(json.loads, head.json_ld) if isinstance(data, dict) and "@graph" in data]
+    assert len(graphs) == 1, head.json_ld
+    assert graphs[0]["@context"] == "https://schema.org"
+    return graphs[0]["@graph"]
 
 
 def of_type(graph: list[dict], kind: str) -> list[dict]:
