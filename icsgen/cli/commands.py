@@ -117,7 +117,8 @@ def build_command(ctx: click.Context, root: Path, regions: tuple[str, ...], out:
     build, only pages whose text, template, data or links changed are rendered again.
     """
     code = run_build(root, BuildOptions(out=out, regions=regions, drafts=drafts, future=future, jobs=jobs,
-                                        cache=not no_cache, search=not no_search, today=today, strict=strict), quiet, _verbose(ctx))
+                                        cache=not no_cache, search=not no_search, today=today, strict=strict),
+                     quiet, _verbose(ctx))
     if code:
         ctx.exit(code)
 
