@@ -29,7 +29,7 @@ def files_for(tmp_path: Path, aliases: bool = True) -> dict[str, str]:
 def test_the_redirect_script_is_allowed_only_when_there_are_redirects(tmp_path: Path) -> None:
     files = files_for(tmp_path / "with")
     assert f"<script>{REDIRECT_SCRIPT}</script>" in files["alpha/who-we-are/index.html"]
-    assert f"script-src 'self' {REDIRECT_SCRIPT_HASH};" in files["_headers"]
+    assert f"script-src 'self' {REDIRECT_SCRIPT_HASH}" in files["_headers"]
     assert "/alpha/who-we-are/  /alpha/about/  301!" in files["_redirects"].splitlines()
     assert 'location = "/alpha/who-we-are/" { return 301 "/alpha/about/$is_args$args"; }' in files["_nginx.conf"]
     plain = files_for(tmp_path / "without", aliases=False)
