@@ -63,9 +63,9 @@ from .output import (
     staging_dir,
 )
 from .rendering import PARALLEL_THRESHOLD, collector, render_all
-from .writing import apply_changes, make_twin_quietly, output_stats, standing_feeds, write_the_rest
 from .search import IndexerFailed, SearchIndexing
 from .search import problem as search_problem
+from .writing import apply_changes, make_twin_quietly, output_stats, standing_feeds, write_the_rest
 
 _outlive: list[object] | None = None  # see leave_for_exit
 

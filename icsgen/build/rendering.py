@@ -21,8 +21,8 @@ from .background import Background
 from .loading import Loaded, compile_themes, load, plan
 from .options import BuildOptions, Progress
 from .output import holds, write_bytes
-from .workers import STALL, WorkerFailed, can_fork, forked_map
 from .search import worker_record
+from .workers import STALL, WorkerFailed, can_fork, forked_map
 
 PARALLEL_THRESHOLD = 60  # below this many pages, starting workers costs more than it saves
 

@@ -20,6 +20,7 @@ file's size and time.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -70,7 +71,7 @@ class Pagefind:
 
     def __init__(self) -> None:
         program = executable()
-        self._errors = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the process's life; closed in close())
         try:
             self._process = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE,
                                              stdout=subprocess.PIPE, stderr=self._errors, close_fds=True)
@@ -122,10 +123,8 @@ class Pagefind:
         self._process.wait()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None:
-                try:
+                with contextlib.suppress(OSError):
                     pipe.close()
-                except OSError:
-                    pass
         self._errors.close()
 
     def _fail(self, what: str) -> None:

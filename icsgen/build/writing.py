@@ -12,6 +12,7 @@ from icsgen.cache import PageStore, file_stat
 from icsgen.content import Site
 from icsgen.render import Renderer, calendar_files, feeds
 
+from .images import Images
 from .output import (
     MARKER,
     UnsafeOutput,
@@ -22,7 +23,6 @@ from .output import (
     publish_changes,
     write_text,
 )
-from .images import Images
 from .rendering import PARALLEL_THRESHOLD
 
 

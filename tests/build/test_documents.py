@@ -64,7 +64,8 @@ def test_every_link_to_a_document_says_its_type_size_and_pages(tmp_path: Path) -
         f"Welsh summary (PDF, {format_size((root / 'content/alpha/papers/crynodeb.pdf').stat().st_size)}, 1 page)",
     ]
     assert re.search(r'<a href="\.\./papers/crynodeb\.pdf" hreflang="cy">', html)  # not the site's language
-    assert (root / "build/alpha/papers/board.pdf").read_bytes() == (root / "content/alpha/papers/board.pdf").read_bytes()
+    published, written = root / "build/alpha/papers/board.pdf", root / "content/alpha/papers/board.pdf"
+    assert published.read_bytes() == written.read_bytes()
 
 
 def test_a_page_linking_documents_says_how_to_ask_for_another_format(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.links import find_broken_links
-from tests.support.sitemaker import BASIC_CONFIG, THEMES, basic_site, leftovers, run, tree_digest, write_site
+from tests.support.sitemaker import basic_site, leftovers, run, tree_digest, write_site
 
 
 def test_builds_hub_regions_pretty_urls_and_extras(tmp_path: Path) -> None:
