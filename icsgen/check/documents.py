@@ -62,7 +62,11 @@ def _remote_document(url: str) -> tuple[str, str]:
     or ('', '')."""
     if not url.lower().startswith(("http://", "https://", "//")):
         return "", ""
-    extension = posixpath.splitext(urllib.parse.urlsplit(url).path)[1].lower()
+    try:
+        path = urllib.parse.urlsplit(url).path
+    except ValueError:  # 'https://[::1' and the like: not an address the build lets through, and no document
+        return "", ""
+    extension = posixpath.splitext(path)[1].lower()
     return DOCUMENT_TYPES.get(extension, ""), extension[1:]
 
 

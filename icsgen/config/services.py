@@ -208,7 +208,10 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def _origin(address: str) -> str:
-    parts = urllib.parse.urlsplit(address)
+    try:
+        parts = urllib.parse.urlsplit(address)
+    except ValueError:  # an unbalanced '[' in the host: reported where the address is checked
+        return ""
     return f"{parts.scheme}://{parts.netloc}"
 
 

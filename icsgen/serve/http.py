@@ -482,7 +482,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         live = self.server.live
-        parts = urlsplit(self.path)
+        try:
+            parts = urlsplit(self.path)
+        except ValueError:  # '//[::1/': a host part that is no address
+            self.send_error(400, "Bad request")
+            return
         path = parts.path
         if path == EVENTS_PATH:
             if head:
@@ -671,7 +675,10 @@ def _plain_host(name: str) -> str:
 def _host_allowed(target: str, hosts: list[str], allowed: tuple[frozenset[str], bool]) -> bool:
     """Whether the request's host (from an absolute target, else its one Host header) is this server's."""
     if "://" in target[:12]:  # an absolute target names the host itself, whatever the Host header says
-        value = urlsplit(target).netloc
+        try:
+            value = urlsplit(target).netloc
+        except ValueError:  # 'http://[::1/': no host this server answers for
+            return False
     elif len(hosts) == 1:
         value = hosts[0]
     else:

@@ -42,3 +42,14 @@ def test_check_warns_about_documents_and_links_to_them(tmp_path: Path) -> None:
                    for line in lines), lines
     assert len(lines) == 4, lines
     assert run(root, "check", "--strict").exit_code == 1
+
+
+def test_a_link_to_an_address_that_is_not_one_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzz test: `https://[::1` (an unbalanced bracket in the host) made check stop with
+    'ValueError: Invalid IPv6 URL' while it looked for documents on other sites."""
+    root = basic_site(tmp_path / "site", {"content/alpha/reports.md": "---\ntitle: Reports\n---\n"
+                                          "See [the events](https://[::1) and [a paper](https://[x/a.pdf).\n"})
+    result = run(root, "check")
+    assert "Traceback" not in result.output and "unexpected" not in result.output, result.output
+    assert result.exit_code in (0, 1), result.output
+    assert "errors" in result.output.splitlines()[-1] or "warning" in result.output, result.output
