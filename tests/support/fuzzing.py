@@ -291,6 +291,8 @@ TAGS = {
 # (icsgen/build/output.py), the cache and the reference build without it.
 KEPT = frozenset(("content", "themes", "regions.yaml", "build", ".build.twin", ".icsgen-cache", "nocache",
                   ".nocache.twin"))
+# Content images icsgen remakes (upright, metadata stripped) rather than copies: their first bytes
+IMAGE_MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".webp": b"RIFF"}
 SECRET_MARK = b"FZSECRET"  # in every file outside the project: never to be published
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]|\\x[0-9a-fA-F]{2}|\\u00[01]"
                       r"|\\u00[89]|\\u007[fF]|\\u[fF]{3}[eEfF]|\\u[dD][89abAB]|&#x?0*(0|1|80|110000|xD800|D800);?")
@@ -1247,7 +1249,13 @@ class Contract:
                         or re.search(r"(\.sw[a-p]|\.tmp|\.bck|^4913)$", parts[-1])):
                     continue
                 out = self.root / "build" / region / rel
-                if not out.is_file() or out.read_bytes() != path.read_bytes():
+                if not out.is_file():
+                    wrong.append(f"content/{region}/{rel} -> build/{region}/{rel}")
+                elif path.read_bytes().startswith(magic := IMAGE_MAGIC.get(path.suffix.lower(), b"\0none")):
+                    # a content image is published remade, without its metadata (build/images.py): the same kind
+                    if not out.read_bytes().startswith(magic):
+                        wrong.append(f"content/{region}/{rel} -> build/{region}/{rel} (not a {path.suffix} image)")
+                elif out.read_bytes() != path.read_bytes():
                     wrong.append(f"content/{region}/{rel} -> build/{region}/{rel}")
         return wrong
 
