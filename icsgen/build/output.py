@@ -32,6 +32,8 @@ from pathlib import Path
 
 from icsgen.cache import remove_later as _delete_later
 
+from .prefill import remove_empty_folders
+
 MARKER = ".icsgen-build"
 TWIN_STAMP = ".icsgen-twin"  # in the twin only, while it matches build/: see `twin_ready`
 SETTLED_NS = 60 * 10**9  # a leftover folder nothing has changed for this long is no longer being deleted
@@ -555,10 +557,4 @@ def _remove_file(folder: Path, rel: str) -> None:
     if not os.path.isfile(path) or os.path.islink(path):
         return
     os.unlink(path)
-    parent = os.path.dirname(rel)
-    while parent:
-        try:
-            os.rmdir(os.path.join(folder, parent))  # fails, as it should, on a folder with anything in it
-        except OSError:
-            break
-        parent = os.path.dirname(parent)
+    remove_empty_folders(folder, rel)

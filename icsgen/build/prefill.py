@@ -75,10 +75,16 @@ def tidy(folder: Path, made: Collection[str], written: Collection[str]) -> None:
         with contextlib.suppress(OSError):
             if os.lstat(path).st_size == 0:
                 os.unlink(path)
-        parent = os.path.dirname(rel)
-        while parent:
-            try:
-                os.rmdir(os.path.join(folder, parent))  # fails, as it should, on a folder with anything in it
-            except OSError:
-                break
-            parent = os.path.dirname(parent)
+        remove_empty_folders(folder, rel)
+
+
+def remove_empty_folders(folder: Path | str, rel: str) -> None:
+    """Remove the folders of `rel` inside `folder` that are left empty, deepest first (the output's
+    publisher uses it too, after deleting a file)."""
+    parent = os.path.dirname(rel)
+    while parent:
+        try:
+            os.rmdir(os.path.join(folder, parent))  # fails, as it should, on a folder with anything in it
+        except OSError:
+            break
+        parent = os.path.dirname(parent)
