@@ -36,6 +36,8 @@ from icsgen.content import Site
 from icsgen.problems import Problem
 from icsgen.render import Job, Output, document_record, page_record
 
+from .output import write_bytes
+
 INDEX_DIR = "pagefind"
 STORE_DIR = "search"  # in .icsgen-cache/
 DOCUMENT_TYPES = {".pdf": "PDF"}
@@ -164,10 +166,8 @@ def write_indexes(records: Mapping[str, Iterable[tuple]], folder: Path, language
                 name = file["path"].replace("\\", "/")
                 if name in UNUSED or name.startswith(("/", "..")) or "/../" in name:
                     continue
-                path = target / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(base64.b64decode(file["content"]))
                 names.append(f"{region}/{INDEX_DIR}/{name}")
+                write_bytes(folder, names[-1], base64.b64decode(file["content"]))  # a full disk names the file
             written[region] = sorted(names)
     return written
 
