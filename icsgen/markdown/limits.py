@@ -1,8 +1,14 @@
-"""How much inline markup one paragraph may hold: Python-Markdown's inline patterns look, from each
-`*`, `_` or backtick, for its partner to the end of the paragraph, so a paragraph of thousands of them
-is quadratic (40 KB of `*a`: 20 s; 200 runs of backticks of growing length: 4 s). No page an editor
-writes comes near the limit; a hostile or broken file gets a `file:line` error instead of a build
-that seems to hang.
+"""How much inline markup one paragraph may hold.
+
+Python-Markdown's inline patterns start a scan at every character that may open one: from each `*`,
+`_` or backtick they look for its partner to the end of the paragraph (40 KB of `*a`: 20 s; 200 runs
+of backticks of growing length: 4 s), and every `[` (a link, image or reference) and every `<` that
+starts no tag (an autolink, a comment) has each of the link and HTML patterns tried at it (40 KB of
+`[`: 0.3 s on an idle machine, ~5 s at the load of a shared one; 160 KB of `<!--`: 2.7 s, growing
+as the square). No page an editor writes comes near the limit, which bounds the work per paragraph
+whatever the run; a hostile or broken file gets a `file:line` error instead of a build that seems to
+hang. A tag (`<td>`, `</a>`) is not counted: a pasted HTML table may hold thousands, and the block
+reader passes them through without trying the inline patterns at each.
 """
 
 from __future__ import annotations
@@ -11,22 +17,34 @@ import re
 from collections.abc import Callable
 
 MAX_MARKS = 5_000  # of one character below, in one paragraph (text between blank lines)
-MARKS = "*_`\\"
+MARKS = "*_`\\[<"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_TAG = re.compile(r"<[A-Za-z/]")  # a `<` opening a tag, not counted
+
+
+def _count(text: str, mark: str, start: int, end: int) -> int:
+    count = text.count(mark, start, end)
+    if mark == "<" and count > MAX_MARKS:
+        count -= sum(1 for _ in _TAG.finditer(text, start, end))
+    return count
+
+
+def _named(mark: str) -> str:
+    return "'<' characters that open no tag" if mark == "<" else f"'{mark}' characters"
 
 
 def too_much_markup(text: str, line_at: Callable[[int], int]) -> list[tuple[int, str, str]]:
     """(line, message, hint) for each paragraph of `text` with more than `MAX_MARKS` of one of `MARKS`."""
-    if len(text) <= MAX_MARKS or all(text.count(mark) <= MAX_MARKS for mark in MARKS):
-        return []  # every page an editor writes: four counts over the text
+    if len(text) <= MAX_MARKS or all(_count(text, mark, 0, len(text)) <= MAX_MARKS for mark in MARKS):
+        return []  # every page an editor writes: a count of each mark over the text
     found = []
     start = 0
     for end in [m.start() for m in _BLANK_LINE.finditer(text)] + [len(text)]:
         for mark in MARKS:
-            count = text.count(mark, start, end)
+            count = _count(text, mark, start, end)
             if count > MAX_MARKS:
                 found.append((line_at(start + (len(text[start:end]) - len(text[start:end].lstrip("\n")))),
-                              f"this paragraph has {count:,} '{mark}' characters, more than the {MAX_MARKS:,} "
+                              f"this paragraph has {count:,} {_named(mark)}, more than the {MAX_MARKS:,} "
                               "icsgen converts in one paragraph", "split it into paragraphs with blank lines"))
         start = end + 1
     return found

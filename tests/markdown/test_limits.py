@@ -6,7 +6,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from markdown.blockprocessors import BlockProcessor
+from markdown.treeprocessors import InlineProcessor
 
 from icsgen.markdown.convert import MarkdownConverter, PageLinks
 from icsgen.markdown.limits import MAX_MARKS
@@ -30,6 +32,41 @@ def test_a_paragraph_of_thousands_of_marks_is_an_error_at_its_first_line() -> No
         (11, f"this paragraph has 19,900 '`' characters, more than the {MAX_MARKS:,} icsgen converts in one "
              "paragraph", "split it into paragraphs with blank lines"),
     ]
+
+
+HOSTILE_RUNS = ["[", "![", "[]", "[^", "[a", "[[a]", "[x][", "[a](", "<", "<!--", "<[", "*a", "_", "`", "\\["]
+
+
+@pytest.mark.parametrize("unit", HOSTILE_RUNS)
+def test_a_long_run_of_opening_characters_costs_a_bounded_number_of_pattern_tries(
+        unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 KB of link, image, autolink, comment or emphasis openers on one line: Python-Markdown tries its
+    inline patterns at each (40,000 tries and more for `[`, seconds on a loaded machine). The work is
+    counted in pattern tries, not timed: a paragraph past the limit is an error at its line, unconverted."""
+    tries = 0
+    apply_pattern = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def counted(self: InlineProcessor, *args: object) -> object:
+        nonlocal tries
+        tries += 1
+        return apply_pattern(self, *args)
+
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", counted)
+    html, problems = convert("Intro.\n\n" + unit * (40_000 // len(unit)) + "\n")
+    assert tries < 1_000
+    assert html == ""
+    hint = "split it into paragraphs with blank lines"
+    assert problems and {(line, given) for line, _, given in problems} == {(7, hint)}
+    assert all("icsgen converts in one paragraph" in message for _, message, _ in problems)
+
+
+def test_a_paragraph_of_thousands_of_links_and_tags_converts() -> None:
+    links = "\n".join(f"- [Practice {n}](https://example.org/{n})" for n in range(4_000))  # one list: one block
+    html, problems = convert(links)
+    assert problems == [] and html.count('<a href="https://example.org/') == 4_000
+    table = "<table>\n" + "\n".join(f"<tr><td>{n}</td><td>Surgery</td></tr>" for n in range(2_000)) + "\n</table>"
+    html, problems = convert(table)  # 14,000 tags in one block: tags are not counted
+    assert problems == [] and html.count("<td>") == 4_000
 
 
 def test_the_same_marks_spread_over_paragraphs_convert() -> None:
