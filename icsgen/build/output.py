@@ -51,10 +51,25 @@ def check_output_dir(out: Path, root: Path) -> None:
     ):
         raise UnsafeOutput(f"{out} holds the project's own files; choose another --out folder")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        if _python_packaging_leftovers(out):
+            raise UnsafeOutput(
+                f"{out} holds what Python packaging (pip install, setuptools) left there (lib/, bdist.*/), "
+                "not a site, so icsgen will not replace it; delete that folder and build again, "
+                "or choose another --out folder"
+            )
         raise UnsafeOutput(
             f"{out} already exists and was not made by icsgen, so it will not be replaced; "
             "choose an empty or new --out folder"
         )
+
+
+def _python_packaging_leftovers(folder: Path) -> bool:
+    """True for a folder holding only setuptools' build products: an older checkout's `pip install .`
+    (before pyproject.toml moved them to .setuptools-build/) left them in `build/`, icsgen's default
+    output, and an editor needs to be told what they are before deleting anything."""
+    names = {entry.name for entry in folder.iterdir()}
+    return bool(names) and all(name in {"lib", "scripts"} or name.startswith(("bdist.", "lib.", "temp."))
+                               for name in names)
 
 
 def staging_dir(out: Path) -> Path:

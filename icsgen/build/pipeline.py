@@ -209,7 +209,7 @@ class _Run:
         try:
             check_output_dir(self.out, self.root)
         except UnsafeOutput as exc:
-            raise BuildFailed([Problem("--out", 0, str(exc), "choose an empty or new folder")]) from None
+            raise BuildFailed([Problem("--out", 0, str(exc), "")]) from None
         clear_leftovers(self.out)
         self.built = (self.out / MARKER).is_file()
         self.output_stats = self.cache.output_stats(self.out) if self.cache and self.built else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import inspect
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -162,6 +163,35 @@ def test_readme_names_every_command_and_the_two_fresh_machine_commands() -> None
     assert (DOCS / "scripts/setup.sh").is_file() and (DOCS / "scripts/test.sh").is_file()
     for path, _ in COMMANDS:
         assert f"`icsgen {' '.join(path)}" in readme, path
+
+
+@pytest.mark.slow
+def test_the_readme_install_leaves_build_free_for_the_site(tmp_path: Path) -> None:
+    """`pip install .` runs setuptools in the project folder, whose default build folder is icsgen's
+    output folder: a fresh machine following the README then had `icsgen build` refuse build/."""
+    project = tmp_path / "project"
+    shutil.copytree(DOCS, project, ignore=shutil.ignore_patterns(
+        ".git", "build", ".setuptools-build", "*.egg-info", ".icsgen-cache", "node_modules", ".*cache", "bench"))
+    made = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "wheel"),
+                           str(project)], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr[-2000:]
+    assert list((tmp_path / "wheel").glob("icsgen-*.whl"))
+    assert not (project / "build").exists()
+    built = subprocess.run([sys.executable, "-m", "icsgen", "build", "--no-search", "--region", "leeds"],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (project / "build" / "leeds" / "index.html").is_file()
+
+
+def test_a_build_folder_left_by_python_packaging_is_named_as_such(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert CliRunner().invoke(main, ["init", str(site)]).exit_code == 0
+    (site / "build" / "lib" / "icsgen").mkdir(parents=True)
+    (site / "build" / "bdist.linux-x86_64").mkdir()
+    result = run(site, "build", "--no-search")
+    assert result.exit_code == 1
+    assert "Python packaging" in result.output and "delete that folder" in result.output
+    assert (site / "build" / "lib" / "icsgen").is_dir()  # told, never deleted
 
 
 def test_guide_explains_every_front_matter_field_and_its_own_links_work() -> None:
