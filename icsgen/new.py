@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shlex
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -616,6 +617,7 @@ STARTER = Path(__file__).resolve().parent / "starter"  # the pages every region 
 GITIGNORE = """\
 # Made by icsgen: never commit them.
 /build/
+/.build.*/
 /.icsgen-cache/
 /.icsgen-preview*/
 """
@@ -697,8 +699,9 @@ You can email us at {{{{ region.contact.email }}}}.
     }
     folder.mkdir(parents=True, exist_ok=True)
     made = _write_new({folder / rel: text for rel, text in files.items()}, folder)
+    where = shlex.quote(str(folder))  # a folder name with spaces or quotes, pasted back into a shell
     return Created(files=made, notes=[
-        f"Build it with: icsgen build --root {folder}",
-        f"Preview it with: icsgen serve --root {folder}",
-        f"Add more regions with: icsgen new region ID --name \"...\" --root {folder}",
+        f"Build it with: icsgen build --root {where}",
+        f"Preview it with: icsgen serve --root {where}",
+        f"Add more regions with: icsgen new region ID --name \"...\" --root {where}",
     ])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 from pathlib import Path
 
@@ -402,6 +403,21 @@ def test_init_starts_a_site_that_builds_and_passes_strict_checks_at_once(tmp_pat
     home = (folder / "build/west-yorkshire/index.html").read_text()
     assert "Health and care in West Yorkshire" in home
     assert (folder / "build/west-yorkshire/accessibility/index.html").is_file()
+
+
+def test_the_commands_init_prints_work_when_pasted_into_a_shell(tmp_path: Path) -> None:
+    """A folder name with a space or a quote, as people name folders, printed so a shell reads it whole."""
+    folder = tmp_path / "Bradford & Craven's site"
+    made = CliRunner().invoke(main, ["init", str(folder), "--region", "bradford"], prog_name="icsgen")
+    assert made.exit_code == 0, made.output
+    line = next(line for line in made.output.splitlines() if line.startswith("Build it with: "))
+    command = shlex.split(line.removeprefix("Build it with: "))
+    assert command[:3] == ["icsgen", "build", "--root"] and command[3] == str(folder)
+    built = CliRunner().invoke(main, [*command[1:], "--no-search"], prog_name="icsgen")
+    assert built.exit_code == 0, built.output
+    # a build stopped half-way leaves .build.staging-PID beside build/: never committed either
+    ignored = (folder / ".gitignore").read_text().splitlines()
+    assert "/build/" in ignored and any(pattern.startswith("/.build.") for pattern in ignored)
 
 
 def test_init_takes_the_region_from_the_folder_name(tmp_path: Path) -> None:
