@@ -155,6 +155,9 @@ def unwritable(rel: str) -> str:
     refuse the same names."""
     if "\\" in rel:
         return "has a backslash (\\), which web addresses cannot hold"
+    for mark in "#?":  # a link to it would stop short of its name
+        if mark in rel:
+            return f"has a '{mark}', which ends the path of a web address, so no link reaches the file"
     try:
         _inside(Path("."), rel)
     except UnsafeOutput:

@@ -745,8 +745,23 @@ def resolve_link(site: Site, from_key: str, target: str) -> tuple[str, Page | Se
     """Find what a Markdown link points at: (the content path it names, the thing or None).
 
     `target` is as written, without '#fragment': relative to the linking page's folder, or from
-    `content/` when it starts with '/'. A folder (`news/`) means that section.
+    `content/` when it starts with '/'. A folder (`news/`) means that section. Written as an address
+    (`board%20paper.pdf`, as a browser shows it) it names the file `board paper.pdf`, unless a file
+    is named exactly as written.
     """
+    joined, found = _resolve_path(site, from_key, target)
+    if found is None and "%" in target:
+        from urllib.parse import unquote  # only here: most builds have no such link
+
+        decoded = unquote(target)
+        if decoded != target:
+            named, thing = _resolve_path(site, from_key, decoded)
+            if thing is not None:
+                return named, thing
+    return joined, found
+
+
+def _resolve_path(site: Site, from_key: str, target: str) -> tuple[str, Page | Section | StaticFile | None]:
     if target.startswith("/"):
         joined = posixpath.normpath(target.lstrip("/"))
     else:

@@ -81,15 +81,21 @@ def rewrite_images(page_html: str, page_url: str, images: Mapping[str, Mapping[s
         src = attributes.get("src", "")
         target = src.split("#", 1)[0].split("?", 1)[0]
         info = None
+        site_path = ""
         if target and "://" not in target and not target.startswith(("/", "data:", "mailto:")):
-            info = images.get(posixpath.normpath(base + html.unescape(target)).lstrip("/"))
+            target = html.unescape(target)
+            if "%" in target:  # the link was written encoded (`x%20y.png`): images are known by their names
+                from urllib.parse import unquote
+
+                target = unquote(target)
+            site_path = posixpath.normpath(base + target).lstrip("/")
+            info = images.get(site_path)
         lazy = not first[0]
         first[0] = False
         if lazy:
             attributes.setdefault("loading", "lazy")
         if info is None:
             return f"<img{_attribute_text(attributes)}>"
-        site_path = posixpath.normpath(base + html.unescape(target)).lstrip("/")
         if "width" not in attributes and "height" not in attributes:
             attributes["width"] = str(info["width"])
             attributes["height"] = str(info["height"])

@@ -18,6 +18,8 @@ import re
 
 from icsgen.content import Page
 
+from .urls import encode_path
+
 SEARCH_KINDS = ("page", "news", "document", "meeting", "event")  # the search page's filters, in this order
 NOT_INDEXED = frozenset({"404", "hub", "search", "a-z", "news-list", "section"})  # listings and special pages
 
@@ -64,4 +66,4 @@ def document_record(url: str, region: str, title: str, text: str, file_type: str
     meta = {"title": title, "region": region, "kind": "document", "type": file_type, "size": str(size)}
     if pages:
         meta["pages"] = str(pages)
-    return (url, _SPACE.sub(" ", text).strip(), meta, {"kind": ["document"]})
+    return (encode_path(url), _SPACE.sub(" ", text).strip(), meta, {"kind": ["document"]})  # a result's link

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 
 from icsgen.config import SiteConfig
 
@@ -37,8 +38,8 @@ class Linker:
         """The public address of a site path, on the region's own domain where it has one."""
         region = self.region_of(url)
         if region in self._own_domain:
-            return self._own_domain[region] + url[len(region) + 1 :]
-        return self.config.base_url + url
+            return self._own_domain[region] + encode_path(url[len(region) + 1 :])
+        return self.config.base_url + encode_path(url)
 
     def from_root(self, from_url: str, to_url: str) -> str:
         """A link from the page at `from_url` that works from any address of its host: the path of
@@ -70,7 +71,20 @@ class Linker:
                 rel = "index.html" if rel == "." else rel + "/index.html"
         if to_path == from_url and suffix:
             return suffix
-        return rel + suffix
+        return encode_path(rel) + suffix
+
+
+# What a path may not hold as it is in an address: a space ends an address in srcset and is invalid
+# in href, `%` starts an escape, `#` and `?` end the path. Letters of any script stay as they are.
+_UNSAFE_IN_PATH = re.compile(r'[\x00-\x20"#%<>?\\^`{|}\x7f]')
+
+
+def encode_path(path: str) -> str:
+    """A site path as it is written in an address: the file `board paper.pdf` is `board%20paper.pdf`,
+    `50%.pdf` is `50%25.pdf`. Site paths are always the names on disk, never already encoded."""
+    if _UNSAFE_IN_PATH.search(path) is None:  # nearly every path: no work
+        return path
+    return _UNSAFE_IN_PATH.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), path)
 
 
 def host_and_path(url: str) -> tuple[str, str]:

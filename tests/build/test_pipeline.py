@@ -332,6 +332,10 @@ REFUSED = {  # what is done to the project, whether permissions must count, and 
         lambda root: write_site(root, {"content/alpha/img/a\\b.png": "x"}, None, False), False,
         "content/alpha/img/a\\b.png: the file name 'a\\b.png' has a backslash (\\), which web addresses cannot "
         "hold (rename the file, for example to 'a-b.png')"),
+    "a document named with a #": (
+        lambda root: write_site(root, {"content/alpha/img/board paper #3.pdf": "x"}, None, False), False,
+        "content/alpha/img/board paper #3.pdf: the file name 'board paper #3.pdf' has a '#', which ends the path of "
+        "a web address, so no link reaches the file (rename the file, for example to 'board-paper-3.pdf')"),
 }
 
 
