@@ -372,6 +372,15 @@ def new_page(root: Path, region_id: str, path: str, title: str, today: dt.date |
     assert region is not None
     folder = root / CONTENT_DIR / region_id
     target = folder / rel
+    if (folder / rel.with_suffix("")).is_dir():  # `about` where about/ holds pages: the folder's own page
+        rel = rel.with_suffix("") / "index.md"
+        target = folder / rel
+    for parent in list(rel.parents)[:-1]:  # about/board where about.md is a page: the new folder would clash
+        beside = folder / parent.with_suffix(".md")
+        if beside.is_file() and not (folder / parent).is_dir():
+            raise ScaffoldError(f"{beside.relative_to(root).as_posix()} would clash with the new folder "
+                                f"'{parent.as_posix()}/'; move it to {(parent / 'index.md').as_posix()} first "
+                                "(a folder's own page), then add this page; nothing was changed")
     _inside(target, folder)
     if rel.parts[0] == NEWS and rel.name != "index.md":
         raise ScaffoldError(f"news posts are dated; use: icsgen new news {region_id} --title {scalar(title)}")

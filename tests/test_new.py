@@ -276,6 +276,37 @@ def test_scalar_quotes_only_when_it_must() -> None:
 # -- new page ---------------------------------------------------------------------------------------
 
 
+def test_new_page_named_like_a_folder_of_pages_becomes_that_folders_own_page(tmp_path: Path) -> None:
+    """`new page alpha news-archive` beside a folder news-archive/ of pages made news-archive.md, which
+    clashed with the folder's own address at once; it is the folder's index.md."""
+    root = basic_site(tmp_path / "site", {"content/alpha/board/members.md": "---\ntitle: Members\n---\nWho.\n"})
+    made = run(root, "new", "page", "alpha", "board", "--title", "Our board")
+    assert made.exit_code == 0, made.output
+    assert (root / "content/alpha/board/index.md").is_file() and not (root / "content/alpha/board.md").exists()
+    checked = run(root, "check")
+    assert checked.exit_code == 0 and "0 errors" in checked.output, checked.output
+
+
+def test_new_page_inside_a_page_that_is_not_yet_a_folder_says_what_to_move(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    before = (root / "content/alpha/about/partners.md").read_text()
+    refused = run(root, "new", "page", "alpha", "about/partners/nhs", "--title", "NHS partners")
+    assert refused.exit_code == 1
+    assert "content/alpha/about/partners.md would clash with the new folder 'about/partners/'" in refused.output
+    assert "move it to about/partners/index.md first" in refused.output
+    assert (root / "content/alpha/about/partners.md").read_text() == before
+    assert not (root / "content/alpha/about/partners").exists()
+
+
+def test_a_page_beside_a_folder_of_pages_is_reported_at_the_page(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {"content/alpha/board/members.md": "---\ntitle: Members\n---\nWho.\n",
+                                          "content/alpha/board.md": "---\ntitle: Board\n---\nThe board.\n"})
+    checked = run(root, "check")
+    assert checked.exit_code == 1
+    assert ("content/alpha/board.md:1: error: this page and the folder 'alpha/board/' beside it would both be "
+            "published at /alpha/board/ (move this page into the folder as board/index.md") in checked.output
+
+
 def test_new_page_builds_and_says_how_to_link_to_it(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site")
     result = run(root, "new", "page", "alpha", "about/our-board", "--title", "Our board: who sits on it")

@@ -459,6 +459,12 @@ def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages:
         _claim(by_url, page.url, key, page, problems)
     for section in sections.values():
         if section.index is None:
+            page = pages.get(by_url.get(section.url, ""))
+            if page is not None:  # about.md beside about/: the folder's own page belongs inside it
+                problems.add(page.source_path, 1, f"this page and the folder '{section.key}/' beside it would both "
+                             f"be published at /{section.url}", f"move this page into the folder as "
+                             f"{section.key.split('/', 1)[-1]}/index.md, the folder's own page")
+                continue
             _claim(by_url, section.url, section.key + "/", None, problems)
     for static in statics.values():
         _claim(by_url, static.url, static.key, static, problems)
