@@ -322,6 +322,9 @@ def _plainly(problem: str, context: str, here: str, lines: list[str], index: int
                 "mapping values" in problem or "expected ':'" in problem or back < index):
             return ((back, f"no space after the colon of '{found[1]}:'"),
                     f"write '{found[1]}: value', with a space after the colon")
+    if "maximum nesting depth" in problem or "maximum nesting depth" in context:  # PyYAML 6.0.4's own limit
+        return (f"values nested more than {MAX_DEPTH} levels deep",
+                "nothing icsgen reads needs so many levels: check the indentation and brackets")
     if "could not determine a constructor" in problem:
         tag = problem.rpartition(" ")[2].strip("'").replace("tag:yaml.org,2002:", "!!")
         return f"'{tag}' is not a kind of value icsgen reads", "put a value that starts with '!' in quotes"
