@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import html
 import importlib
+import posixpath
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -59,6 +60,16 @@ class LinkRef:
     target: str  # page key
     fragment: str
     line: int
+
+
+# Files a page may link but not show as an image: browsers show none of these (BMP they show, at its
+# full uncompressed size: a phone's 12-megapixel shot is 36 MB).
+NOT_SHOWN = {".tif": "a TIFF file", ".tiff": "a TIFF file", ".heic": "a HEIC photo (from an iPhone)",
+             ".heif": "a HEIF photo", ".bmp": "an uncompressed bitmap (BMP)", ".psd": "a Photoshop file",
+             ".dng": "a camera's raw photo", ".cr2": "a camera's raw photo", ".nef": "a camera's raw photo",
+             ".pdf": "a PDF document", ".doc": "a Word document", ".docx": "a Word document",
+             ".eps": "an EPS drawing", ".ai": "an Illustrator drawing"}
+NOT_SHOWN_WHY = "web browsers cannot show as an image (or only at a size that stalls the page)"
 
 
 @dataclass(frozen=True)
@@ -375,6 +386,13 @@ class _PageProcessor(Treeprocessor):
             hint = links.suggest(path) if links.suggest else ""
             links.problems.append(Problem("", line, f"link to '{href}': {target}", hint))
             return
+        if element.tag == "img":
+            kind = NOT_SHOWN.get(posixpath.splitext(path)[1].lower())
+            if kind:
+                links.problems.append(Problem("", line, f"image '{href}' is {kind}, which {NOT_SHOWN_WHY}",
+                                              "save it as JPEG (a photo) or PNG (a chart, a scan, a diagram) and "
+                                              "show that file; link the original with [text](file) if people "
+                                              "need it"))
         if fragment:
             if target.page_key is None:
                 links.problems.append(Problem("", line, f"link to '{href}': only pages have #anchors", ""))

@@ -391,3 +391,20 @@ def test_raw_html_with_a_broken_link_stops_the_build_and_good_raw_links_work(tmp
     assert f"{where}:4: link to '../nope.md': no page 'alpha/nope.md' (from content/)" in result.output
     assert f"{where}:6: image 'missing.png' has no alt text" in result.output
     assert f"{where}:6: link to 'missing.png': no page or file 'alpha/about/missing.png' in content/" in result.output
+
+
+def test_an_image_no_browser_shows_is_an_error_at_its_line_and_nothing_is_published(tmp_path: Path) -> None:
+    """A TIFF scan or an iPhone's HEIC photo was published as a broken image with a clean check."""
+    root = basic_site(tmp_path / "site", {"content/alpha/about/index.md": (
+        "---\ntitle: About us\n---\nOur plan:\n\n![A scan of the plan](plan.tiff)\n\n"
+        '<img src="team.HEIC" alt="Our team">\n\n[The plan as a document](plan.tiff)\n')})
+    for name in ("plan.tiff", "team.HEIC"):
+        (root / "content/alpha/about" / name).write_bytes(b"not shown")
+    checked = run(root, "check")
+    assert checked.exit_code == 1
+    assert ("content/alpha/about/index.md:6: error: image 'plan.tiff' is a TIFF file, which web browsers cannot "
+            "show as an image") in checked.output
+    assert "content/alpha/about/index.md:8: error: image 'team.HEIC' is a HEIC photo (from an iPhone)" in checked.output
+    assert "save it as JPEG (a photo) or PNG" in checked.output
+    assert checked.output.count("cannot show") == 2  # linking the file for download is fine
+    assert run(root, "build").exit_code == 1 and not (root / "build").exists()
