@@ -272,7 +272,8 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     try:
         raw = load_yaml(decode(read_file(path)))
     except FileNotFoundError:
-        problems.add(path, 0, f"{CONFIG_FILE} not found", "run icsgen from the project folder or pass --root")
+        problems.add(path, 0, f"{CONFIG_FILE} not found", "run icsgen from the project folder or pass --root; "
+                     "to start a new site, run: icsgen init FOLDER")
         return None
     except OSError as exc:  # a folder of that name, a pipe, no permission: said plainly, never waited on
         problems.add_os_error(path, exc)

@@ -81,7 +81,8 @@ def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
     problems = Problems(tmp_path)
     assert load_config(tmp_path, problems) is None
     assert [str(p) for p in problems] == [
-        "regions.yaml: regions.yaml not found (run icsgen from the project folder or pass --root)"
+        "regions.yaml: regions.yaml not found (run icsgen from the project folder or pass --root; to start a new "
+        "site, run: icsgen init FOLDER)"
     ]
 
 
