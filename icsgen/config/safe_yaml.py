@@ -299,6 +299,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark and mark and mark.index >= len(text.rstrip()):
         mark = exc.context_mark  # ran off the end (an unclosed bracket): point where it opened
+    if exc.context_mark and "flow " in (exc.context or ""):  # an unclosed '[' or '{': the line it opened on
+        mark = exc.context_mark
     index = mark.line if mark else 0
     lines = text.split("\n")
     here = lines[index] if index < len(lines) else ""

@@ -203,7 +203,7 @@ def test_more_yaml_than_anyone_writes_is_refused() -> None:
     ("tags:\n  - a\n - b", 4, "a list item where a key was expected", "indent the list under its key"),
     ("title: \"Our plan\" for 2025", 2, "text after the closing quote of a value", "put the whole value in quotes"),
     ("summary: \"unclosed\nauthor: x", 2, "a quotation mark that is never closed", "close the quote"),
-    ("tags: [a, b\nauthor: x", 3, "a '[' that is not closed with ']' on the same line", "close it with ']'"),
+    ("tags: [a, b\nauthor: x", 2, "a '[' that is not closed with ']' on the same line", "close it with ']'"),
     ("title: @home", 2, "a value cannot start with '@'", "put the value in quotes"),
     ("title: *star", 2, "'*' at the start of a value refers to an anchor '&name' that does not exist",
      "put text that starts with '*' in quotes"),
