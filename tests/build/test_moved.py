@@ -71,6 +71,19 @@ def test_a_deleted_page_with_no_likely_replacement_is_reported_at_its_region(tmp
            "of region 'beta' in regions.yaml)" in result.output
 
 
+def test_a_deleted_page_is_not_pinned_on_an_unrelated_new_page(tmp_path: Path) -> None:
+    """Addresses were compared with their region's name in front, which made /beta/photos/ 'like' /beta/bom/."""
+    root = basic_site(tmp_path / "site")
+    (root / "content/beta/photos.md").write_text("---\ntitle: Photos\n---\nPhotos.\n")
+    assert run(root, "build").exit_code == 0
+    (root / "content/beta/photos.md").unlink()
+    (root / "content/beta/bom.md").write_text("---\ntitle: Bill of materials\n---\nParts.\n")
+    result = run(root, "build")
+    assert result.exit_code == 0
+    assert "regions.yaml:13: /beta/photos/ was published by the last build" in result.output
+    assert "content/beta/bom.md" not in result.output
+
+
 def test_check_warns_as_the_build_would(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site")
     assert run(root, "build").exit_code == 0
