@@ -10,7 +10,7 @@ site instead of being sent it. `multiprocessing.Pool` did this before, and faile
   SIGTERM handler, so they could not be stopped.
 
 Here the parent has no threads: it writes each worker a chunk of job indices down a pipe and waits on
-the answers with `poll` and a timeout. A worker that dies (its pipe ends) or answers nothing for `stall`
+the answers with `poll` and a timeout. A worker that dies (its pipe ends) or stays on one job for `stall`
 seconds stops the run with `WorkerFailed`, naming the job it was on (each worker writes the index of
 its current job in a page of memory shared with the parent). Workers ignore SIGINT (the parent gets
 Ctrl-C too, and stops them) and take SIGTERM's default action. However the run ends (done, an error,
@@ -32,10 +32,10 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-STALL = 30.0  # seconds a worker may work on one chunk of jobs without answering
+STALL = 30.0  # seconds a worker may work on one job of a chunk without answering
 _HEADER = struct.Struct("<Q")  # length of a message
 _TASK = struct.Struct("<qq")  # first and end index of a chunk
-_SLOT = struct.Struct("<q")  # the job a worker is on, in the shared page
+_SLOT = struct.Struct("<qd")  # the job a worker is on and when it began it (time.monotonic: one clock for all)
 
 
 class WorkerFailed(Exception):
@@ -99,7 +99,7 @@ class _Pool:
     def _fork(self, number: int, work: Callable[[int], Any], start: Callable[[], None] | None) -> _Worker:
         task_read, task_write = os.pipe()
         result_read, result_write = os.pipe()
-        _SLOT.pack_into(self.slots, number * _SLOT.size, -1)
+        _SLOT.pack_into(self.slots, number * _SLOT.size, -1, 0.0)
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             status = 1
@@ -140,9 +140,9 @@ class _Pool:
             busy = [w for w in self.workers if w.pending]
             if not busy:  # cannot happen: each answer sends the next chunk
                 raise RuntimeError("render workers idle with work left")
-            late = min(w.since + stall for w in busy) - now
+            late = min(self._since(w) + stall for w in busy) - now
             if late <= 0:
-                worker = min(busy, key=lambda w: w.since)
+                worker = min(busy, key=self._since)
                 raise WorkerFailed(self._current(worker, chunks),
                                    f"no answer for {stall:g} s (still rendering; a loop that never ends?)")
             for fd, _ in poller.poll(max(1, int(late * 1000) + 1)):
@@ -171,6 +171,12 @@ class _Pool:
             os.write(worker.tasks, _TASK.pack(*chunks[number]))
         except OSError:  # its end of the pipe has gone: so has the worker
             raise WorkerFailed(self._current(worker, chunks), self._death(worker)) from None
+
+    def _since(self, worker: _Worker) -> float:
+        """Since when `worker` is on its current job: its last answer, or the start of the job it is on if
+        later. `stall` bounds one job, not a chunk of them (each page of a chunk may use seconds of its
+        render time, see render.Renderer.render)."""
+        return max(worker.since, _SLOT.unpack_from(self.slots, worker.number * _SLOT.size)[1])
 
     def _current(self, worker: _Worker, chunks: list[tuple[int, int]]) -> int:
         """The job `worker` is on: as it last said, else the first of the chunk it was to do next."""
@@ -242,9 +248,9 @@ def _serve(work: Callable[[int], Any], start: Callable[[], None] | None, tasks: 
         try:
             answers = []
             for index in range(first, end):
-                _SLOT.pack_into(slots, offset, index)
+                _SLOT.pack_into(slots, offset, index, time.monotonic())
                 answers.append(work(index))
-            _SLOT.pack_into(slots, offset, -1)  # between chunks: on no job
+            _SLOT.pack_into(slots, offset, -1, 0.0)  # between chunks: on no job
             message = pickle.dumps(("ok", answers), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # sent to the parent, which raises it as if it happened there
             import traceback  # only here: a worker that never fails need not import it

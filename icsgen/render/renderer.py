@@ -15,6 +15,8 @@ import math
 import os
 import posixpath
 import re
+import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +26,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 import jinja2
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from icsgen.content import (
@@ -149,6 +153,7 @@ class Output:
     unchanged: bool = False  # not written: the live folder already holds exactly its HTML
     findings: list = field(default_factory=list)  # what `icsgen check` found beside the render (build.render_all)
     search: tuple | None = None  # its search record, made where the HTML is (see searchtext.py)
+    timed_out: bool = False  # its render ran past its CPU time (Renderer.render)
 
 
 def _problem(path: Path | str, line: int | None, message: str, hint: str) -> Problem:
@@ -202,8 +207,55 @@ def theme_value(env: _TrackingEnvironment, value: Any) -> Any:
     return value
 
 
+PAGE_SECONDS = 10.0  # CPU seconds one page's render may take (a page takes milliseconds)
+PAGE_SECONDS_AFTER = 1.0  # for each later page once one ran out, so a broken theme fails in minutes, not hours
+_STEP = "icsgen-step"  # the check added to every loop round and macro call, as a filter no template can name
+_STEP_EVERY = 16  # rounds between two looks at the clock (one look: ~0.3 us)
+TIMEOUT_MESSAGE = (f"the page took too long to render and was stopped here ({PAGE_SECONDS:g} seconds of CPU time for a "
+                   f"page, {PAGE_SECONDS_AFTER:g} for each page after one has run out): a loop that does not end, "
+                   "or loops inside loops?")
+
+
+class RenderTimeout(Exception):
+    """A page's render ran past its CPU time: raised from inside the theme template that was running."""
+
+
+class _Clock(threading.local):
+    """The render in progress in this thread: its CPU deadline (`time.thread_time`) and its steps."""
+
+    deadline = float("inf")
+    steps = 0
+
+
+_clock = _Clock()
+
+
+@jinja2.pass_context  # never worked out when the template is compiled, as a filter of a constant would be
+def _step(context: jinja2.runtime.Context, value: Any) -> str:
+    """Every loop round and macro call of a theme template: past the page's deadline, stop the render."""
+    clock = _clock
+    clock.steps += 1
+    if not clock.steps % _STEP_EVERY and time.thread_time() > clock.deadline:
+        raise RenderTimeout(TIMEOUT_MESSAGE)
+    return ""
+
+
+class _ThemeGuard(NodeTransformer):
+    """Puts a `_step` at the start of every loop body, macro and call block of a theme template: each
+    loop under range()'s cap can still nest in another, and only the clock bounds that."""
+
+    def _count(self, node: nodes.For | nodes.Macro | nodes.CallBlock) -> nodes.Node:
+        self.generic_visit(node)
+        check = nodes.Filter(nodes.Const(0), _STEP, [], [], None, None, lineno=node.lineno)
+        node.body.insert(0, nodes.ExprStmt(check, lineno=node.lineno))
+        return node
+
+    visit_For = visit_Macro = visit_CallBlock = _count
+
+
 class _TrackingEnvironment(jinja2.Environment):
-    """Records every template a render loads, including through extends, include and import."""
+    """Records every template a render loads, including through extends, include and import; each
+    template is compiled with `_ThemeGuard`'s checks (the cached code is icsgen's: see cache/templates.py)."""
 
     deps: Deps | None = None
     suspect = False  # a value shown in the render in progress could be a refused address
@@ -212,6 +264,9 @@ class _TrackingEnvironment(jinja2.Environment):
         if self.deps is not None and isinstance(name, str):
             self.deps.templates.add(name)
         return super().get_template(name, parent, globals)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _ThemeGuard().visit(super()._parse(source, name, filename))
 
 
 def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) -> _TrackingEnvironment:
@@ -230,6 +285,7 @@ def theme_environment(chain: ThemeChain, compiled: jinja2.BytecodeCache | None) 
     env.filters["default"] = env.filters["d"] = default
     env.filters["date_long"] = date_long
     env.filters["date_iso"] = date_iso
+    env.filters[_STEP] = _step
     env.globals["range"] = _theme_range
     env.globals.pop("lipsum", None)  # placeholder text has no place in a published page
     return env
@@ -265,6 +321,7 @@ class Renderer:
         self.body_env = PageTextEnvironment()
         self.strings = {k: Strings(c) for k, c in chains.items()}
         self.images: dict[str, dict[str, Any]] = {}  # content images' sizes and made files (build/images.py)
+        self.page_seconds = PAGE_SECONDS  # PAGE_SECONDS_AFTER once a page ran out of time here
 
     def prepare(self) -> None:
         """Compile every theme template now, so that forked workers inherit them compiled.
@@ -326,6 +383,18 @@ class Renderer:
     # -- rendering ---------------------------------------------------------------------------
 
     def render(self, job: Job) -> Output:
+        """The page of `job`, or its problems; at most `PAGE_SECONDS` of CPU time (in any process or thread)."""
+        clock = _clock
+        clock.deadline = time.thread_time() + self.page_seconds
+        try:
+            out = self._render(job)
+        finally:
+            clock.deadline = float("inf")
+        if out.timed_out:
+            self.page_seconds = min(self.page_seconds, PAGE_SECONDS_AFTER)
+        return out
+
+    def _render(self, job: Job) -> Output:
         out = Output(job)
         page = job.page
         deps = Deps()
@@ -424,6 +493,7 @@ class Renderer:
             out.problems.append(_problem(Path(exc.filename or name), 0, f"cannot read: {message}", hint))
         except Exception as exc:  # a template failed while rendering: point at its line
             out.problems += [_problem(*found) for found in self._template_problems(exc, job, name, deps)]
+            out.timed_out = isinstance(exc, RenderTimeout)
         finally:
             env.deps = None
         if out.html and env.suspect:
@@ -778,7 +848,7 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         message = _VIEW_OBJECT.sub(lambda m: f"'{_VIEW_NAMES.get(m.group(1), m.group(1))}'", exc.message or "")
         return f"{message}: a misspelt name, or a value missing from the data?"
-    if isinstance(exc, PageTextError):
+    if isinstance(exc, PageTextError | RenderTimeout):
         return str(exc)
     if isinstance(exc, RecursionError):
         return "macros or loops call themselves too deeply"

@@ -88,6 +88,15 @@ def hangs() -> None:
     assert no_children_left()
 
 
+def slow_chunk() -> None:
+    def work(index: int) -> int:
+        time.sleep(0.4)  # as each page of a chunk that runs out of its render time (render.Renderer.render)
+        return index
+
+    assert list(forked_map(work, 8, 2, 4, stall=1.0)) == list(range(8))  # 1.6 s a chunk, 0.4 s a job
+    assert no_children_left()
+
+
 def raises() -> None:
     def work(index: int) -> int:
         if index == 5:
@@ -196,6 +205,10 @@ def test_a_worker_that_dies_is_named_with_its_job_and_nothing_waits(clean: Calla
 
 def test_a_worker_that_hangs_is_stopped_after_the_stall_time(clean: Callable[..., Any]) -> None:
     clean(hangs)
+
+
+def test_the_stall_time_bounds_one_job_not_a_chunk_of_them(clean: Callable[..., Any]) -> None:
+    clean(slow_chunk)
 
 
 def test_an_exception_in_a_worker_is_raised_here_with_its_traceback(clean: Callable[..., Any]) -> None:

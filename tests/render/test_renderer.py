@@ -6,10 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from icsgen.build import BuildOptions, load, plan
 from icsgen.problems import Problem
-from icsgen.render.renderer import Output, Renderer
-from tests.support.sitemaker import basic_site, run, write_site
+from icsgen.render import renderer as renderer_module
+from icsgen.render.renderer import TIMEOUT_MESSAGE, Output, Renderer
+from tests.support.sitemaker import basic_site, run, tree_digest, write_site
 
 
 def _render_everything(renderer: Renderer, jobs: list) -> list[tuple]:
@@ -120,3 +123,55 @@ def test_a_theme_loop_too_long_to_finish_is_an_error_at_its_line(tmp_path: Path)
     assert result.exit_code == 1
     assert ("content/alpha/_theme/templates/page.html:3: template error: range() of 10,000,000,000 numbers: more "
             "than the 1,000,000 a template may loop over") in result.output
+
+
+# -- a page's render has a time limit, whatever the template does ------------------------------------------
+
+SLOW_TEMPLATE = ('{% extends "base.html" %}\n{% block content %}\n<p>Counting</p>\n'
+                 "{% for a in range(1000000) %}\n"  # each loop under range()'s cap; together 10^12 rounds
+                 "  {% for b in range(1000000) %}{% if a < 0 %}{{ b }}{% endif %}{% endfor %}\n"
+                 "{% endfor %}\n{% endblock %}\n")
+
+
+def slow_site(tmp_path: Path, slow_pages: int) -> Path:
+    """The basic site, a theme template of nested loops that would run for days, `slow_pages` pages using it
+    (each region's `slow-N.md`) and a page with a broken link of its own."""
+    files = {"themes/nhs/templates/slow.html": SLOW_TEMPLATE,
+             "content/alpha/broken.md": "---\ntitle: Broken\n---\nSee [nothing](nowhere.md).\n"}
+    files.update({f"content/{('alpha', 'beta')[n % 2]}/slow-{n}.md": f"---\ntitle: Slow {n}\ntemplate: slow\n---\n"
+                  "Hello.\n" for n in range(slow_pages)})
+    root = basic_site(tmp_path)
+    assert run(root, "build").exit_code == 0
+    for rel, text in files.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_theme_that_loops_for_ever_is_stopped_after_ten_seconds_of_a_page_in_one_process(tmp_path: Path) -> None:
+    """`--jobs 1` renders in the build's own process, where no worker's stall limit applies: the page's
+    CPU time does. Every other problem is still reported, and the old site stays as it was."""
+    root = slow_site(tmp_path, 2)
+    before = tree_digest(root / "build")
+    result = run(root, "build", "--jobs", "1")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    stopped = [line for line in lines if "took too long to render" in line]
+    assert stopped == [f"themes/nhs/templates/slow.html:5: template error: {TIMEOUT_MESSAGE} (first seen on "
+                       "alpha/slow-0.md)"], result.output
+    assert any(line.startswith("content/alpha/broken.md:4: link to 'nowhere.md'") for line in lines), result.output
+    assert tree_digest(root / "build") == before
+
+
+def test_check_in_workers_stops_each_slow_page_and_reports_the_rest(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same limit in `icsgen check` with render workers (forked: they keep the shorter limit set here)."""
+    monkeypatch.setattr(renderer_module, "PAGE_SECONDS", 0.5)
+    root = slow_site(tmp_path, 6)
+    (root / "content/alpha/many").mkdir()
+    for n in range(60):  # enough pages for render workers
+        (root / f"content/alpha/many/page-{n}.md").write_text(f"---\ntitle: Page {n}\n---\nText {n}.\n")
+    result = run(root, "check", "--jobs", "2")
+    assert result.exit_code == 1
+    stopped = [line for line in result.output.splitlines() if "took too long to render" in line]
+    assert len(stopped) == 1 and stopped[0].startswith("themes/nhs/templates/slow.html:5: "), result.output
+    assert "content/alpha/broken.md:4: " in result.output
