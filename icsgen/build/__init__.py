@@ -26,7 +26,19 @@ if TYPE_CHECKING:
     from .output import MARKER, copy_file, discard, staging_dir, swap_in
     from .pipeline import BuildReport, build, leave_for_exit
     from .rendering import Rendered, render_all, render_in_memory
-    from .search import INDEX_DIR, IndexerFailed, document_records, worker_record, write_indexes
+    from .search import (
+        INDEX_DIR,
+        SHARDS_FILE,
+        IndexerFailed,
+        Shard,
+        document_records,
+        shard_count,
+        shard_of,
+        shards_for,
+        worker_record,
+        write_count,
+        write_shards,
+    )
     from .writing import write_the_rest
 
 _WHERE = {
@@ -42,13 +54,15 @@ _WHERE = {
     "write_the_rest": "writing",
     "Images": "images", "make_images": "images",
     "INDEX_DIR": "search", "IndexerFailed": "search", "document_records": "search", "worker_record": "search",
-    "write_indexes": "search",
+    "SHARDS_FILE": "search", "Shard": "search", "shard_count": "search", "shards_for": "search", "shard_of": "search",
+    "write_count": "search", "write_shards": "search",
     "published_now": "moved", "report_moved": "moved", "addresses_of_files": "moved", "files_in": "moved",
 }
 
 __all__ = [
     "INDEX_DIR",
     "MARKER",
+    "SHARDS_FILE",
     "STALL",
     "Background",
     "BuildOptions",
@@ -57,6 +71,7 @@ __all__ = [
     "IndexerFailed",
     "Loaded",
     "Rendered",
+    "Shard",
     "addresses_of_files",
     "build",
     "can_fork",
@@ -75,11 +90,15 @@ __all__ = [
     "render_all",
     "render_in_memory",
     "report_moved",
+    "shard_count",
+    "shard_of",
+    "shards_for",
     "staging_dir",
     "start_early",
     "swap_in",
     "worker_record",
-    "write_indexes",
+    "write_count",
+    "write_shards",
     "write_the_rest",
 ]
 

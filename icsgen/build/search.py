@@ -1,4 +1,4 @@
-"""The search index: one Pagefind index per region, written into the region's `pagefind/` folder.
+"""The search index: each region's Pagefind index, in shards, written into the region's `pagefind/` folder.
 
 Each region has its own index so that a region published alone, on its own domain, keeps a working
 search; the hub's search page loads every region's index and groups the results by region.
@@ -9,24 +9,29 @@ Python package: that package's reader waits a tenth of a second before each answ
 pages a region is minutes. Requests are written all at once (the service reads them into an
 unbounded queue, so its answers cannot block it) and the answers read once the last has come.
 
-Pagefind has no incremental mode, so an index is always written whole; what icsgen keeps is each
-page's *record* (its words and details, made by the render worker from the HTML it wrote, see
-render/searchtext.py) in `.icsgen-cache/search/`. A rebuild indexes again only the regions where a
-record changed, from the kept records and the pages rendered this time, and leaves the other
-regions' index files as they are. PDFs are indexed by their text, read with pypdf and kept by the
-file's size and time.
+Pagefind has no incremental mode: an index is always written whole, and writing one takes ~3 ms a
+page. So a region's index is cut into *shards* (`pagefind/0/`, `pagefind/1/`, ...; ~250 pages each,
+a page's shard chosen by a hash of its output path) that the search page merges with Pagefind's
+`mergeIndex`, and an edit indexes again only the shard whose records changed. What icsgen keeps is
+each page's *record* (its words and details, made by the render worker from the HTML it wrote, see
+render/searchtext.py) in `.icsgen-cache/search/`, by shard. Shards are indexed by two Pagefind
+processes at once. PDFs are indexed by their text, read with pypdf and kept by the file's size and time.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import functools
+import glob
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +44,14 @@ from icsgen.render import Job, Output, document_record, page_record
 from .output import write_bytes
 
 INDEX_DIR = "pagefind"
+SHARDS_FILE = "shards.json"  # in a region's pagefind/: how many shards (pagefind/0/, 1/, ...) the search page merges
+PROCESSES = 2  # Pagefind processes indexing shards at once (each uses about one core)
 STORE_DIR = "search"  # in .icsgen-cache/
 DOCUMENT_TYPES = {".pdf": "PDF"}
 # Pagefind writes its own ready-made interfaces too; icsgen's theme has its own, so they are left out
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+SHARED = ("pagefind.js", "pagefind-worker.js")  # with the WebAssembly (wasm.*): the same in every shard, kept in 0
 INSTALL_HINT = "install it with: python -m pip install 'pagefind[bin]>=1.5,<1.6'; or build with --no-search"
 
 
@@ -83,10 +91,14 @@ class Pagefind:
                                 f"{exc.strerror or exc}; {INSTALL_HINT}") from None
         self._next = 0
         self._answers: dict[int, dict[str, Any]] = {}
+        self._wanted: set[int] = set()
         self._pending: list[bytes] = []
 
-    def send(self, payload: dict[str, Any]) -> int:
+    def send(self, payload: dict[str, Any], answer: bool = True) -> int:
+        """Queue a request; its answer is kept for `wait` unless `answer` is False (it is checked for an error)."""
         self._next += 1
+        if answer:
+            self._wanted.add(self._next)
         message = json.dumps({"message_id": self._next, "payload": payload}, ensure_ascii=False)
         try:
             assert self._process.stdin is not None
@@ -116,7 +128,9 @@ class Pagefind:
                 payload = answer.get("payload") or {}
                 if payload.get("type") == "Error":
                     self._fail(f"said: {payload.get('message', 'an error')}")
-                self._answers[answer.get("message_id") or 0] = payload
+                if answer.get("message_id") in self._wanted:
+                    self._answers[answer["message_id"]] = payload
+        self._wanted.discard(message_id)
         return self._answers.pop(message_id)
 
     def close(self) -> None:
@@ -141,35 +155,147 @@ class Pagefind:
         self.close()
 
 
-def write_indexes(records: Mapping[str, Iterable[tuple]], folder: Path, language: str) -> dict[str, list[str]]:
-    """Write one index per region into `folder/<region>/pagefind/` (records as made by render/searchtext.py);
-    returns the files written per region, as paths relative to `folder`.
+# Records a shard is made for. Pagefind takes ~3 ms a record to index (plus ~30 ms a shard), so smaller shards
+# make an edit quicker; but each shard sends a visitor at least one ~24 KB part of its word index per query word
+# (Pagefind's chunks are ~20,000 word places), so more shards make a search heavier. At 10,000 pages (five
+# regions of ~2,000) a region's search for one word sent 615 KB with 16 shards a region, 315 KB with 4 and
+# 245 KB with one index; the hub's 2.3 MB, 0.8 MB and ~0.4 MB. 250 gives 8 shards at 2,000 pages.
+SHARD_PAGES = 250
 
-    The files are asked for (`GetFiles`) and written here rather than by Pagefind (`WriteFiles`): Pagefind
-    answers before its last writes reach the disk, so a file could be cut short when the process ends.
+
+@dataclass
+class Shard:
+    """One of a region's indexes, written into `<region>/pagefind/<number>/`: the search page merges them."""
+
+    region: str
+    number: int
+    records: dict[str, list] = field(default_factory=dict)  # by page output path or document site path
+
+    @property
+    def folder(self) -> str:
+        return shard_folder(self.region, self.number)
+
+
+def shard_folder(region: str, number: int) -> str:
+    return f"{region}/{INDEX_DIR}/{number}"
+
+
+def shard_size() -> int:
+    """Records a shard is made for (`ICSGEN_TEST_SHARD_PAGES`: a test hook, so small sites get shards too)."""
+    return max(1, int(os.environ.get("ICSGEN_TEST_SHARD_PAGES") or SHARD_PAGES))
+
+
+def shard_count(records: int, previous: int = 0) -> int:
+    """How many shards a region's `records` go in: a power of two near records / `shard_size()`, kept as it
+    was (`previous`) while each shard holds between half and twice that, because a new count moves most
+    records to another shard and so means indexing the whole region again."""
+    size = shard_size()
+    if previous >= 1 and records <= previous * size * 2 and (previous == 1 or records * 2 >= previous * size):
+        return previous
+    count = 1
+    while records > count * size * 3 // 2:
+        count *= 2
+    return count
+
+
+def shards_for(keys: Collection[str], previous: int = 0) -> int:
+    """The shard count for a region's records (by key): `shard_count`, halved while a shard would be empty
+    (an empty index has no language, and Pagefind's script cannot load it)."""
+    count = shard_count(len(keys), previous)
+    while count > 1 and len({shard_of(key, count) for key in keys}) < count:
+        count //= 2
+    return count
+
+
+def shard_of(key: str, count: int) -> int:
+    """The shard of a page (by its output path) or document (by its site path): a hash that stays the same
+    from one build, machine or Python to the next, so an edit changes the records of one shard only."""
+    if count <= 1:
+        return 0
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "big") % count
+
+
+def write_shards(shards: Sequence[Shard], folder: Path, language: str) -> dict[tuple[str, int], list[str]]:
+    """Write each shard's index into `folder/<region>/pagefind/<number>/` (records as made by
+    render/searchtext.py), with up to `PROCESSES` Pagefind processes at once; returns the files written per
+    (region, number), as paths relative to `folder`.
+
+    Only shard 0 keeps Pagefind's script, worker and WebAssembly: the search page loads them from there and
+    merges the others (Pagefind's `mergeIndex` uses the first index's WebAssembly). The files are asked for
+    (`GetFiles`) and written here rather than by Pagefind (`WriteFiles`): Pagefind answers before its last
+    writes reach the disk, so a file could be cut short when the process ends.
     """
-    written: dict[str, list[str]] = {}
     lang = (language or "en").split("-")[0].lower() or "en"
-    with Pagefind() as service:
-        for region, region_records in records.items():
-            index_id = service.wait(service.send({"type": "NewIndex", "config": {"force_language": lang}}))["index_id"]
-            for url, content, meta, filters in region_records:
-                service.send({"type": "AddRecord", "index_id": index_id, "url": url, "content": content,
-                              "language": lang, "meta": meta, "filters": filters, "sort": None})
-            files = service.wait(service.send({"type": "GetFiles", "index_id": index_id}))["files"]
-            service.send({"type": "DeleteIndex", "index_id": index_id})  # its memory, for the next region
-            target = folder / region / INDEX_DIR
-            if target.exists():
-                shutil.rmtree(target)
-            names = []
-            for file in files:
-                name = file["path"].replace("\\", "/")
-                if name in UNUSED or name.startswith(("/", "..")) or "/../" in name:
-                    continue
-                names.append(f"{region}/{INDEX_DIR}/{name}")
-                write_bytes(folder, names[-1], base64.b64decode(file["content"]))  # a full disk names the file
-            written[region] = sorted(names)
+    todo = sorted(shards, key=lambda shard: -len(shard.records))  # the biggest first: the processes end together
+    written: dict[tuple[str, int], list[str]] = {}
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        try:
+            with Pagefind() as service:
+                while True:
+                    with lock:
+                        if not todo or failures:
+                            return
+                        shard = todo.pop(0)
+                    names = _write_shard(folder, shard, _index(service, shard.records.values(), lang))
+                    with lock:
+                        written[(shard.region, shard.number)] = names
+        except BaseException as exc:  # IndexerFailed, or a file that cannot be written: said by the caller
+            with lock:
+                failures.append(exc)
+
+    helpers = [threading.Thread(target=work, daemon=True) for _ in range(min(PROCESSES, len(todo)) - 1)]
+    for helper in helpers:
+        helper.start()
+    work()
+    for helper in helpers:
+        helper.join()
+    if failures:
+        raise failures[0]
     return written
+
+
+def write_count(folder: Path, region: str, count: int) -> str:
+    """The file that tells the search page how many shards the region's index has (`pagefind/shards.json`)."""
+    name = f"{region}/{INDEX_DIR}/{SHARDS_FILE}"
+    write_bytes(folder, name, json.dumps({"shards": count}).encode("utf-8"))
+    return name
+
+
+def _index(service: Pagefind, records: Iterable[tuple], lang: str) -> list[dict[str, str]]:
+    """One index from `records`, as the files Pagefind would write (base64 in JSON)."""
+    index_id = service.wait(service.send({"type": "NewIndex", "config": {"force_language": lang}}))["index_id"]
+    for url, content, meta, filters in records:
+        service.send({"type": "AddRecord", "index_id": index_id, "url": url, "content": content,
+                      "language": lang, "meta": meta, "filters": filters, "sort": None}, answer=False)
+    files = service.wait(service.send({"type": "GetFiles", "index_id": index_id}))["files"]
+    service.send({"type": "DeleteIndex", "index_id": index_id}, answer=False)  # its memory, for the next shard
+    return files
+
+
+def _write_shard(folder: Path, shard: Shard, files: list[dict[str, str]]) -> list[str]:
+    target = folder / shard.folder
+    if target.exists():
+        shutil.rmtree(target)
+    names = []
+    for file in files:
+        name = file["path"].replace("\\", "/")
+        if name in UNUSED or name.startswith(("/", "..")) or "/../" in name:
+            continue
+        if shard.number and (name in SHARED or name.startswith("wasm.")):
+            continue  # loaded from shard 0 only
+        names.append(f"{shard.folder}/{name}")
+        write_bytes(folder, names[-1], base64.b64decode(file["content"]))  # a full disk names the file
+    return sorted(names)
+
+
+def record_digest(record: list | tuple | None) -> bytes | None:
+    """What a record is compared by between builds without keeping every record in memory."""
+    if record is None:
+        return None
+    return hashlib.blake2b(json.dumps(record, ensure_ascii=False).encode("utf-8"), digest_size=16).digest()
 
 
 # -- records kept between builds ----------------------------------------------------------------------
@@ -183,76 +309,178 @@ def worker_record(job: Job, site: Site, page_html: str) -> tuple | None:
     return page_record(job.page, job.url[len(job.region) + 1:], section.title if section else "", page_html)
 
 
+def _shard_of_file(rel: str) -> tuple[str, int | None]:
+    """(region, shard) of an index file `<region>/pagefind/<n>/...`; shard None for `pagefind/shards.json`
+    and anything else directly in `pagefind/` (an index written before shards)."""
+    region, _, rest = rel.partition("/")
+    parts = rest.split("/")
+    if len(parts) > 2 and parts[1].isdigit():
+        return region, int(parts[1])
+    return region, None
+
+
 @dataclass
 class SearchIndexing:
-    """The search step of one build: which regions to index, from which records; what to keep."""
+    """The search step of one build: which shards of which regions to index, from which records; what to keep.
+
+    Kept in `.icsgen-cache/search/`: per region a small manifest (`<region>.bin`: the shard count, each
+    record's digest, each document's size and time, each shard's files) and each shard's records
+    (`<region>.<n>.bin`). An edit loads the manifests and the stores of the shards it changes, nothing else.
+    """
 
     root: Path
     keep: bool  # the build keeps a cache: read and write the records there
     written: list[str] = field(default_factory=list)  # index files written into the staging folder
-    standing: list[str] = field(default_factory=list)  # index files of regions left as they were
-    replaced: list[str] = field(default_factory=list)  # index files in the live folder of regions indexed again
+    standing: list[str] = field(default_factory=list)  # index files of shards left as they were
+    replaced: list[str] = field(default_factory=list)  # index files in the live folder of shards indexed again
     saves: list = field(default_factory=list)  # writes of the record stores, for after publishing
 
     @property
     def folder(self) -> Path:
         return self.root / ".icsgen-cache" / STORE_DIR
 
-    def _store(self, region: str) -> dict[str, Any]:
-        data = read_store(self.folder / f"{region}.bin", f"search {code_fingerprint()}") if self.keep else None
-        return data if isinstance(data, dict) else {"pages": {}, "documents": {}, "files": []}
+    def _read(self, name: str) -> Any:
+        return read_store(self.folder / f"{name}.bin", f"search {code_fingerprint()}") if self.keep else None
+
+    def _manifest(self, region: str) -> dict[str, Any]:
+        data = self._read(region)
+        if isinstance(data, dict) and {"count", "keys", "documents", "files"} <= data.keys():
+            return data
+        return {"count": 0, "keys": {}, "documents": {}, "files": {}}
 
     def run(self, site: Site, jobs: list[Job], fresh: Mapping[str, Output], staging: Path, live: Path | None,
             previous_files: Iterable[str], stale: set[str]) -> None:
-        """Index again each region whose records changed (all of them when `live` is None: a build
-        from nothing), into `staging`; note the other regions' index files as standing."""
-        previous: dict[str, list[str]] = {}
+        """Index again each shard whose records changed (every shard when `live` is None: a build from
+        nothing), into `staging`; note the other shards' index files as standing."""
+        previous: dict[tuple[str, int | None], list[str]] = {}
         for rel in previous_files:
-            region, _, rest = rel.partition("/")
-            if rest.startswith(f"{INDEX_DIR}/"):
-                previous.setdefault(region, []).append(rel)
-        to_index: dict[str, list[tuple]] = {}
-        stores: dict[str, dict[str, Any]] = {}
+            if rel.partition("/")[2].startswith(f"{INDEX_DIR}/"):
+                previous.setdefault(_shard_of_file(rel), []).append(rel)
         by_region: dict[str, list[Job]] = {}
         for job in jobs:
             if job.region:
                 by_region.setdefault(job.region, []).append(job)
+        shards: list[Shard] = []
+        manifests: dict[str, dict[str, Any]] = {}
+        counts_written: list[tuple[str, int]] = []
         for region in site.chosen:
-            store = self._store(region)
-            pages: dict[str, Any] = store["pages"]
-            documents = document_records(site, region, store["documents"])
-            changed = live is None or set(previous.get(region, ())) != set(store["files"]) or \
-                not store["files"] or any(rel in stale for rel in store["files"])
-            wanted: dict[str, list | None] = {}  # by output path; None for a page not searched for itself
+            old = self._manifest(region)
+            keys: dict[str, bytes | None] = {}  # every page's and document's record digest (None: not searched)
+            records: dict[str, list] = {}  # the records known without reading a store: made this time
             for job in by_region.get(region, ()):
+                key = job.output_path
                 result = fresh.get(job.url)
                 if result is not None and result.written:
                     record = list(result.search) if result.search is not None else None
-                elif job.output_path in pages:
-                    record = pages[job.output_path]
+                elif key in old["keys"]:
+                    keys[key] = old["keys"][key]
+                    continue
                 else:  # not in the kept records (they were lost): read from the page as published
                     record = _read_record(job, site, live or staging, staging)
-                wanted[job.output_path] = record
-            changed = changed or wanted != pages or documents != store["documents"]
-            if not changed:
-                self.standing += previous.get(region, [])
+                keys[key] = record_digest(record)
+                if record is not None:
+                    records[key] = record
+            documents: dict[str, list] = {}
+            for url, static, size, mtime in _documents(site, region):
+                documents[url] = [size, mtime]
+                if old["documents"].get(url) == [size, mtime] and url in old["keys"]:
+                    keys[url] = old["keys"][url]
+                else:
+                    records[url] = _read_document(region, url, static.source_path, size)
+                    keys[url] = record_digest(records[url])
+            count = shards_for([key for key, digest in keys.items() if digest is not None], old["count"])
+            count_file = f"{region}/{INDEX_DIR}/{SHARDS_FILE}"
+            whole = live is None or count != old["count"] or previous.get((region, None)) != [count_file] or \
+                count_file in stale
+            if whole:
+                dirty = set(range(count))
+            else:
+                dirty = {shard_of(key, count) for key in keys.keys() | old["keys"].keys()
+                         if keys.get(key) != old["keys"].get(key) and (key in keys or old["keys"][key] is not None)}
+                for number in range(count):
+                    files = old["files"].get(number) or []
+                    if not files or set(previous.get((region, number), ())) != set(files) or \
+                            any(rel in stale for rel in files):
+                        dirty.add(number)
+            manifest = {"count": count, "keys": keys, "documents": documents,
+                        "files": {n: files for n, files in old["files"].items() if n < count and n not in dirty}}
+            for files in manifest["files"].values():
+                self.standing += files
+            if not whole:
+                self.standing += previous[(region, None)]
+            if not dirty:
                 continue
             if live is not None:  # whatever the live index holds goes, known to the records or not
-                folder = live / region / INDEX_DIR
-                self.replaced += [f"{region}/{INDEX_DIR}/{path.relative_to(folder).as_posix()}"
-                                  for path in folder.rglob("*") if path.is_file()] if folder.is_dir() else []
-            to_index[region] = [*(record for record in wanted.values() if record is not None),
-                                *(entry[2] for entry in documents.values())]
-            stores[region] = {"pages": wanted, "documents": documents, "files": []}
-        if not to_index:
+                index = live / region / INDEX_DIR
+                gone = [index] if whole else [index / str(number) for number in dirty]
+                self.replaced += [path.relative_to(live).as_posix() for folder in gone if folder.is_dir()
+                                  for path in folder.rglob("*") if path.is_file()]
+                if whole and (index / SHARDS_FILE).is_file():
+                    self.replaced.append(f"{region}/{INDEX_DIR}/{SHARDS_FILE}")
+                self.replaced = sorted(set(self.replaced))
+            kept = self._kept(region, old, dirty if count == old["count"] else set(range(old["count"])))
+            made = {number: Shard(region, number) for number in sorted(dirty)}
+            for key, digest in keys.items():
+                number = shard_of(key, count)
+                if digest is None or number not in made:
+                    continue
+                record = records.get(key)
+                if record is None and old["keys"].get(key) == digest:
+                    record = kept.get(key)
+                if record is None:  # its shard's store was lost: from the page or document itself
+                    record = self._reread(site, region, key, by_region.get(region, ()), live or staging, staging)
+                    if record is None:
+                        continue
+                    keys[key] = record_digest(record)
+                made[number].records[key] = record
+            shards += made.values()
+            manifests[region] = manifest
+            if whole:
+                counts_written.append((region, count))
+        if not shards:
             return
-        written = write_indexes(to_index, staging, site.config.language)
-        for region, files in written.items():
+        written = write_shards(shards, staging, site.config.language)
+        for shard in shards:
+            files = written[(shard.region, shard.number)]
             self.written += files
-            stores[region]["files"] = files
+            manifests[shard.region]["files"][shard.number] = files
+        for region, count in counts_written:
+            self.written.append(write_count(staging, region, count))
         if self.keep:
-            self.saves.append(lambda: [write_store(self.folder / f"{region}.bin", f"search {code_fingerprint()}",
-                                                   store) for region, store in stores.items()])
+            self.saves.append(functools.partial(self._save, manifests, shards))
+
+    def _kept(self, region: str, manifest: dict[str, Any], numbers: set[int]) -> dict[str, list]:
+        """The kept records of shards `numbers` of the last build's count, by key."""
+        kept: dict[str, list] = {}
+        for number in sorted(numbers):
+            data = self._read(f"{region}.{number}")
+            if isinstance(data, dict):
+                kept.update(data)
+        return kept
+
+    def _reread(self, site: Site, region: str, key: str, jobs: Iterable[Job], *folders: Path) -> list | None:
+        for job in jobs:
+            if job.output_path == key:
+                return _read_record(job, site, *folders)
+        static = site.statics.get(key)
+        if static is None:
+            return None
+        try:
+            size = static.source_path.stat().st_size
+        except OSError:
+            return None
+        return _read_document(region, key, static.source_path, size)
+
+    def _save(self, manifests: Mapping[str, dict[str, Any]], shards: Sequence[Shard]) -> None:
+        label = f"search {code_fingerprint()}"
+        for shard in shards:
+            write_store(self.folder / f"{shard.region}.{shard.number}.bin", label, shard.records)
+        for region, manifest in manifests.items():
+            for path in self.folder.glob(f"{glob.escape(region)}.*.bin"):
+                number = path.name[len(region) + 1:-4]
+                if not number.isdigit() or int(number) >= manifest["count"]:
+                    path.unlink(missing_ok=True)
+            write_store(self.folder / f"{region}.bin", label, manifest)
 
     def forget(self) -> None:
         """A build without search: the kept records would be out of date by the next one with it."""
@@ -272,29 +500,36 @@ def _read_record(job: Job, site: Site, *folders: Path) -> list | None:
     return None
 
 
-def document_records(site: Site, region: str, kept: Mapping[str, Any]) -> dict[str, Any]:
-    """Each document of the region (a PDF), by its site path: [size, mtime, record], read again only
-    if its size or time changed. A PDF whose text cannot be read is indexed by its title alone."""
-    found = {}
+def _documents(site: Site, region: str) -> Iterator[tuple[str, Any, int, int]]:
+    """Each document of the region (a PDF): its site path, static file, size and time."""
     prefix = f"{region}/"
     for static in site.statics.values():
-        if not static.url.startswith(prefix):
-            continue
-        kind = DOCUMENT_TYPES.get(Path(static.url).suffix.lower())
-        if kind is None:
+        if not static.url.startswith(prefix) or Path(static.url).suffix.lower() not in DOCUMENT_TYPES:
             continue
         try:
             info = static.source_path.stat()
         except OSError:
             continue
-        old = kept.get(static.url)
-        if old is not None and old[0] == info.st_size and old[1] == info.st_mtime_ns:
-            found[static.url] = old
-            continue
-        title, text, pages = _pdf_text(static.source_path)
-        record = document_record(static.url[len(prefix):], region, title or _title_from_name(static.url), text,
-                                 kind, info.st_size, pages)
-        found[static.url] = [info.st_size, info.st_mtime_ns, list(record)]
+        yield static.url, static, info.st_size, info.st_mtime_ns
+
+
+def _read_document(region: str, url: str, path: Path, size: int) -> list:
+    """A document's record from its text. A PDF whose text cannot be read is indexed by its title alone."""
+    title, text, pages = _pdf_text(path)
+    return list(document_record(url[len(region) + 1:], region, title or _title_from_name(url), text,
+                                DOCUMENT_TYPES[Path(url).suffix.lower()], size, pages))
+
+
+def document_records(site: Site, region: str, kept: Mapping[str, Any]) -> dict[str, Any]:
+    """Each document of the region (a PDF), by its site path: [size, mtime, record], read again only
+    if its size or time changed."""
+    found = {}
+    for url, static, size, mtime in _documents(site, region):
+        old = kept.get(url)
+        if old is not None and old[0] == size and old[1] == mtime:
+            found[url] = old
+        else:
+            found[url] = [size, mtime, _read_document(region, url, static.source_path, size)]
     return found
 
 

@@ -603,19 +603,19 @@ class SiteView:
     @property
     def search_indexes(self) -> list[dict[str, str]]:
         """The search indexes a search page loads: the region's own, or (on the hub) every region's
-        built this time, as {id, name, index (its pagefind.js), base}. The hub loads each region's index
-        from its own copy beside it (relative: no other host is asked), and a region published on its
-        own domain gets `base`, that address, so its results link there."""
+        built this time, as {id, name, shards (its pagefind/shards.json, see build/search.py), base}. The
+        hub loads each region's index from its own copy beside it (relative: no other host is asked), and
+        a region published on its own domain gets `base`, that address, so its results link there."""
         site = self._scope.site
         current = self._scope.url.split("/", 1)[0] if self._scope.url != "search/" else ""
         if current in site.regions:
             return [{"id": current, "name": site.regions[current].config.name,
-                     "index": self._scope.link(f"{current}/pagefind/pagefind.js"), "base": ""}]
+                     "shards": self._scope.link(f"{current}/pagefind/shards.json"), "base": ""}]
         up = "../" * self._scope.url.count("/")
         indexes = []
         for rid in site.chosen:
             home = self._scope.link(f"{rid}/")
             indexes.append({"id": rid, "name": site.regions[rid].config.name,
-                            "index": f"{up}{rid}/pagefind/pagefind.js",
+                            "shards": f"{up}{rid}/pagefind/shards.json",
                             "base": home if home.startswith(("https://", "http://")) else ""})
         return indexes

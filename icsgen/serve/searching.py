@@ -2,8 +2,9 @@
 
 Indexing a region takes Pagefind from a fraction of a second to seconds, and an editor who saves a
 page wants to see it now: so the builder answers the server first (the browser reloads), then starts
-a child process that writes the changed regions' indexes beside the preview folder and swaps each
-into place (`<region>/pagefind/`, one rename each). A save that comes meanwhile stops that child and
+a child process that writes the changed shards of the regions' indexes beside the preview folder and
+swaps each into place (`<region>/pagefind/<n>/`, one rename each; the whole `<region>/pagefind/` when
+the region's shard count changes, see build/search.py). A save that comes meanwhile stops that child and
 starts another with the newest records. Search in the preview therefore catches up a moment after
 the page does; a failure to index is said on the terminal and leaves the preview's pages alone.
 
@@ -21,23 +22,37 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from icsgen.build import INDEX_DIR, IndexerFailed, document_records, worker_record, write_indexes
+from icsgen.build import (
+    INDEX_DIR,
+    SHARDS_FILE,
+    IndexerFailed,
+    Shard,
+    document_records,
+    shard_of,
+    shards_for,
+    worker_record,
+    write_count,
+    write_shards,
+)
 from icsgen.content import Site
 from icsgen.render import Job
 
+WHOLE = ""  # in `PreviewSearch.changed`: the region's every shard (no page has this output path)
+
 
 class PreviewSearch:
-    """Search records by region, and the child process writing the regions whose records changed."""
+    """Search records by region, and the child process writing the shards whose records changed."""
 
     def __init__(self, folder: Path, enabled: bool) -> None:
         self.folder = folder
         self.enabled = enabled
         self.pages: dict[str, dict[str, list]] = {}  # region -> output path -> record
         self.documents: dict[str, dict[str, list]] = {}  # region -> site path -> [size, mtime, record]
-        self.changed: set[str] = set()
+        self.changed: dict[str, set[str]] = {}  # region -> keys (output or site paths) whose records changed
+        self.counts: dict[str, int] = {}  # region -> its shard count, as last given to the child
         self.language = "en"
         self._child: int | None = None
-        self._writing: set[str] = set()  # the regions the child is indexing: changed again if it is stopped
+        self._writing: dict[str, set[str]] = {}  # what the child is indexing: changed again if it is stopped
 
     def reset(self, site: Site, jobs: Iterable[Job], records: Mapping[str, tuple | None]) -> None:
         """After a full build: every record anew (`records` by output URL, from the render workers)."""
@@ -51,7 +66,7 @@ class PreviewSearch:
                 self.pages.setdefault(job.region, {})[job.output_path] = list(record)
         self.documents = {region: document_records(site, region, self.documents.get(region, {}))
                           for region in site.chosen}
-        self.changed = set(site.chosen)
+        self.changed = {region: {WHOLE} for region in site.chosen}
 
     def update(self, site: Site, jobs: Mapping[str, Job], rendered: Mapping[str, str], removed: Iterable[Job],
                statics_changed: bool) -> None:
@@ -66,35 +81,53 @@ class PreviewSearch:
             pages = self.pages.setdefault(job.region, {})
             new = list(record) if record is not None else None
             if pages.get(job.output_path) != new:
-                self.changed.add(job.region)
+                self.changed.setdefault(job.region, set()).add(job.output_path)
                 if new is None:
                     pages.pop(job.output_path, None)
                 else:
                     pages[job.output_path] = new
         for job in removed:
             if job.region and self.pages.get(job.region, {}).pop(job.output_path, None) is not None:
-                self.changed.add(job.region)
+                self.changed.setdefault(job.region, set()).add(job.output_path)
         if statics_changed:
             for region in site.chosen:
-                found = document_records(site, region, self.documents.get(region, {}))
-                if found != self.documents.get(region):
+                before = self.documents.get(region, {})
+                found = document_records(site, region, before)
+                if found != before:
                     self.documents[region] = found
-                    self.changed.add(region)
+                    self.changed.setdefault(region, set()).update(
+                        url for url in found.keys() | before.keys() if found.get(url) != before.get(url))
 
     def start(self) -> None:
-        """Write the changed regions' indexes in a child process (the one before, if still at it, is stopped)."""
+        """Write the changed shards in a child process (the one before, if still at it, is stopped)."""
         if not self.enabled or not self.changed:
             return
         self.stop()
-        self._writing = set(self.changed)
-        records = {region: [*self.pages.get(region, {}).values(),
-                            *(entry[2] for entry in self.documents.get(region, {}).values())]
-                   for region in sorted(self.changed)}
-        self.changed = set()
+        shards: list[Shard] = []
+        counts: dict[str, int] = {}  # regions written whole, with their new count
+        for region, keys in sorted(self.changed.items()):
+            records = {**self.pages.get(region, {}),
+                       **{url: entry[2] for url, entry in self.documents.get(region, {}).items()}}
+            count = shards_for(records.keys(), self.counts.get(region, 0))
+            if WHOLE in keys or count != self.counts.get(region) or \
+                    not (self.folder / region / INDEX_DIR / SHARDS_FILE).is_file():
+                keys.add(WHOLE)
+                counts[region] = self.counts[region] = count
+                numbers = set(range(count))
+            else:
+                numbers = {shard_of(key, count) for key in keys}
+            made = {number: Shard(region, number) for number in sorted(numbers)}
+            for key, record in records.items():
+                shard = made.get(shard_of(key, count))
+                if shard is not None:
+                    shard.records[key] = record
+            shards += made.values()
+        self._writing, self.changed = self.changed, {}
         try:
             pid = os.fork()
         except (OSError, AttributeError):  # no fork here: indexed now, after the reply all the same
-            self._write(records)
+            self._write(shards, counts)
+            self._writing = {}
             return
         if pid == 0:
             status = 1
@@ -104,7 +137,7 @@ class PreviewSearch:
                 _name_process(b"icsgen-search")
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                self._write(records)
+                self._write(shards, counts)
                 status = 0
             finally:
                 os._exit(status)
@@ -116,7 +149,7 @@ class PreviewSearch:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._child, 0)
             self._child = None
-            self._writing = set()
+            self._writing = {}
 
     def stop(self) -> None:
         """Stop the child writing the index, if it is still at it: a save came (its render workers need the
@@ -128,7 +161,8 @@ class PreviewSearch:
         except ChildProcessError:
             done = self._child
         if done == 0:  # still running
-            self.changed |= self._writing
+            for region, keys in self._writing.items():
+                self.changed.setdefault(region, set()).update(keys)
             for kill in (getattr(os, "killpg", None), os.kill):
                 if kill is not None:
                     with contextlib.suppress(OSError):
@@ -136,22 +170,30 @@ class PreviewSearch:
             self.wait()
         else:
             self._child = None
-            self._writing = set()
+            self._writing = {}
         for leftover in self.folder.parent.glob(f".{self.folder.name}.search-*"):
             shutil.rmtree(leftover, ignore_errors=True)
 
-    def _write(self, records: dict[str, list]) -> None:
+    def _write(self, shards: list[Shard], counts: dict[str, int]) -> None:
+        """Write `shards` beside the preview folder, then swap each into place: a region in `counts` whole
+        (its `pagefind/` folder, with the new shard count), any other shard by shard."""
         aside = self.folder.parent / f".{self.folder.name}.search-{os.getpid()}"
         try:
-            written = write_indexes(records, aside, self.language)
-            for region in written:
+            write_shards(shards, aside, self.language)
+            for region in sorted({shard.region for shard in shards}):
                 target = self.folder / region / INDEX_DIR
                 if not target.parent.is_dir():
                     continue  # the region went meanwhile
-                old = aside / f"{region}-old"
-                if target.exists():
-                    os.rename(target, old)
-                os.rename(aside / region / INDEX_DIR, target)
+                moves = [(aside / region / INDEX_DIR, target)]
+                if region in counts:
+                    write_count(aside, region, counts[region])
+                else:
+                    moves = [(aside / shard.folder, self.folder / shard.folder) for shard in shards
+                             if shard.region == region]
+                for number, (new, old) in enumerate(moves):
+                    if old.exists():
+                        os.rename(old, aside / f"{region}-old-{number}")
+                    os.rename(new, old)
         except IndexerFailed as exc:
             print(f"icsgen: search index: {exc} (the preview works without search)", file=sys.stderr)
         except OSError as exc:

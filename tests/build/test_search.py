@@ -1,20 +1,28 @@
-"""The search step of `icsgen build`: one Pagefind index per region, kept up to date by rebuilds that
-index again only the regions whose pages changed; `--no-search`; a plain message when Pagefind cannot run.
-(What a visitor sees is tested in Chromium: tests/end_to_end/test_search.py.)"""
+"""The search step of `icsgen build`: one Pagefind index per region, cut into shards, kept up to date by
+rebuilds that index again only the shards whose pages changed; `--no-search`; a plain message when Pagefind
+cannot run. (What a visitor sees is tested in Chromium: tests/end_to_end/test_search.py.)"""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
+from icsgen.build.search import shard_count
 from tests.support.sitemaker import basic_site, edit, run
 
 
-def index_files(out: Path, region: str) -> dict[str, int]:
-    folder = out / region / "pagefind"
+def index_files(out: Path, region: str, shard: str = "") -> dict[str, int]:
+    folder = out / region / "pagefind" / shard
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def shard_text(out: Path, region: str, number: int) -> str:
+    """Every page fragment of one shard, decompressed (Pagefind gzips them, after a signature)."""
+    folder = out / region / "pagefind" / str(number) / "fragment"
+    return "\n".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in folder.glob("*.pf_fragment"))
 
 
 def regions(out: Path) -> list[str]:
@@ -33,9 +41,11 @@ def test_each_region_gets_its_own_index_search_page_and_a_to_z(site: Path) -> No
     built = sorted(p.name for p in out.iterdir() if (p / "index.html").is_file() and p.name != "search")
     assert regions(out) == built and built
     for region in built:
-        entry = json.loads((out / region / "pagefind" / "pagefind-entry.json").read_text())
+        assert json.loads((out / region / "pagefind" / "shards.json").read_text()) == {"shards": 1}  # a small site
+        entry = json.loads((out / region / "pagefind" / "0" / "pagefind-entry.json").read_text())
         assert entry["languages"]["en"]["page_count"] > 0
-        assert not (out / region / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own UI: not used
+        assert (out / region / "pagefind" / "0" / "pagefind.js").is_file()
+        assert not list((out / region / "pagefind").rglob("pagefind-ui.js"))  # Pagefind's own UI: not used
         assert 'action="search/index.html"' in (out / region / "index.html").read_text() or \
             'action="search/"' in (out / region / "index.html").read_text()
         a_z = (out / region / "a-z" / "index.html").read_text()
@@ -54,7 +64,59 @@ def test_a_rebuild_indexes_again_only_the_region_that_changed(site: Path) -> Non
     assert run(site, "build").exit_code == 0
     assert index_files(out, second) == before[second]  # not written again
     assert index_files(out, first) != before[first]
-    assert not (out / first / "pagefind" / "pagefind-ui.js").exists()
+    assert not list((out / first / "pagefind").rglob("pagefind-ui.js"))
+
+
+def test_a_big_region_is_cut_into_shards_and_an_edit_indexes_again_only_one(site: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICSGEN_TEST_SHARD_PAGES", "1")  # as if each page were 150
+    assert run(site, "build").exit_code == 0
+    out = site / "build"
+    index = out / "alpha" / "pagefind"
+    count = json.loads((index / "shards.json").read_text())["shards"]
+    assert count > 1
+    assert sorted(p.name for p in index.iterdir() if p.is_dir()) == sorted(str(n) for n in range(count))
+    entries = [json.loads((index / str(n) / "pagefind-entry.json").read_text()) for n in range(count)]
+    assert all(entry["languages"]["en"]["page_count"] > 0 for entry in entries)
+    fragments = sorted(p.name for p in index.glob("*/fragment/*.pf_fragment"))
+    assert len(fragments) == len(set(fragments)) == sum(e["languages"]["en"]["page_count"] for e in entries) >= 5
+    assert (index / "0" / "pagefind.js").is_file() and (index / "0" / "pagefind-worker.js").is_file()
+    for n in range(1, count):  # the script and WebAssembly are loaded from shard 0 only
+        assert not list((index / str(n)).glob("pagefind*.js")) and not list((index / str(n)).glob("wasm.*"))
+    before = {n: index_files(out, "alpha", str(n)) for n in range(count)}
+    beta = index_files(out, "beta")
+    edit(site, "content/alpha/about/partners.md", lambda text: text + "\nThe Xylophonist Trust joined.\n")
+    assert run(site, "build").exit_code == 0
+    changed = [n for n in range(count) if index_files(out, "alpha", str(n)) != before[n]]
+    assert len(changed) == 1
+    assert "Xylophonist" in shard_text(out, "alpha", changed[0])
+    assert index_files(out, "beta") == beta
+    partners = [n for n in range(count) if "Xylophonist" in shard_text(out, "alpha", n)]
+    assert partners == changed  # and in no other shard
+    (site / "content" / "alpha" / "news" / "2024-02-10-second.md").unlink()  # a page that goes leaves its shard
+    assert run(site, "build").exit_code == 0
+    assert len(list(index.glob("*/fragment/*.pf_fragment"))) == len(fragments) - 1
+
+
+def test_the_shard_count_follows_the_pages_in_coarse_steps_and_rarely_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICSGEN_TEST_SHARD_PAGES", "100")
+    assert [shard_count(n) for n in (0, 1, 100, 150, 151, 1000, 1300)] == [1, 1, 1, 1, 2, 8, 16]
+    assert shard_count(200, previous=1) == 1  # kept while each shard holds up to twice the size
+    assert shard_count(201, previous=1) == 2
+    assert shard_count(800, previous=16) == 16 and shard_count(3200, previous=16) == 16
+    assert shard_count(799, previous=16) == 8  # under half the size each: fewer shards
+
+
+def test_the_index_of_an_older_icsgen_is_replaced_whole(site: Path) -> None:
+    assert run(site, "build").exit_code == 0
+    out = site / "build"
+    old = out / "alpha" / "pagefind"
+    (old / "pagefind-entry.json").write_text("{}")  # an index as icsgen wrote it before shards
+    (site / ".icsgen-cache" / "search").rename(site / "search-store-aside")
+    edit(site, "content/alpha/index.md", lambda text: text + "\nMore words.\n")
+    assert run(site, "build").exit_code == 0
+    assert not (old / "pagefind-entry.json").exists()
+    assert (old / "0" / "pagefind-entry.json").is_file() and (old / "shards.json").is_file()
 
 
 def test_no_search_makes_no_index_and_a_later_build_makes_it_again(site: Path) -> None:

@@ -87,7 +87,7 @@ def run(root: Path, *args: str) -> Result:
 # files, and the meta and entry files naming them, are compared by their place only; every other index
 # file (the words, each page's fragment) by its bytes.
 _VARYING_INDEX_FILE = re.compile(
-    r"^(.*/pagefind/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+    r"^(.*/pagefind/(?:\d+/)?)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -9,7 +9,9 @@
  *   the page's language; dates are written in the page's language too.
  * - Pagefind's excerpts come back with the matched words in <mark>; everything else is put into the
  *   page as text, never as HTML.
- * - The hub's page loads every region's index (data-indexes) and groups the results by region.
+ * - A region's index is cut into shards (pagefind/0/, 1/, ...: see build/search.py), merged here with
+ *   Pagefind's mergeIndex; the hub's page loads every region's (data-indexes) and groups the results
+ *   by region.
  */
 (function () {
   "use strict";
@@ -55,21 +57,41 @@
     return node;
   }
 
+  function shardCount(index) {
+    // pagefind/shards.json says how many shards (pagefind/0/, 1/, ...) the region's index is cut into
+    return fetch(new URL(index.shards, document.baseURI).href).then(function (response) {
+      return response.ok ? response.json() : { shards: 1 };
+    }).then(function (said) {
+      var count = Number(said && said.shards);
+      return count >= 1 && count <= 4096 ? Math.floor(count) : 1;
+    }, function () {
+      return 1;
+    });
+  }
+
+  function folderOf(index) {
+    return new URL("./", new URL(index.shards, document.baseURI)).href;
+  }
+
   function pagefind() {
     if (!loading) {
-      var first = new URL(indexes[0].index, document.baseURI).href;
-      loading = import(first).then(function (api) {
+      var counts = Promise.all(indexes.map(shardCount));
+      loading = import(new URL("0/pagefind.js", folderOf(indexes[0])).href).then(function (api) {
         var own = { excerptLength: 30 };
         if (indexes[0].base) {
           own.baseUrl = indexes[0].base; // a region on its own domain: its results link there
         }
-        return api.options(own).then(function () {
-          return indexes.slice(1).reduce(function (done, index) {
-            return done.then(function () {
-              var folder = new URL("./", new URL(index.index, document.baseURI)).href;
-              return api.mergeIndex(folder, index.base ? { baseUrl: index.base } : {});
-            });
-          }, Promise.resolve());
+        return Promise.all([api.options(own), counts]).then(function (done) {
+          var merging = [];
+          indexes.forEach(function (index, i) {
+            for (var shard = i === 0 ? 1 : 0; shard < done[1][i]; shard += 1) {
+              merging.push(api.mergeIndex(new URL(shard + "/", folderOf(index)).href,
+                index.base ? { baseUrl: index.base } : {}).catch(function () {
+                return null; // a region with no pages to find has an index Pagefind cannot load: none lost
+              }));
+            }
+          });
+          return Promise.all(merging);
         }).then(function () {
           return api;
         });
