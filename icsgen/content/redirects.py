@@ -25,6 +25,8 @@ from .model import Page, Site
 # is written into host rule files and HTML attributes.
 _PATH = re.compile(r"[A-Za-z0-9\-._~!$&()*+,;=:@%/]+")
 _EXTERNAL = re.compile(r"https?://[^\s\"'<>`{}|\\^]+\Z", re.IGNORECASE)
+_ESCAPES = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")  # every '%' starts an escape
+_NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f\"'\\<>`#?]")  # decoded, these would break the host rule files and HTML
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,26 @@ def old_address(region_id: str, written: str) -> tuple[str | None, str]:
         return None, "is a full address: write the path on this region's site, e.g. /old-page/"
     if any(mark in text for mark in "?#"):
         return None, "has a '?' or '#' part: write only the path (query strings and #fragments are kept anyway)"
+    if text.startswith("//"):
+        return None, "starts with '//', which is another site's address: write the path on this region's site"
     path = text.strip("/")
     if not path:
         return None, "is the region's home page"
     if not _PATH.fullmatch(path) or "//" in path or any(part in (".", "..") for part in path.split("/")):
         return None, ("is not a plain address: use letters, digits and - . _ ~ / "
                       "(write spaces and other characters as %-escapes, e.g. %20)")
+    if "%" in path:  # as a browser shows it (`Our%20Board.aspx`): the site path is the name a host looks for
+        from urllib.parse import unquote
+
+        try:
+            decoded = unquote(path, errors="strict") if _ESCAPES.fullmatch(path) else ""
+        except UnicodeDecodeError:  # %E9: a Latin-1 é, not UTF-8
+            decoded = ""
+        if not decoded or _NOT_IN_NAME.search(decoded) or \
+                any(part in ("", ".", "..") for part in decoded.split("/")) or decoded.count("/") != path.count("/"):
+            return None, ("has a %-escape that is not a character a page address can hold (a quote, a "
+                          "backslash, a control character, '#', '?', '/', '.' or '..', or not UTF-8)")
+        path = decoded
     last = path.rsplit("/", 1)[-1]
     return (f"{region_id}/{path}" if "." in last and not text.endswith("/") else f"{region_id}/{path}/"), ""
 

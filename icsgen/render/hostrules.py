@@ -39,7 +39,7 @@ from icsgen.config import RegionConfig, SiteConfig
 from icsgen.content import Redirect, Site
 
 from .pagetext import CONTROLS
-from .urls import Linker, host_and_path
+from .urls import Linker, encode_path, host_and_path
 
 VIDEO_HOSTS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 HEADERS_FILE, APACHE_FILE, NGINX_FILE = "_headers", ".htaccess", "_nginx.conf"  # '_': not a page of the site
@@ -160,7 +160,7 @@ def _path(config: SiteConfig, linker: Linker, folder: str, site_path: str) -> st
     """The path of a site path on the host that serves `folder` (the site, or a region on its own domain)."""
     if folder:
         return host_and_path(linker.absolute(site_path))[1]
-    return host_and_path(config.base_url + site_path)[1]
+    return host_and_path(config.base_url + encode_path(site_path))[1]
 
 
 def _apache_basics(config: SiteConfig, folder: HostFolder, chosen: Sequence[str]) -> list[str]:
@@ -264,7 +264,8 @@ def htaccess(folder: HostFolder) -> str:
     lines.append("</IfModule>")
     if folder.redirects:  # mod_alias keeps the query string
         lines.append("<IfModule mod_alias.c>")
-        for source, target in folder.redirects:
+        for source, target in folder.redirects:  # Apache matches the address decoded: 'Our Board', not 'Our%20Board'
+            source = _decoded(source)
             pattern = re.escape(source.rstrip("/")) + ("(?:/|/index\\.html)?" if source.endswith("/") else "")
             lines.append(f'  RedirectMatch 301 "^{pattern}$" "{target}"')
         lines.append("</IfModule>")
@@ -286,9 +287,20 @@ def nginx(folder: HostFolder) -> str:
     lines.append("add_header Content-Security-Policy $icsgen_csp always;")
     lines += [f'add_header {name} "{value}" always;' for name, value in folder.common]
     for source, target in folder.redirects:  # an exact location for each old address: 301, query string kept
-        for variant in _variants(source):
-            lines.append(f"location = {json.dumps(variant)} {{ return 301 {json.dumps(target + '$is_args$args')}; }}")
+        for variant in _variants(_decoded(source)):  # nginx matches $uri, which is decoded
+            lines.append(f"location = {json.dumps(variant, ensure_ascii=False)} "
+                         f"{{ return 301 {json.dumps(target + '$is_args$args', ensure_ascii=False)}; }}")
     return "\n".join(lines) + "\n"
+
+
+def _decoded(path: str) -> str:
+    """A rule's address as the server compares it (the names on disk): old addresses are written
+    %-encoded (`/Pages/Our%20Board.aspx`), and nginx and Apache match the request's decoded path."""
+    if "%" not in path:
+        return path
+    from urllib.parse import unquote
+
+    return unquote(path)
 
 
 def _variants(path: str) -> list[str]:

@@ -75,8 +75,9 @@ class Linker:
 
 
 # What a path may not hold as it is in an address: a space ends an address in srcset and is invalid
-# in href, `%` starts an escape, `#` and `?` end the path. Letters of any script stay as they are.
-_UNSAFE_IN_PATH = re.compile(r'[\x00-\x20"#%<>?\\^`{|}\x7f]')
+# in href, `%` starts an escape. Letters of any script stay as they are. `#` and `?` are left alone:
+# they start a link's fragment or query, and no file or page of a site is named with them (refused).
+_UNSAFE_IN_PATH = re.compile(r'[\x00-\x20"%<>\\^`{|}\x7f]')
 
 
 def encode_path(path: str) -> str:

@@ -30,6 +30,12 @@ def test_old_addresses_become_site_paths_inside_the_region() -> None:
     assert old_address("leeds", "/ccg/leaflet.html") == ("leeds/ccg/leaflet.html", "")
     for wrong in ("/", "https://old.example.org/a/", "/a/?id=3", "/a b/", "/../x/", '/a"b/', "/a//b/"):
         assert old_address("leeds", wrong)[0] is None, wrong
+    # written as a browser shows it: the site path is the name a host looks for on disk
+    assert old_address("leeds", "/Pages/Our%20Board.aspx") == ("leeds/Pages/Our Board.aspx", "")
+    assert old_address("leeds", "/caf%C3%A9/") == ("leeds/café/", "")
+    for wrong in ("//old.example.org/a/", "/%2e%2e/%2e%2e/etc/", "/a%2Fb/", "/a%0Ab/", "/a%22b/", "/a%23b/",
+                  "/caf%E9/", "/50%/"):
+        assert old_address("leeds", wrong)[0] is None, wrong
 
 
 def test_aliases_and_redirects_are_written_as_pages_and_rules(tmp_path: Path) -> None:

@@ -37,7 +37,9 @@ def renamed(tmp_path: Path) -> Path:
     home = "content/alpha/index.md"
     files[home] = files[home].replace("about/partners.md", "about/our-partners.md")
     config = BASIC_CONFIG.replace(
-        "    nav:\n", "    redirects:\n      /ccg/Pages/partners.aspx: about/our-partners.md\n    nav:\n", 1)
+        "    nav:\n", "    redirects:\n      /ccg/Pages/partners.aspx: about/our-partners.md\n"
+        "      /ccg/Pages/Our%20Partners.aspx: about/our-partners.md\n"
+        "      /ccg/our%20partners/: about/our-partners.md\n    nav:\n", 1)
     root = write_site(tmp_path / "site", files, config)
     result = run(root, "build", "--quiet")
     assert result.exit_code == 0, result.output
@@ -84,6 +86,9 @@ def test_the_rule_files_hold_the_old_addresses(renamed: Path) -> None:
     rules = (renamed / "_redirects").read_text().splitlines()
     assert "/alpha/about/partners/  /alpha/about/our-partners/  301!" in rules
     assert "/alpha/ccg/Pages/partners.aspx  /alpha/about/our-partners/  301!" in rules
+    assert "/alpha/ccg/Pages/Our%20Partners.aspx  /alpha/about/our-partners/  301!" in rules
+    # a static host looks for the decoded name: the redirect page is in the folder 'our partners'
+    assert (renamed / "alpha/ccg/our partners/index.html").is_file()
 
 
 def _free_port() -> int:
@@ -139,7 +144,7 @@ http {{
 
 def test_nginx_answers_301_with_the_query_string(nginx: int) -> None:
     for old in ("/alpha/about/partners/", "/alpha/about/partners", "/alpha/about/partners/index.html",
-                "/alpha/ccg/Pages/partners.aspx"):
+                "/alpha/ccg/Pages/partners.aspx", "/alpha/ccg/Pages/Our%20Partners.aspx", "/alpha/ccg/our%20partners/"):
         connection = http.client.HTTPConnection("127.0.0.1", nginx, timeout=10)
         connection.request("GET", old + "?from=leaflet")
         response = connection.getresponse()
@@ -212,7 +217,7 @@ DocumentRoot {renamed}
 
 def test_apache_answers_301_with_the_query_string_from_the_written_htaccess(apache: int) -> None:
     for old in ("/alpha/about/partners/", "/alpha/about/partners", "/alpha/about/partners/index.html",
-                "/alpha/ccg/Pages/partners.aspx"):
+                "/alpha/ccg/Pages/partners.aspx", "/alpha/ccg/Pages/Our%20Partners.aspx", "/alpha/ccg/our%20partners/"):
         connection = http.client.HTTPConnection("127.0.0.1", apache, timeout=10)
         connection.request("GET", old + "?from=leaflet")
         response = connection.getresponse()
