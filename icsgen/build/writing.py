@@ -54,7 +54,8 @@ def write_the_rest(renderer: Renderer, site: Site, folder: Path, skip: Collectio
             for url, source in images.files(static) if images is not None else [(static.url, static.source_path)]:
                 written.append(url)
                 copy_file(folder, url, source)
-    for rel, text in feeds.site_files(site, renderer.linker, [r for r in site.chosen if r not in skip]).items():
+    for rel, text in feeds.site_files(site, renderer.linker, [r for r in site.chosen if r not in skip],
+                                      renderer.site_words).items():
         written.append(rel)
         write_text(folder, rel, text)
     for rel, text in calendar_files(site, renderer.linker, site.chosen).items():  # meetings and events (.ics)

@@ -6,9 +6,11 @@ page's prose with file lines for the style checks.
 from .convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from .source import FENCE, Block, blocks
 from .video import settings as video_settings
+from .words import WORDS
 
 __all__ = [
     "FENCE",
+    "WORDS",
     "Block",
     "Converted",
     "LinkRef",

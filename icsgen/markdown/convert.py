@@ -37,6 +37,7 @@ from icsgen.problems import Problem, nearest
 from . import _fast, video
 from .limits import too_much_markup
 from .rawhtml import control_problems, duplicate_ids, may_hold_controls, structure_problems
+from .words import english
 
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 # A start tag `<a ...>` or `<img ...>` in raw HTML, and one attribute of it. A quoted value stops at a
@@ -92,6 +93,8 @@ class PageLinks:
     source: str  # the Markdown as written, for line numbers
     first_line: int
     suggest: Callable[[str], str] | None = None  # target path that resolves to nothing -> a hint, or ''
+    # the theme's words the converter writes (WORDS), in the page's language: words('video_play', title=...)
+    words: Callable[..., Any] = english
     problems: list[Problem] = field(default_factory=list)  # path left empty: the renderer knows the file
     refs: list[LinkRef] = field(default_factory=list)
     _cursor: dict[str, int] = field(default_factory=dict)
@@ -294,7 +297,8 @@ class _PageProcessor(Treeprocessor):
                 # A wide table scrolls inside its wrapper; a keyboard user can only scroll what
                 # can take focus, and a focusable region needs a name.
                 headers = ["".join(th.itertext()).strip() for th in child.iter("th")][:4]
-                label = f"Table: {', '.join(h for h in headers if h)}" if any(headers) else "Table"
+                label = self._word("table_of", headings=self._word("list_separator").join(h for h in headers if h)) \
+                    if any(headers) else self._word("table")
                 wrapper = ET.Element("div", {"class": "nhsuk-table-responsive", "role": "region",
                                              "tabindex": "0", "aria-label": label})
                 child.set("class", (child.get("class", "") + " nhsuk-table").strip())
@@ -469,15 +473,16 @@ class _PageProcessor(Treeprocessor):
         if kind == "inset":
             out = ET.Element("div", {"class": "nhsuk-inset-text"})
             hidden = ET.SubElement(out, "span", {"class": "nhsuk-u-visually-hidden"})
-            hidden.text = "Information: "
+            hidden.text = self._word("information") + " "
             out.extend(body)
         elif kind in ("warning", "important"):
             out = ET.Element("div", {"class": "nhsuk-warning-callout"})
             label = ET.SubElement(out, "p", {"class": "nhsuk-warning-callout__label"})
-            label_text = title if title and title.lower() != kind else "Important"
-            if label_text != "Important":
+            important = self._word("notice_important")
+            label_text = title if title and title.lower() != kind else important
+            if label_text != important:
                 hidden = ET.SubElement(label, "span", {"class": "nhsuk-u-visually-hidden"})
-                hidden.text = "Important: "
+                hidden.text = self._word("important") + " "
                 hidden.tail = label_text
             else:
                 label.text = label_text
@@ -489,7 +494,7 @@ class _PageProcessor(Treeprocessor):
             out = ET.Element("details", {"class": classes})
             summary = ET.SubElement(out, "summary", {"class": "nhsuk-details__summary"})
             text = ET.SubElement(summary, "span", {"class": "nhsuk-details__summary-text"})
-            text.text = title if title and title.lower() != kind else "More information"
+            text.text = title if title and title.lower() != kind else self._word("more_information")
             inner = ET.SubElement(out, "div", {"class": "nhsuk-details__text"})
             inner.extend(body)
         else:
@@ -502,6 +507,11 @@ class _PageProcessor(Treeprocessor):
         out.tail = div.tail
         return out
 
+
+    def _word(self, name: str, /, count: int | None = None, **values: Any) -> str:
+        """One of the theme's words the converter writes (WORDS), in the page's language."""
+        words = self.links.words if self.links is not None else english
+        return str(words(name, count, **values))
 
     def _video(self, title: str, div: ET.Element) -> ET.Element:
         """A `!!! video` component: its settings read from its lines as written (see markdown/video.py)."""
@@ -516,7 +526,7 @@ class _PageProcessor(Treeprocessor):
             links.problems.append(Problem("", links.line_at(offset if offset >= 0 else where[0]), message, hint))
         if found is None:
             return ET.Element("div")
-        return video.element(found)
+        return video.element(found, self._word)
 
 
 def _kind(div: ET.Element) -> str:

@@ -20,9 +20,12 @@ from __future__ import annotations
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from icsgen.problems import nearest
+
+from .words import english
 
 KEYS = ("url", "duration", "transcript")
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -37,7 +40,7 @@ class Video:
     site: str  # "YouTube" or "Vimeo"
     embed: str  # the privacy-enhanced player's address
     watch: str  # the video's page on its site
-    duration: str  # in words: "2 minutes 30 seconds"
+    duration: str  # as written: "2:30", or in words
     transcript: str  # as written: a page, a file or an address ('' for none)
 
 
@@ -62,14 +65,17 @@ def settings(source: str, start: int) -> list[tuple[int, str, str]]:
     return found
 
 
-def duration_words(value: str) -> str:
-    """`2:30` -> '2 minutes 30 seconds'; words written as words are kept."""
+def duration_words(value: str, word: Callable[..., str] | None = None) -> str:
+    """`2:30` -> '2 minutes 30 seconds', in the theme's words (`word`: `duration_minutes`... with their
+    plural forms; English without it); words written as words are kept."""
     clock = _CLOCK.fullmatch(value)
     if not clock:
         return value
+    if word is None:
+        word = english
     hours, minutes, seconds = (int(part or 0) for part in clock.groups())
-    parts = [(hours, "hour"), (minutes, "minute"), (seconds, "second")]
-    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 seconds"
+    parts = [(hours, "duration_hours"), (minutes, "duration_minutes"), (seconds, "duration_seconds")]
+    return " ".join(str(word(unit, n)) for n, unit in parts if n) or str(word("duration_seconds", 0))
 
 
 def read(title: str, lines: list[tuple[int, str, str]]) -> tuple[Video | None, list[tuple[int, str, str]]]:
@@ -104,7 +110,7 @@ def read(title: str, lines: list[tuple[int, str, str]]) -> tuple[Video | None, l
     if problems or found is None:
         return None, problems
     site, embed, watch = found
-    return Video(title, site, embed, watch, duration_words(values["duration"]), values.get("transcript", "")), []
+    return Video(title, site, embed, watch, values["duration"], values.get("transcript", "")), []
 
 
 def where(url: str) -> tuple[str, str, str] | None:
@@ -145,24 +151,29 @@ def where(url: str) -> tuple[str, str, str] | None:
     return None
 
 
-def element(video: Video) -> ET.Element:
-    """The placeholder's markup; js/consent.js reads `data-ics-video` when the reader presses play."""
+def element(video: Video, word: Callable[..., str]) -> ET.Element:
+    """The placeholder's markup; js/consent.js reads `data-ics-video` when the reader presses play.
+    Its words are the theme's (`word('video_play', title=...)`), in the page's language."""
+
+    def say(name: str, **values: str) -> str:
+        return str(word(name, **values))
+
     figure = ET.Element("figure", {"class": "ics-video", "data-ics-video": video.embed,
-                                   "data-ics-video-title": f"Video: {video.title}"})
+                                   "data-ics-video-title": say("video_frame", title=video.title)})
     screen = ET.SubElement(figure, "div", {"class": "ics-video__screen", "hidden": "hidden"})  # shown by script
     button = ET.SubElement(screen, "button", {"type": "button", "class": "ics-button", "data-ics-video-play": ""})
-    button.text = f"Play video: {video.title}"
+    button.text = say("video_play", title=video.title)
     caption = ET.SubElement(figure, "figcaption")
     heading = ET.SubElement(caption, "p", {"class": "ics-video__title"})
     strong = ET.SubElement(heading, "strong")
     strong.text = video.title
-    strong.tail = f" (video, {video.duration})"
+    strong.tail = " " + say("video_duration", duration=duration_words(video.duration, word))
     note = ET.SubElement(caption, "p")
-    note.text = f"Playing the video here loads it from {video.site}, which may then store information on your device."
+    note.text = say("video_consent", site=video.site)
     links = ET.SubElement(caption, "ul", {"class": "ics-video__links"})
     watch = ET.SubElement(ET.SubElement(links, "li"), "a", {"href": video.watch})
-    watch.text = f"Watch '{video.title}' on {video.site}"
+    watch.text = say("video_watch", title=video.title, site=video.site)
     if video.transcript:
         transcript = ET.SubElement(ET.SubElement(links, "li"), "a", {"href": video.transcript})
-        transcript.text = f"Read the transcript of '{video.title}'"
+        transcript.text = say("video_transcript", title=video.title)
     return figure

@@ -7,6 +7,7 @@ data file it was asked about in `Deps`, so a later rebuild knows which outputs a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -20,6 +21,7 @@ from icsgen.config import services
 from icsgen.content import EASY_READ, Page, Section, Site, direction, endonym
 
 from .social import share_card, structured_data
+from .strings import document_note
 from .urls import Linker
 
 
@@ -419,10 +421,29 @@ class DocumentView:
 
     @property
     def note(self) -> str:
-        return self._document.note
+        if self._scope.word is None:
+            return self._document.note
+        return document_note(self._document, self._scope.word)  # in the page's language
 
 
 _ADDRESS = re.compile(r"^(?:https?|mailto|tel):", re.IGNORECASE)
+
+# what icsgen says a known service's cookie is for (config/services.py) -> the theme's word for it
+_COOKIE_WORDS = {
+    "Remembers whether you accepted or rejected optional cookies (and the accessibility toolbar), so we do not "
+    "ask again": "cookie_consent",
+    "Tells one visitor from another, so we can count how many people use the site": "cookie_visitor",
+    "Remembers which pages you have seen during your visit": "cookie_pages_seen",
+    "Groups the pages you see in one visit": "cookie_visit",
+    "Remembers that you turned the toolbar on, and your settings in it": "cookie_toolbar",
+}
+_LASTS = re.compile(r"^(\d+) (year|month|minute)s?$")
+
+
+def _lasts(expires: str, words: Any) -> str:
+    """'2 years' in the page's language (`duration_years`, with its plural forms)."""
+    found = _LASTS.match(expires)
+    return str(words(f"duration_{found.group(2)}s", count=int(found.group(1)))) if found else expires
 
 
 class RegionView:
@@ -522,8 +543,17 @@ class RegionView:
     @property
     def cookies(self) -> tuple[Any, ...]:
         """Every cookie the region's pages can set (`name`, `purpose`, `expires`, `provider`): none
-        without analytics or a toolbar; else the consent cookie, then each service's."""
-        return self._config.cookies
+        without analytics or a toolbar; else the consent cookie, then each service's. What icsgen says
+        of each (its purpose, how long it lasts) is in the theme's words, in the page's language."""
+        words = self._scope.word
+        if words is None:
+            return self._config.cookies
+        return tuple(dataclasses.replace(cookie, purpose=str(words(_COOKIE_WORDS[cookie.purpose]))
+                                         if cookie.purpose in _COOKIE_WORDS else cookie.purpose,
+                                         expires=_lasts(cookie.expires, words),
+                                         provider=str(words("cookie_this_website"))
+                                         if cookie.provider == "this website" else cookie.provider)
+                     for cookie in self._config.cookies)
 
     @functools.cached_property
     def consent(self) -> dict[str, Any] | None:

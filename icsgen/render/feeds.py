@@ -14,7 +14,8 @@ What search engines need depends on where each part of the site is published (it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from icsgen.config import SiteConfig
 from icsgen.content import EASY_READ, Site, find_redirects
@@ -80,7 +81,8 @@ def atom_feed(site: Site, linker: Linker, region_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, str]:
+def site_files(site: Site, linker: Linker, regions: Iterable[str],
+               words: Callable[[str], Callable[..., Any]] | None = None) -> dict[str, str]:
     """The feed and sitemap of each of `regions`, the sitemap index and robots.txt, by output path.
 
     Shared by build and serve. One pass over the pages for all regions: a pass per region was a
@@ -104,7 +106,7 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str]) -> dict[str, 
         files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id, alternates)
     files.update(crawler_files(site.config, linker, site.chosen))
     redirects = find_redirects(site)  # old addresses: pages that send the reader on, and the host's rules
-    files.update(hostrules.redirect_pages(site, linker, redirects))
+    files.update(hostrules.redirect_pages(site, linker, redirects, words))  # in the theme's words
     files.update(hostrules.host_files(site.config, linker, site.chosen, redirects))  # headers and redirects
     return files
 

@@ -32,13 +32,17 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
 
 from icsgen.config import RegionConfig, SiteConfig
 from icsgen.content import Redirect, Site
 
 from .pagetext import CONTROLS
+from .strings import english
 from .urls import Linker, encode_path, host_and_path
 
 VIDEO_HOSTS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
@@ -186,13 +190,17 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def redirect_pages(site: Site, linker: Linker, redirects: Sequence[Redirect]) -> dict[str, str]:
+def redirect_pages(site: Site, linker: Linker, redirects: Sequence[Redirect],
+                   words: Callable[[str], Callable[..., Any]] | None = None) -> dict[str, str]:
     """The page at each old address that is a page (see `Redirect.page_file`), by output path."""
-    return {r.page_file: redirect_page(site, linker, r) for r in redirects if r.page_file is not None}
+    return {r.page_file: redirect_page(site, linker, r, words(r.region) if words is not None else None)
+            for r in redirects if r.page_file is not None}
 
 
-def redirect_page(site: Site, linker: Linker, redirect: Redirect) -> str:
-    """The page at an old address: it sends the reader on, with or without scripts, and says where to."""
+def redirect_page(site: Site, linker: Linker, redirect: Redirect, words: Callable[..., Any] | None = None) -> str:
+    """The page at an old address: it sends the reader on, with or without scripts, and says where to,
+    in the theme's words in the site's language (`words`, the templates' `t`; English without it)."""
+    say = words if words is not None else english
     file = redirect.page_file or redirect.source
     if redirect.external:
         href = canonical = name = redirect.target
@@ -202,23 +210,25 @@ def redirect_page(site: Site, linker: Linker, redirect: Redirect) -> str:
         owner = site.by_url.get(redirect.target.partition("#")[0])
         page = site.pages.get(owner) if owner else None
         section = site.sections.get(owner.rstrip("/")) if owner and owner.endswith("/") else None
-        name = page.title if page is not None else section.title if section is not None else "its new address"
+        name = page.title if page is not None else section.title if section is not None else \
+            str(say("moved_new_address"))
     region = site.regions[redirect.region].config.name if redirect.region in site.regions else site.config.title
+    link = f'<a id="new-address" href="{escape(href)}">{escape(name)}</a>'
     return "\n".join([
         "<!doctype html>",
         f'<html lang="{escape(site.config.language)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>This page has moved - {escape(region)}</title>",
+        f"<title>{escape(say('moved_title'))} - {escape(region)}</title>",
         '<meta name="robots" content="noindex">',
         f'<link rel="canonical" href="{escape(canonical)}">',
         f'<meta http-equiv="refresh" content="0; url={escape(href)}">',
         "</head>",
         "<body>",
         "<main>",
-        "<h1>This page has moved</h1>",
-        f'<p>Go to <a id="new-address" href="{escape(href)}">{escape(name)}</a>.</p>',
+        f"<h1>{escape(say('moved_title'))}</h1>",
+        f"<p>{say('moved_go_to', link=Markup(link))}</p>",
         "</main>",
         f"<script>{REDIRECT_SCRIPT}</script>",
         "</body>",

@@ -17,6 +17,9 @@ appear in the contents list), the rest one line of HTML each (so Markdown leaves
 value is escaped here. Links to the region's files (papers, minutes) are checked here and reported
 at the data file's line; they reach the page as `icsgen-site:<site path>`, which the converter
 leaves alone, and `finish` makes them relative to the page once it is converted.
+
+Every word a list shows (headings, labels, statuses, dates and times) is one of the theme's words in
+the page's language (`ListScope.words`, the templates' `t`: render/strings.py).
 """
 
 from __future__ import annotations
@@ -30,12 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from icsgen.content import RECORD_TYPES, Record, Site, record_type, slugify
 from icsgen.markdown import LinkTarget
 from icsgen.problems import closest
 
 from . import calendar
 from .context import Deps
+from .strings import long_date
 
 LIST_LINE = re.compile(r"^!!! ?list\b(?P<rest>[^\n]*)$", re.MULTILINE)
 SITE_LINK = "icsgen-site:"  # a site path the converter leaves alone (see `finish`)
@@ -55,6 +61,8 @@ class ListScope:
     deps: Deps
     resolve: Callable[[str], LinkTarget | str]  # a path from content/ ('/leeds/papers/a.pdf') -> target
     owner: str = ""  # the organisation, for schema.org
+    # the theme's words in the page's language: words('agenda'), words('questions_by', date=...)
+    words: Callable[..., Any] = field(default=lambda word, count=None, **values: word)
     problems: list[tuple[Path, int, str, str]] = field(default_factory=list)
 
     @property
@@ -132,18 +140,18 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def day(value: dt.date) -> str:
-    """'Wednesday 14 January 2026', as the NHS writes dates."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+def day(value: dt.date, words: Callable[..., Any]) -> str:
+    """'Wednesday 14 January 2026', as the NHS writes dates (in the page's language: `date_with_weekday`)."""
+    return long_date(value, words, weekday=True)
 
 
-def clock(value: dt.time) -> str:
-    """'10am', '2:30pm', 'midday', as the NHS writes times."""
+def clock(value: dt.time, words: Callable[..., Any]) -> str:
+    """'10am', '2:30pm', 'midday', as the NHS writes times (in the page's language: `time_am`, `time_pm`)."""
     if value.hour == 12 and value.minute == 0:
-        return "midday"
+        return str(words("midday"))
     hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+    shown = str(hour) if value.minute == 0 else f"{hour}:{value.minute:02d}"
+    return str(words("time_am" if value.hour < 12 else "time_pm", time=shown))
 
 
 def _time_element(value: dt.date, moment: dt.time | None, text: str) -> str:
@@ -151,16 +159,23 @@ def _time_element(value: dt.date, moment: dt.time | None, text: str) -> str:
     return f'<time datetime="{stamp}">{_e(text)}</time>'
 
 
-def when(record: Record) -> str:
+def when(record: Record, words: Callable[..., Any]) -> str:
     """The date and time of a meeting or event in `<time>` elements: 'Wednesday 14 January 2026, 10am to 12:30pm'."""
-    start = _time_element(record.date, record.start, f"{day(record.date)}, {clock(record.start)}")
+    comma = str(words("list_separator"))
+    start = _time_element(record.date, record.start, f"{day(record.date, words)}{comma}{clock(record.start, words)}")
     last = record.values.get("end_date")
     if last is not None and last != record.date:
-        finish_text = f"{day(last)}, {clock(record.end)}" if record.end is not None else day(last)
-        return f"{start} to {_time_element(last, record.end, finish_text)}"
+        finish_text = f"{day(last, words)}{comma}{clock(record.end, words)}" if record.end is not None else \
+            day(last, words)
+        return _between(words, start, _time_element(last, record.end, finish_text))
     if record.end is not None:
-        return f"{start} to {_time_element(record.date, record.end, clock(record.end))}"
+        return _between(words, start, _time_element(record.date, record.end, clock(record.end, words)))
     return start
+
+
+def _between(words: Callable[..., Any], start: str, end: str) -> str:
+    """'START to END' in the page's language, the two being HTML already."""
+    return str(words("time_range", start=Markup(start), end=Markup(end)))
 
 
 def _row(key: str, value: str) -> str:
@@ -207,39 +222,40 @@ def _line_of(record: Record, text: str) -> int:
 
 def _calendar_link(record: Record, scope: ListScope) -> str:
     path = calendar.file_path(scope.region_id, record)
-    what = f"{record.title}, {day(record.date)}"
-    return (f'<p class="icsgen-calendar"><a href="{SITE_LINK}{_e(path)}">Add to your calendar'
-            f'<span class="nhsuk-u-visually-hidden">: {_e(what)}</span></a> (iCalendar file)</p>')
+    what = f"{record.title}{scope.words('list_separator')}{day(record.date, scope.words)}"
+    return (f'<p class="icsgen-calendar"><a href="{SITE_LINK}{_e(path)}">{_e(scope.words("add_to_calendar"))}'
+            f'<span class="nhsuk-u-visually-hidden">: {_e(what)}</span></a> {_e(scope.words("calendar_file"))}</p>')
 
 
 def _subscribe(scope: ListScope) -> str:
     """A link to the region's calendar feed of every meeting and event, for calendar apps to subscribe to."""
     return (f'<p class="icsgen-calendar"><a href="{SITE_LINK}{_e(calendar.feed_path(scope.region_id))}">'
-            "Subscribe to our calendar of meetings and events</a> (iCalendar feed)</p>")
+            f'{_e(scope.words("subscribe_calendar"))}</a> {_e(scope.words("calendar_feed"))}</p>')
 
 
-def _where(record: Record) -> list[str]:
+def _where(record: Record, words: Callable[..., Any]) -> list[str]:
     rows = []
     if record.venue:
-        rows.append(_row("Where", _e(record.venue)))
+        rows.append(_row(words("where"), _e(record.venue)))
     if record.online:
-        rows.append(_row("Online", f'<a href="{_e(record.online)}">Join online'
-                                    f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span></a>'))
+        rows.append(_row(words("online"), f'<a href="{_e(record.online)}">{_e(words("join_online"))}'
+                                          f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span></a>'))
     return rows
 
 
-def _status(record: Record) -> str:
+def _status(record: Record, words: Callable[..., Any]) -> str:
     if record.status == "cancelled":
-        return _tag("Cancelled", "red")
+        return _tag(words("cancelled"), "red")
     if record.status == "postponed":
-        return _tag("Postponed", "orange")
+        return _tag(words("postponed"), "orange")
     return ""
 
 
-def _card(level: int, record: Record, rows: list[str], extra: str = "", prefix: str = "") -> str:
+def _card(level: int, record: Record, rows: list[str], words: Callable[..., Any], extra: str = "",
+          prefix: str = "") -> str:
     anchor = f' id="{_e(prefix + (record.id or _default_id(record)))}"'
     title = f'<h{level} class="nhsuk-card__heading">{_e(record.title)}</h{level}>'
-    status = _status(record) if record.kind in ("meetings", "events") else ""
+    status = _status(record, words) if record.kind in ("meetings", "events") else ""
     listing = f'<dl class="nhsuk-summary-list">{"".join(rows)}</dl>' if rows else ""
     searched = _SEARCH_KIND.get(record.kind, "")  # the page's kind for search's filter (render/searchtext.py)
     return (f'<div class="nhsuk-card icsgen-record"{anchor}{searched}><div class="nhsuk-card__content">{title}'
@@ -273,8 +289,23 @@ def _json_ld(items: list[dict[str, Any]]) -> str:
 # -- meetings ---------------------------------------------------------------------------------------
 
 
+def _heading(marks: str, text: Any) -> str:
+    """A Markdown heading of the theme's words (so it gets an id and a place in the contents list);
+    characters Markdown would read as marks are escaped."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;")
+    return f"{marks} {_MARKDOWN_MARKS.sub(lambda m: chr(92) + m.group(0), text)}"
+
+
+def _sentence(text: Any) -> str:
+    """A paragraph of the theme's words, escaped, that Markdown leaves as it is."""
+    return f"\n\n<p>{_e(text)}</p>\n\n"
+
+
+_MARKDOWN_MARKS = re.compile(r"[\\`*_{}\[\]>#+!]")  # those Python-Markdown lets a backslash escape
+
+
 def _meetings(records: list[Record], scope: ListScope, part: str | None, limit: int | None) -> str:
-    today = scope.today
+    today, words = scope.today, scope.words
     upcoming = sorted((r for r in records if r.date >= today), key=lambda r: (r.date, r.start))
     past = sorted((r for r in records if r.date < today), key=lambda r: (r.date, r.start), reverse=True)
     if limit is not None:
@@ -283,16 +314,16 @@ def _meetings(records: list[Record], scope: ListScope, part: str | None, limit: 
     out = []
     if part in (None, "upcoming", "open"):
         if both:
-            out.append("## Upcoming meetings")
+            out.append(_heading("##", words("upcoming_meetings")))
         out.append(_block([_meeting(r, scope, 3 if both else 2, upcoming=True) for r in upcoming]
                           + ([_json_ld([calendar.json_ld(r, scope.owner) for r in upcoming]), _subscribe(scope)]
                              if upcoming else []))
-                   or "\n\nNo meetings are planned yet. Dates are published here once they are set.\n\n")
+                   or _sentence(words("no_upcoming_meetings")))
     if part in (None, "past", "closed"):
         if both:
-            out.append("## Past meetings")
+            out.append(_heading("##", words("past_meetings")))
         if not past:
-            out.append("\n\nThere are no past meetings to show yet.\n\n")
+            out.append(_sentence(words("no_past_meetings")))
         for year in sorted({r.date.year for r in past}, reverse=True):
             out.append(f"\n\n{'###' if both else '##'} {year}\n\n")
             out.append(_block([_meeting(r, scope, 4 if both else 3, upcoming=False)
@@ -301,39 +332,41 @@ def _meetings(records: list[Record], scope: ListScope, part: str | None, limit: 
 
 
 def _meeting(record: Record, scope: ListScope, level: int, upcoming: bool) -> str:
-    rows = [_row("Date and time", when(record)), *_where(record)]
+    words = scope.words
+    rows = [_row(words("date_and_time"), when(record, words)), *_where(record, words)]
     if upcoming and record.attend:
-        rows.append(_row("How to attend", _e(record.attend)))
+        rows.append(_row(words("how_to_attend"), _e(record.attend)))
     if upcoming and (record.questions or record.questions_by):
         text = _e(record.questions)
         if record.questions_by is not None:
             closed = record.questions_by < scope.today
-            by = _time_element(record.questions_by, None, day(record.questions_by))
-            text += (" " if text else "") + (f"Questions closed on {by}." if closed else f"Send questions by {by}.")
-        rows.append(_row("Questions", text))
+            by = Markup(_time_element(record.questions_by, None, day(record.questions_by, words)))
+            text += (" " if text else "") + str(words("questions_closed" if closed else "questions_by", date=by))
+        rows.append(_row(words("questions"), text))
+    said = day(record.date, words)
     if record.agenda:
-        rows.append(_row("Agenda", _file_link(record.agenda, f"Agenda: {record.title}, {day(record.date)}",
-                                              record, scope, "agenda")))
+        rows.append(_row(words("agenda"), _file_link(record.agenda, words("agenda_for", title=record.title, date=said),
+                                                     record, scope, "agenda")))
     if record.papers:
         items = "".join(f"<li>{_file_link(p['link'], p['title'], record, scope, 'papers')}</li>"
                         for p in record.papers)
-        rows.append(_row("Papers", f'<ul class="nhsuk-list nhsuk-list--bullet">{items}</ul>'))
+        rows.append(_row(words("papers"), f'<ul class="nhsuk-list nhsuk-list--bullet">{items}</ul>'))
     if record.minutes:
-        rows.append(_row("Minutes", _file_link(record.minutes, f"Minutes: {record.title}, {day(record.date)}",
-                                               record, scope, "minutes")))
+        rows.append(_row(words("minutes"), _file_link(record.minutes, words("minutes_for", title=record.title,
+                                                                            date=said), record, scope, "minutes")))
     elif not upcoming and record.status != "cancelled":
-        rows.append(_row("Minutes", "Published once approved at the next meeting."))
+        rows.append(_row(words("minutes"), _e(words("minutes_later"))))
     if record.recording:
-        rows.append(_row("Recording", f'<a href="{_e(record.recording)}">Watch the recording'
-                                      f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span></a>'))
-    return _card(level, record, rows, _calendar_link(record, scope) if upcoming else "", "meeting-")
+        rows.append(_row(words("recording"), f'<a href="{_e(record.recording)}">{_e(words("watch_recording"))}'
+                                             f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span></a>'))
+    return _card(level, record, rows, words, _calendar_link(record, scope) if upcoming else "", "meeting-")
 
 
 # -- events ---------------------------------------------------------------------------------------
 
 
 def _events(records: list[Record], scope: ListScope, part: str | None, limit: int | None) -> str:
-    today = scope.today
+    today, words = scope.today, scope.words
 
     def last_day(r: Record) -> dt.date:
         return r.end_date or r.date
@@ -346,33 +379,37 @@ def _events(records: list[Record], scope: ListScope, part: str | None, limit: in
     out = []
     if part in (None, "upcoming", "open"):
         if both:
-            out.append("## Upcoming events")
+            out.append(_heading("##", words("upcoming_events")))
         out.append(_block([_event(r, scope, 3, True) for r in upcoming]
                           + ([_json_ld([calendar.json_ld(r, scope.owner) for r in upcoming]), _subscribe(scope)]
                              if upcoming else []))
-                   or "\n\nThere are no upcoming events at the moment.\n\n")
+                   or _sentence(words("no_upcoming_events")))
     if part in (None, "past", "closed"):
         if both:
-            out.append("## Past events")
-        out.append(_block([_event(r, scope, 3, False) for r in past]) or "\n\nThere are no past events to show.\n\n")
+            out.append(_heading("##", words("past_events")))
+        out.append(_block([_event(r, scope, 3, False) for r in past]) or _sentence(words("no_past_events")))
     return "\n".join(out)
 
 
 def _event(record: Record, scope: ListScope, level: int, upcoming: bool) -> str:
-    rows = [_row("Date and time", when(record)), *(_where(record) if upcoming else
-                                                    [_row("Where", _e(record.venue))] if record.venue else [])]
+    words = scope.words
+    rows = [_row(words("date_and_time"), when(record, words)),
+            *(_where(record, words) if upcoming else
+              [_row(words("where"), _e(record.venue))] if record.venue else [])]
     if record.accessibility:
-        rows.append(_row("Accessibility", _e(record.accessibility)))
+        rows.append(_row(words("accessibility"), _e(record.accessibility)))
     if upcoming and record.booking and record.status != "cancelled":
         closed = record.booking_by is not None and record.booking_by < scope.today
         if closed:
-            rows.append(_row("Booking", "Booking has closed."))
+            rows.append(_row(words("booking"), _e(words("booking_closed"))))
         else:
-            by = (f" Book by {_time_element(record.booking_by, None, day(record.booking_by))}."
-                  if record.booking_by else "")
-            rows.append(_row("Booking", f'<a href="{_e(record.booking)}">Book a place'
-                                        f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span></a>.{by}'))
-    return _card(level, record, rows, _calendar_link(record, scope) if upcoming else "", "event-")
+            by = (" " + str(words("book_by", date=Markup(_time_element(record.booking_by, None,
+                                                                        day(record.booking_by, words))))))\
+                if record.booking_by else ""
+            rows.append(_row(words("booking"), f'<a href="{_e(record.booking)}">{_e(words("book_a_place"))}'
+                                               f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span>'
+                                               f'</a>.{by}'))
+    return _card(level, record, rows, words, _calendar_link(record, scope) if upcoming else "", "event-")
 
 
 # -- consultations ------------------------------------------------------------------------------------
@@ -392,7 +429,7 @@ _STATUS_TAGS = {"opening soon": "grey", "open": "green", "closing soon": "orange
 
 
 def _consultations(records: list[Record], scope: ListScope, part: str | None, limit: int | None) -> str:
-    today = scope.today
+    today, words = scope.today, scope.words
     current = sorted((r for r in records if r.closes >= today), key=lambda r: (r.closes, r.title))
     closed = sorted((r for r in records if r.closes < today), key=lambda r: r.closes, reverse=True)
     if limit is not None:
@@ -401,36 +438,36 @@ def _consultations(records: list[Record], scope: ListScope, part: str | None, li
     out = []
     if part in (None, "open", "upcoming"):
         if both:
-            out.append("## Open consultations")
+            out.append(_heading("##", words("open_consultations")))
         out.append(_block([_consultation(r, scope, 3, today) for r in current])
-                   or "\n\nThere are no open consultations at the moment.\n\n")
+                   or _sentence(words("no_open_consultations")))
     if part in (None, "closed", "past"):
         if both:
-            out.append("## Closed consultations")
+            out.append(_heading("##", words("closed_consultations")))
         out.append(_block([_consultation(r, scope, 3, today) for r in closed])
-                   or "\n\nThere are no closed consultations to show.\n\n")
+                   or _sentence(words("no_closed_consultations")))
     return "\n".join(out)
 
 
 def _consultation(record: Record, scope: ListScope, level: int, today: dt.date) -> str:
+    words = scope.words
     status = consultation_status(record, today)
-    rows = [_row("Status", _tag(status.capitalize(), _STATUS_TAGS[status])),
-            _row("Opens", _time_element(record.opens, None, day(record.opens))),
-            _row("Closes", _time_element(record.closes, None, day(record.closes)))]
+    rows = [_row(words("status"), _tag(words("consultation_" + status.replace(" ", "_")), _STATUS_TAGS[status])),
+            _row(words("opens"), _time_element(record.opens, None, day(record.opens, words))),
+            _row(words("closes"), _time_element(record.closes, None, day(record.closes, words)))]
     if record.details:
-        rows.append(_row("Details", _file_link(record.details, f"Read about {record.title}", record, scope,
-                                               "details")))
+        rows.append(_row(words("details"), _file_link(record.details, words("read_about", title=record.title),
+                                                      record, scope, "details")))
     if status in ("open", "closing soon") and record.respond:
-        rows.append(_row("Have your say", f'<a href="{_e(record.respond)}">Respond to the consultation'
-                                          f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span></a>'))
+        hidden = f'<span class="nhsuk-u-visually-hidden">: {_e(record.title)}</span>'
+        rows.append(_row(words("have_your_say"), f'<a href="{_e(record.respond)}">{_e(words("respond"))}{hidden}</a>'))
     if status in ("closed", "outcome published"):
-        outcome = _e(record.outcome) if record.outcome else "We are considering the responses. The outcome will be " \
-                                                            "published here."
+        outcome = _e(record.outcome) if record.outcome else _e(words("outcome_pending"))
         if record.outcome_link:
-            outcome += " " + _file_link(record.outcome_link, f"Read the outcome of {record.title}", record, scope,
+            outcome += " " + _file_link(record.outcome_link, words("read_outcome", title=record.title), record, scope,
                                         "outcome_link")
-        rows.append(_row("Outcome", outcome))
-    return _card(level, record, rows, "", "consultation-")
+        rows.append(_row(words("outcome"), outcome))
+    return _card(level, record, rows, words, "", "consultation-")
 
 
 # -- partners, priorities, contacts, any other data file -------------------------------------------
@@ -439,12 +476,17 @@ def _consultation(record: Record, scope: ListScope, level: int, today: dt.date) 
 _PARTNER_ORDER = ("NHS trust", "Local authority", "Voluntary sector", "Primary care", "University", "Other")
 
 
+def partner_word(kind: str) -> str:
+    """The theme's word for a type of partner: 'NHS trust' -> 'partner_nhs_trust'."""
+    return "partner_" + kind.lower().replace(" ", "_")
+
+
 def _partners(records: list[Record], scope: ListScope, part: str | None, limit: int | None) -> str:
     rows = []
     for record in sorted(records, key=lambda r: (_PARTNER_ORDER.index(r.type), r.name.lower()))[:limit]:
         name = f'<a href="{_e(record.url)}">{_e(record.name)}</a>' if record.url else _e(record.name)
         rows.append(f'<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{name}</dt>'
-                    f'<dd class="nhsuk-summary-list__value">{_e(record.type)}'
+                    f'<dd class="nhsuk-summary-list__value">{_e(scope.words(partner_word(record.type)))}'
                     f'{". " + _e(record.description) if record.description else ""}</dd></div>')
     return _block([f'<dl class="nhsuk-summary-list">{"".join(rows)}</dl>'] if rows else [])
 
@@ -455,13 +497,15 @@ def _priorities(records: list[Record], scope: ListScope, part: str | None, limit
 
 
 def _contacts(records: list[Record], scope: ListScope, part: str | None, limit: int | None) -> str:
+    words = scope.words
     rows = []
     for record in records[:limit]:
         parts = [_e(record.description)]
         if record.phone:
-            parts.append(f'Phone: <a href="tel:{_e(record.phone.replace(" ", ""))}">{_e(record.phone)}</a>')
+            parts.append(f'{_e(words("phone"))}: <a href="tel:{_e(record.phone.replace(" ", ""))}">'
+                         f'{_e(record.phone)}</a>')
         if record.email:
-            parts.append(f'Email: <a href="mailto:{_e(record.email)}">{_e(record.email)}</a>')
+            parts.append(f'{_e(words("email"))}: <a href="mailto:{_e(record.email)}">{_e(record.email)}</a>')
         if record.hours:
             parts.append(_e(record.hours))
         rows.append(_row(record.name, "<br>".join(parts)))

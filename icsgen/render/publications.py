@@ -11,6 +11,7 @@ of the Information Commissioner's model publication scheme, what the region publ
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -44,6 +45,24 @@ def sub_pages(site: Site, library: Page) -> list[Page]:
 def publication_pages(site: Site) -> list[Page]:
     """Every library's category and year pages (the build plans them; the sitemaps list them)."""
     return [page for library in library_pages(site) for page in sub_pages(site, library)] if site.publications else []
+
+
+def in_language(site: Site, page: Page, words: Callable[..., Any]) -> Page:
+    """A library's category or year page titled in its language's words ('Board papers - Publications',
+    'Publications from 2026': `publications_category_title`, `publications_year_title`); any other page
+    as it is. The build plans them with English titles, before the theme's words are at hand."""
+    library = site.pages.get(page.key)
+    if page.meta.template != LIBRARY or library is None or page.url == library.url:
+        return page
+    rest = page.url[len(library.url):].strip("/")
+    if rest.isdigit():
+        title = words("publications_year_title", title=library.title, year=rest)
+    else:
+        by_slug = {slugify(r.category): r.category for r in site.publications.get(page.region, ())}
+        if rest not in by_slug:
+            return page
+        title = words("publications_category_title", category=by_slug[rest], title=library.title)
+    return replace(page, meta=replace(page.meta, title=str(title)))
 
 
 def _at(page: Page, url: str, title: str) -> Page:
@@ -102,6 +121,9 @@ def _scheme(site: Site, region: str, records: tuple[Publication, ...], scope: Re
     classes = []
     for key, (title, description) in SCHEME_CLASSES.items():
         items = [_item(site, r, scope) for r in records if r.scheme_class == key]
+        if scope.word is not None:  # the class's name and what it covers, in the page's language
+            word = "scheme_" + key.replace("-", "_")
+            title, description = str(scope.word(word)), str(scope.word(word + "_about"))
         classes.append({"id": key, "title": title, "description": description, "entries": items})
     return {"view": "scheme", "heading": "", "all_url": library_url, "count": len(records), "groups": [],
             "categories": [], "years": [], "classes": classes, "library_url": library_url}
@@ -122,7 +144,8 @@ def _item(site: Site, record: Publication, scope: RenderScope) -> dict[str, Any]
         described = site.documents.get(record.file)
         if static is not None and described is not None:
             document = DocumentView(record.file, described, static.url, scope)
-    title_class = SCHEME_CLASSES[record.scheme_class][0]
+    title_class = SCHEME_CLASSES[record.scheme_class][0] if scope.word is None else \
+        str(scope.word("scheme_" + record.scheme_class.replace("-", "_")))
     language = document.language if document is not None else ""
     if language and language.split("-")[0].lower() == site.config.language.split("-")[0].lower():
         language = ""

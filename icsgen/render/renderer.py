@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import json
 import math
 import os
 import posixpath
@@ -47,6 +48,7 @@ from icsgen.content import (
     where_written,
 )
 from icsgen.files import BUILTIN_THEMES
+from icsgen.markdown import WORDS as CONVERTER_WORDS
 from icsgen.markdown import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
 from icsgen.problems import Problem, explain
 
@@ -57,8 +59,8 @@ from .images import rewrite_images
 from .lists import SITE_LINK, ListScope, finish, place_lists
 from .pagetext import CONTROLS, Chosen, PageTextEnvironment, PageTextError, default, describe
 from .publications import TEMPLATES as PUBLICATION_TEMPLATES
-from .publications import publications_view
-from .strings import Strings
+from .publications import in_language, publications_view
+from .strings import Strings, document_note, fill, long_date
 from .themes import Asset, ThemeChain, ThemeLoader, collect_assets
 from .urls import Linker
 
@@ -90,10 +92,11 @@ class ConvertedBodies(Protocol):
     def put(self, key: str, entry: dict) -> None: ...
 
 
-def entry_key(page_key: str, url: str, body_line: int, source: str, text: str) -> str:
-    """The key of a converted body: everything its conversion read (address, body line, source, text)."""
+def entry_key(page_key: str, url: str, body_line: int, source: str, text: str, *words: str) -> str:
+    """The key of a converted body: everything its conversion read (address, body line, source, text,
+    and the theme's words it writes, which a translation of the theme changes)."""
     digest = hashlib.blake2b(digest_size=20)
-    for part in (page_key, url, str(body_line), source, text):
+    for part in (page_key, url, str(body_line), source, text, *words):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -171,10 +174,7 @@ def date_long(context: Any, value: dt.date | None) -> str:
     if not value:
         return ""
     words = context.get("t")
-    months = words("months") if words is not None else _MONTHS
-    month = months[value.month - 1] if isinstance(months, list | tuple) and len(months) == 12 else \
-        _MONTHS[value.month - 1]
-    return f"{value.day} {month} {value.year}"
+    return long_date(value, words) if words is not None else f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def date_iso(value: dt.date | None) -> str:
@@ -320,6 +320,7 @@ class Renderer:
         self.markdown = MarkdownConverter()
         self.body_env = PageTextEnvironment()
         self.strings = {k: Strings(c) for k, c in chains.items()}
+        self._converted_words: dict[tuple[str | None, str], str] = {}
         self.images: dict[str, dict[str, Any]] = {}  # content images' sizes and made files (build/images.py)
         self.page_seconds = PAGE_SECONDS  # PAGE_SECONDS_AFTER once a page ran out of time here
 
@@ -344,6 +345,36 @@ class Renderer:
         except KeyError:
             raise jinja2.TemplateRuntimeError(f"t('{name}'): the theme has no word '{name}' in strings/en.yaml") \
                 from None
+
+    def words(self, region: str | None, lang: str) -> Callable[..., Any]:
+        """The theme's words in `lang` as templates ask for them: `t('part_of', name=...)` fills in the
+        places, `t('document_pages', count=3)` chooses the plural form (render/strings.py)."""
+
+        def t(word: str, /, count: int | None = None, **values: Any) -> Any:
+            return fill(self.word(region, word, lang), lang, count, values)
+
+        return t
+
+    def _page_words(self, page: Page) -> Callable[..., Any]:
+        """The theme's words in `page`'s language, from its region's theme (`words`)."""
+        region = page.region if page.region in self.strings else next(iter(self.strings))
+        return self.words(region, page.lang or self.site.config.language)
+
+    def site_words(self, region: str) -> Callable[..., Any]:
+        """The theme's words of `region` ('' for the hub) in the site's language: for the files made
+        beside the pages (a redirect page at an old address)."""
+        return self.words(region if region in self.strings else next(iter(self.strings)), self.site.config.language)
+
+    def _converter_words(self, page: Page) -> str:
+        """The theme's words the Markdown converter writes (markdown.WORDS) in `page`'s language, as
+        one text: part of the key of a converted body, which a translation of the theme changes."""
+        region = page.region if page.region in self.strings else next(iter(self.strings))
+        lang = page.lang or self.site.config.language
+        found = self._converted_words.get((region, lang))
+        if found is None:
+            found = self._converted_words[region, lang] = json.dumps(
+                [self.word(region, name, lang) for name in CONVERTER_WORDS], ensure_ascii=False, sort_keys=True)
+        return found
 
     def asset_url(self, region: str | None, logical: str, deps: Deps | None = None) -> str:
         """The site path of a static theme file in the folder of `region` (or the hub's)."""
@@ -402,7 +433,10 @@ class Renderer:
         if page.kind == "404":  # served at any address: links start from the host's root
             scope = _NotFoundScope(self.site, self.linker, job.url, deps)
         language = page.lang or self.site.config.language
-        scope.word = lambda name: self.word(job.region, name, language)
+        scope.word = self.words(job.region, language)
+        page = in_language(self.site, page, scope.word)  # a library's category or year page: its title
+        if page.kind in SPECIAL_TITLES and page.key.startswith("<"):  # a page icsgen makes: its title too
+            page = replace(page, meta=replace(page.meta, title=str(scope.word(SPECIAL_TITLES[page.kind]))))
         body = page.body
         self.body_env.budget.suspect = False
         region_view = RegionView(job.region, scope, job.url) if job.region else None
@@ -416,7 +450,7 @@ class Renderer:
             # `!!! list NAME`: a data file's list, made before the Markdown
             lists = ListScope(self.site, job.region, page.source_path, page.body_line, deps,
                               lambda target: self._resolve(page, target, deps),
-                              self.site.regions[job.region].config.owner)
+                              self.site.regions[job.region].config.owner, scope.word)
             body = place_lists(body, lists)
             out.problems.extend(_problem(*found) for found in lists.problems)
         links = _BodyLinks(
@@ -425,6 +459,7 @@ class Renderer:
             source=page.body,
             first_line=page.body_line,
             suggest=lambda target: suggest_link(self.site, page.key, html.unescape(target)),
+            words=scope.word,
         )
         links.elsewhere = lambda text: self._written_in(text, job.region, deps)
         converted = self._convert(page, body, links, deps, out) if job.number == 1 else None
@@ -562,7 +597,8 @@ class Renderer:
         The key is noted in `out`, hit or miss, so the build can tell the cache which entries are in use."""
         if self.converted is None:
             return self.markdown.convert(body, links)
-        key = out.markdown_key = entry_key(page.key, page.url, page.body_line, page.body, body)
+        key = out.markdown_key = entry_key(page.key, page.url, page.body_line, page.body, body,
+                                           self._converter_words(page))  # the theme's words it writes
         entry = self.converted.get(key)
         if entry is not None and all(self._resolve(page, path, deps) == LinkTarget(url, target, tuple(document))
                                      for path, url, target, *document in entry["links"]):
@@ -701,7 +737,8 @@ class Renderer:
             if document is None:
                 return LinkTarget(found.url, None)
             deps.documents.add(found.key)  # a replaced document changes what the link says
-            return LinkTarget(found.url, None, (document.note, document.title, self._other_language(document)))
+            note = document_note(document, self._page_words(page))
+            return LinkTarget(found.url, None, (note, document.title, self._other_language(document)))
         if isinstance(found, Section):
             return LinkTarget(found.url, None)
         return "cannot link to this"
@@ -869,6 +906,10 @@ def synthetic_page(site: Site, section_key: str, kind: str) -> Page:
     )
     return Page(key=f"{section_key}/", region=section.region, source_path=folder, url=section.url,
                 kind=kind, section=section_key, meta=meta, body="", body_line=1, digest="")
+
+
+# the theme's word for the title of each page icsgen makes itself, shown in the page's language
+SPECIAL_TITLES = {"search": "search_heading", "a-z": "a_z_title", "404": "not_found_title"}
 
 
 def special_page(site: Site, kind: str, title: str, url: str, region: str | None) -> Page:

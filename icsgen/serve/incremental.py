@@ -439,7 +439,7 @@ class Preview:
         touched = _regions_touched(previous, site) if previous is not None and self._written else None
         # a region no page of which was read again keeps its feed and sitemap
         regions = [r for r in site.chosen if touched is None or r in touched]
-        files = feeds.site_files(site, linker, regions)
+        files = feeds.site_files(site, linker, regions, renderer.site_words)
         files.update(calendar_files(site, linker, site.chosen))  # from data files, which no page's reading tells of
         for rel, text in files.items():
             if self._written.get(rel) != text:

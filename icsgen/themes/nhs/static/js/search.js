@@ -5,8 +5,10 @@
  *   bookmarked and reloaded; the browser's back button goes back to the last query.
  * - The number of results is written into a role="status" element (a polite live region), so screen
  *   readers announce it; results are plain links in a list, in the page's tab order.
- * - Every word shown comes from the page (data-words, from partials/search-words.html), so it follows
- *   the page's language; dates are written in the page's language too.
+ * - Every word shown comes from the page (data-words, from partials/search-words.html: the theme's
+ *   words in the page's language), so this script holds none of its own. A word that counts has a
+ *   form for each plural form of the language, chosen with Intl.PluralRules; dates are written with
+ *   the theme's month names and date order, as the pages' own dates are.
  * - Pagefind's excerpts come back with the matched words in <mark>; everything else is put into the
  *   page as text, never as HTML.
  * - A region's index is cut into shards (pagefind/0/, 1/, ...: see build/search.py), merged here with
@@ -33,6 +35,12 @@
   });
   var grouped = indexes.length > 1;
   var lang = document.documentElement.lang || "en-GB";
+  var plurals = null;
+  try {
+    plurals = new Intl.PluralRules(lang);
+  } catch (error) {
+    plurals = null; // a browser without it, or an unknown tag: the 'other' form
+  }
   var LIMIT = 50;
   var loading = null;
   var latest = 0;
@@ -44,6 +52,15 @@
     return template.replace(/\{(\w+)\}/g, function (whole, name) {
       return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
     });
+  }
+
+  // a word with plural forms ({one: ..., other: ...}) in the form `count` takes in the page's language
+  function counted(forms, count) {
+    if (typeof forms === "string") {
+      return forms;
+    }
+    var form = plurals ? plurals.select(count) : "other";
+    return forms[form] || forms.other || "";
   }
 
   function element(tag, className, text) {
@@ -150,13 +167,11 @@
     if (!parts) {
       return "";
     }
-    var date = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
-    try {
-      return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
-        .format(date);
-    } catch (error) {
+    var month = (words.months || [])[+parts[2] - 1];
+    if (!month) {
       return iso;
     }
+    return say(words.date, { day: +parts[3], month: month, year: +parts[1] });
   }
 
   function size(bytes) {
@@ -165,9 +180,9 @@
       return "";
     }
     if (n < 1000 * 1000) {
-      return Math.max(1, Math.round(n / 1000)) + " KB";
+      return say(words.size_kb, { size: Math.max(1, Math.round(n / 1000)) });
     }
-    return (Math.round(n / 100000) / 10) + " MB";
+    return say(words.size_mb, { size: Math.round(n / 100000) / 10 });
   }
 
   function details(meta) {
@@ -181,7 +196,7 @@
         bits.push(size(meta.size));
       }
       if (meta.pages) {
-        bits.push(meta.pages === "1" ? words.page_one : say(words.pages, { count: meta.pages }));
+        bits.push(say(counted(words.pages, Number(meta.pages)), { count: meta.pages }));
       }
     }
     if (meta.section) {
@@ -208,7 +223,7 @@
 
   function show(query, found, total) {
     results.replaceChildren();
-    var count = total === 0 ? words.count_none : total === 1 ? words.count_one : words.count_many;
+    var count = total === 0 ? words.count_none : counted(words.results, total);
     var message = say(count, { count: total, query: query });
     if (total > found.length) {
       message += " " + say(words.count_shown, { shown: found.length });
