@@ -29,13 +29,13 @@ _work: list[tuple[Path, str]] = []
 _store: ImageStore | None = None
 
 
-def _make_one(index: int) -> tuple[int, dict[str, Any] | str]:
+def _make_one(index: int) -> tuple[int, dict[str, Any] | tuple[str, str]]:
     assert _store is not None
     path, digest = _work[index]
     try:
         return index, _store.make(path, digest)
     except ImageProblem as exc:
-        return index, str(exc)
+        return index, (exc.message, exc.hint)
 
 
 class Images:
@@ -95,9 +95,10 @@ def make_images(site: Site, cache_folder: Path | None, workers: int, problems: P
             else:
                 todo.append((static, static.source_path, digest))
     for static, result in _make_all(store, todo, workers):
-        if isinstance(result, str):
-            problems.add(static.source_path, 0, f"this image {result}: it is published as it is, in one size",
-                         "save it again as a JPEG, PNG or WebP image", WARNING)
+        if isinstance(result, tuple):
+            message, hint = result
+            problems.add(static.source_path, 0, f"this image {message}: it is published as it is, in one size",
+                         hint, WARNING)
             images.digests.pop(static.url, None)
         else:
             images.info[static.url] = result
@@ -109,7 +110,7 @@ def make_images(site: Site, cache_folder: Path | None, workers: int, problems: P
 
 
 def _make_all(store: ImageStore | None, todo: list[tuple[StaticFile, Path, str]],
-              workers: int) -> Iterable[tuple[StaticFile, dict[str, Any] | str]]:
+              workers: int) -> Iterable[tuple[StaticFile, dict[str, Any] | tuple[str, str]]]:
     global _work, _store
     if not todo or store is None:
         return []

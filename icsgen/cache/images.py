@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -58,6 +59,16 @@ def formats_for(original: str) -> list[str]:
 
 class ImageProblem(Exception):
     """An image that cannot be published: not an image, damaged, or too large to decode."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _pixels_said(exc: Exception) -> str:
+    """The image's size in pixels from Pillow's bomb message ('Image size (81000000 pixels) exceeds ...')."""
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    return f"{int(found[1]):,}" if found else "too many"
 
 
 def digest_of(path: Path) -> str:
@@ -153,7 +164,8 @@ def _make(source: Path, folder: Path) -> dict[str, Any]:
                 if original == "mpo":  # a phone's JPEG with a second picture in it: published as a JPEG
                     original = "jpeg"
                 if original not in EXTENSIONS or original == "avif":
-                    raise ImageProblem(f"not a JPEG, PNG or WebP image (it is {opened.format or 'unknown'})")
+                    raise ImageProblem(f"is not a JPEG, PNG or WebP image (it is {opened.format or 'unknown'})",
+                                       "save it again as a JPEG, PNG or WebP image")
                 opened.seek(0)
                 if original == "jpeg" and opened.mode in ("RGB", "L"):
                     # decode a large photo at 1/2, 1/4 or 1/8 of its size straight away, never below the
@@ -165,9 +177,11 @@ def _make(source: Path, folder: Path) -> dict[str, Any]:
     except ImageProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageProblem(f"too large to publish ({exc})") from None
+        raise ImageProblem(f"is too large to make smaller copies of ({_pixels_said(exc)} pixels; icsgen reads "
+                           f"up to {MAX_PIXELS:,})", "resize it to about 1,900 pixels wide before adding it") from None
     except (OSError, ValueError, SyntaxError):
-        raise ImageProblem("cannot be read as an image (it is damaged, or not a picture)") from None
+        raise ImageProblem("cannot be read as an image (it is damaged, or not a picture)",
+                           "save it again as a JPEG, PNG or WebP image") from None
     pixels = _srgb(upright)
     width, height = pixels.size
     top = min(width, MAX_WIDTH)

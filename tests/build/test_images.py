@@ -142,6 +142,20 @@ def test_an_image_that_is_not_one_is_published_as_it_is_with_a_warning(tmp_path:
     assert (out / "alpha/images/broken.jpg").read_text() == "not really a picture"
 
 
+def test_a_photo_too_large_to_read_is_said_in_plain_words_with_what_to_do(tmp_path: Path) -> None:
+    """Pillow's own words were shown ('could be decompression bomb DOS attack'), with advice to save it
+    again as a JPEG, which it already was."""
+    root = basic_site(tmp_path / "site")
+    (root / "content/alpha/images").mkdir()
+    Image.new("L", (9000, 9000), 255).save(root / "content/alpha/images/poster.jpg", quality=30)
+    result = run(root, "build", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert ("poster.jpg: this image is too large to make smaller copies of (81,000,000 pixels; icsgen "
+            "reads up to 50,000,000): it is published as it is, in one size (resize it to about 1,900 pixels wide "
+            "before adding it)") in result.output
+    assert "bomb" not in result.output
+
+
 def test_without_the_cache_images_are_made_and_still_stripped(photo_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run(photo_site, "build", "--no-cache", "--out", str(out)).exit_code == 0
