@@ -259,6 +259,9 @@ def init_command(folder: Path, region_id: str, name: str, base_url: str) -> None
         click.echo(note)
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # the preview is seen from this computer only
+
+
 @main.command("serve", short_help="Preview the site while you edit, updating as you save.")
 @ROOT_OPTION
 @REGION_OPTION
@@ -330,6 +333,11 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
                         fg="yellow")
         session.start()
         click.echo(f"Serving the preview at {session.url} (press Ctrl-C to stop)")
+        if host not in LOCAL_HOSTS:  # said every time: the preview shows drafts and pages not yet published
+            if host in ("0.0.0.0", "::"):
+                click.echo(f"On this computer: http://127.0.0.1:{session.server.port}/")
+            click.secho(f"Other computers that can reach this one can see the preview too (--host {host}), "
+                        "drafts included. Leave out --host to keep it to this computer.", fg="yellow")
         if open_browser:
             webbrowser.open(session.url)
         while not stop.wait(3600):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 import inspect
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -243,3 +245,25 @@ def test_an_option_that_several_commands_take_means_and_reads_the_same_in_each()
             for name in param.opts:
                 assert seen.setdefault(name, described) == described, f"{name} differs on {' '.join(path)}"
     assert {"--region", "--drafts", "--future", "--jobs", "--no-cache", "--today", "--root"} <= seen.keys()
+
+
+@pytest.mark.slow
+def test_serve_on_every_address_says_who_can_see_the_preview(tmp_path: Path) -> None:
+    """--host 0.0.0.0 shows drafts to anyone on the network: said each time, with this computer's address."""
+    from tests.support.serve import start
+
+    root = basic_site(tmp_path / "site")
+    process = start(root, tmp_path, "--host", "0.0.0.0")
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Other computers"):
+                break
+        said = "".join(lines)
+        assert re.search(r"On this computer: http://127\.0\.0\.1:\d+/", said), said
+        assert "can see the preview too (--host 0.0.0.0), drafts included" in said
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, to the whole group: the builder's workers too
+        process.wait(timeout=30)
