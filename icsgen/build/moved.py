@@ -80,8 +80,9 @@ def report_moved(site: Site, before: Iterable[str], now: set[str], problems: Pro
         region, _, inside = address.partition("/")
         old = "/" + inside
         # compared inside the region: the region's own name, shared by all, made any two addresses alike
-        candidates = {url.partition("/")[2]: url for url in new_by_region.get(region, [])}
-        likely = difflib.get_close_matches(inside, list(candidates), n=1, cutoff=0.5)
+        # and without the final '/', which every folder address shares: 'big/' was 'like' 'gp/'
+        candidates = {url.partition("/")[2].rstrip("/"): url for url in new_by_region.get(region, [])}
+        likely = difflib.get_close_matches(inside.rstrip("/"), list(candidates), n=1, cutoff=0.5)
         page = next((p for p in site.pages.values() if likely and p.url == candidates[likely[0]]), None)
         message = f"/{address} {where}, and the new build would not publish it"
         if page is not None:

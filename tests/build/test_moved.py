@@ -76,12 +76,17 @@ def test_a_deleted_page_is_not_pinned_on_an_unrelated_new_page(tmp_path: Path) -
     root = basic_site(tmp_path / "site")
     (root / "content/beta/photos.md").write_text("---\ntitle: Photos\n---\nPhotos.\n")
     assert run(root, "build").exit_code == 0
+    (root / "content/beta/big.md").write_text("---\ntitle: Big\n---\nBig.\n")
+    assert run(root, "build").exit_code == 0
     (root / "content/beta/photos.md").unlink()
+    (root / "content/beta/big.md").unlink()
     (root / "content/beta/bom.md").write_text("---\ntitle: Bill of materials\n---\nParts.\n")
+    (root / "content/beta/gp.md").write_text("---\ntitle: Your GP\n---\nGP.\n")
     result = run(root, "build")
     assert result.exit_code == 0
     assert "regions.yaml:13: /beta/photos/ was published by the last build" in result.output
-    assert "content/beta/bom.md" not in result.output
+    assert "regions.yaml:13: /beta/big/ was published by the last build" in result.output
+    assert "content/beta/bom.md" not in result.output and "content/beta/gp.md" not in result.output
 
 
 def test_check_warns_as_the_build_would(tmp_path: Path) -> None:
