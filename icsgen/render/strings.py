@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,10 @@ def missing_strings(chain: ThemeChain, languages: Iterable[str], problems: Probl
             if problem:
                 line, _, message = problem.partition(":")
                 problems.add(path, int(line), message, "theme words are 'name: text' lines", WARNING)
+    for folder in strings.dirs:
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem != FALLBACK:
+                _check_words(path, strings, problems)
     names = strings.names()
     for lang in sorted(set(languages)):
         if lang.lower().split("-")[0] == FALLBACK:
@@ -132,11 +137,59 @@ def missing_strings(chain: ThemeChain, languages: Iterable[str], problems: Probl
         lacking = [name for name in names if not strings.has(name, lang)]
         if not lacking:
             continue
-        english = strings.dirs[-1] / f"{FALLBACK}.yaml" if strings.dirs else Path(STRINGS_DIR)
+        own = [d for d in strings.dirs if d != BUILTIN_STRINGS and (d / f"{FALLBACK}.yaml").is_file()]
+        english = (own[-1] if own else BUILTIN_STRINGS) / f"{FALLBACK}.yaml"
         file = f"{lang.lower().split('-')[0]}.yaml"
         problems.add(english, 0, f"the theme has no '{lang}' words for: {', '.join(lacking)} (shown in English)",
                      f"translate them from this file into strings/{file} in your theme, or in content/<region>/"
                      f"_theme/strings/{file}", WARNING)
+
+
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
+_PLACE = re.compile(r"\{(\w+)\}")
+
+
+def _check_words(path: Path, strings: Strings, problems: Problems) -> None:
+    """Warn about a translation's word that would show wrongly: a {place} its English text has not
+    (shown as written), a counting word without its 'other' form or with a form no language has,
+    a list of months or weekdays of the wrong length."""
+    from icsgen.problems import WARNING
+
+    info = path.stat()
+    words = _read(path, (info.st_mtime_ns, info.st_size))[0]
+    lines = None
+    for name, value in words.items():
+        try:
+            english = strings.get(name, FALLBACK)
+        except KeyError:
+            continue  # a word of this theme's own, with no English to compare with
+        found = ""
+        if isinstance(english, list) and (not isinstance(value, list) or len(value) != len(english)):
+            found = f"'{name}' is a list of {len(english)} texts in English"
+        elif isinstance(value, dict):
+            if "other" not in value:
+                found = f"'{name}' has no 'other' form, used for any number no other form is for"
+            elif any(form not in PLURAL_FORMS for form in value):
+                found = f"'{name}' has a form that is not one of {', '.join(PLURAL_FORMS)}"
+        if not found:
+            places = set(_PLACE.findall(" ".join(map(str, _texts(english)))))
+            unknown = sorted(set(_PLACE.findall(" ".join(map(str, _texts(value))))) - places)
+            if unknown:
+                found = f"'{name}' has {{{unknown[0]}}}, which the English text has not: it would be shown as written"
+        if found:
+            if lines is None:
+                lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+            line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{name}:")), 0)
+            problems.add(path, line, found, f"compare it with the theme's strings/{FALLBACK}.yaml", WARNING)
+
+
+def _texts(value: Any) -> list[Any]:
+    """The texts of a word: itself, or a list's or a mapping's items."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return list(value.values())
+    return [value]
 
 
 # CLDR's plural rules for whole numbers, for the languages most read in England (and a few their

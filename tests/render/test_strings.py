@@ -94,3 +94,24 @@ def test_a_projects_own_theme_without_words_shows_icsgens_in_english(tmp_path: P
     assert result.exit_code == 0, result.output
     html = (tmp_path / "out" / "alpha" / "about" / "index.html").read_text(encoding="utf-8")
     assert "Skip to main content</a>" in html and "More information</span>" in html
+
+
+def test_check_names_a_translated_word_that_would_show_wrongly(tmp_path: Path) -> None:
+    """A translator's slip is named at its file and line: a place English has not, a counting word
+    without its 'other' form, a list of the wrong length; a right one passes."""
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/about/partners.pl.md": "---\ntitle: Partnerzy\n---\nTekst.\n",
+        "content/alpha/_theme/strings/pl.yaml": (
+            "skip_link: Przejdź do treści\n"
+            "part_of: \"Część {nazwa}\"\n"
+            "document_pages: {one: \"{count} strona\", few: \"{count} strony\"}\n"
+            "months: [styczeń, luty]\n"
+            "search_results: {one: \"{count} wynik\", few: \"{count} wyniki\", many: \"{count} wyników\", "
+            "other: \"{count} wyniku\"}\n"),
+    })
+    result = run(root, "check")
+    strings = "content/alpha/_theme/strings/pl.yaml"
+    assert f"{strings}:2: warning: 'part_of' has {{nazwa}}, which the English text has not" in result.output
+    assert f"{strings}:3: warning: 'document_pages' has no 'other' form" in result.output
+    assert f"{strings}:4: warning: 'months' is a list of 12 texts in English" in result.output
+    assert "'search_results'" not in result.output and "'skip_link'" not in result.output.split("(shown in")[0]
