@@ -145,9 +145,10 @@ def _build(root: Path, options: BuildOptions, progress: Progress | None) -> Buil
     try:
         run.load()
         run.render()
+        run.index_for_search()  # in the background, while links are checked and the other files written
         run.check_links()
-        run.index_for_search()
         run.write_the_rest()
+        run.finish_search()
         run.publish()
     except BaseException as exc:
         run.abandon(exc)
@@ -315,18 +316,24 @@ class _Run:
         self.warnings = problems.warnings
 
     def index_for_search(self) -> None:
-        """The search index of each region whose pages changed, into the staging folder (build/search.py);
-        with `--no-search`, none (and the kept search records go: they would be out of date)."""
+        """Start indexing the search shards whose pages changed, into the staging folder (build/search.py):
+        Pagefind's processes work while this one checks links and writes the other files (`finish_search`
+        waits). With `--no-search`, none (and the kept search records go: they would be out of date)."""
         if not self.options.search:
             if self.cache is not None:
                 self.searching.forget()
             return
         live = self.out if self.previous else None
+        self.searching.start(self.loaded.site, self.jobs, self.fresh, self.staging, live,
+                             self.output_stats if live else (), self.stale)
+
+    def finish_search(self) -> None:
+        """Wait for the search shards `index_for_search` started; a failure to index fails the build."""
         try:
-            self.searching.run(self.loaded.site, self.jobs, self.fresh, self.staging, live,
-                               self.output_stats if live else (), self.stale)
+            self.searching.finish()
         except IndexerFailed as exc:
             raise BuildFailed([search_problem(exc)]) from None
+        self.summary["files"] += len(self.searching.written)
 
     def write_the_rest(self) -> None:
         """Theme and static files, feeds, sitemaps and robots.txt, into the staging folder."""
@@ -338,8 +345,8 @@ class _Run:
                                       if not j.url.endswith("404.html") and j.page.kind not in ("search", "a-z"))
         search = self.searching
         self.summary = {"pages_by_region": {region: counted[region] for region in self.loaded.site.chosen},
-                        "files": len(self.jobs) + len(self.rest) + len(self.standing) + len(search.written)
-                        + len(search.standing), "jobs": len(self.jobs)}
+                        "files": len(self.jobs) + len(self.rest) + len(self.standing) + len(search.standing),
+                        "jobs": len(self.jobs)}  # the search files written are added by `finish_search`
 
     def publish(self) -> None:
         """Publish in one step: a rebuild's changed files, or (first build, no cache) the whole staging folder."""
@@ -356,6 +363,7 @@ class _Run:
 
     def abandon(self, exc: BaseException) -> None:
         """After a failed step: the staging folder goes, `out` stays as it was."""
+        self.searching.cancel()  # Pagefind's processes, if still indexing into the staging folder
         if self.making is not None:
             self.making.cancel()  # before the staging folder goes: the child would make it again
         if self.staging != Path():

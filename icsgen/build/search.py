@@ -133,6 +133,11 @@ class Pagefind:
         self._wanted.discard(message_id)
         return self._answers.pop(message_id)
 
+    def kill(self) -> None:
+        """End the process now (from another thread: the one waiting for an answer then fails)."""
+        with contextlib.suppress(OSError):
+            self._process.kill()
+
     def close(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
@@ -216,45 +221,70 @@ def shard_of(key: str, count: int) -> int:
 
 
 def write_shards(shards: Sequence[Shard], folder: Path, language: str) -> dict[tuple[str, int], list[str]]:
-    """Write each shard's index into `folder/<region>/pagefind/<number>/` (records as made by
-    render/searchtext.py), with up to `PROCESSES` Pagefind processes at once; returns the files written per
-    (region, number), as paths relative to `folder`.
+    """Write each shard's index into `folder/<region>/pagefind/<number>/` (see `ShardWriter`); returns the
+    files written per (region, number), as paths relative to `folder`."""
+    return ShardWriter(shards, folder, language).finish()
+
+
+class ShardWriter:
+    """Shards being indexed by up to `PROCESSES` Pagefind processes, each driven by a thread of this one, so
+    that a build checks its links and writes its other files meanwhile; `finish` waits for them.
 
     Only shard 0 keeps Pagefind's script, worker and WebAssembly: the search page loads them from there and
     merges the others (Pagefind's `mergeIndex` uses the first index's WebAssembly). The files are asked for
     (`GetFiles`) and written here rather than by Pagefind (`WriteFiles`): Pagefind answers before its last
     writes reach the disk, so a file could be cut short when the process ends.
     """
-    lang = (language or "en").split("-")[0].lower() or "en"
-    todo = sorted(shards, key=lambda shard: -len(shard.records))  # the biggest first: the processes end together
-    written: dict[tuple[str, int], list[str]] = {}
-    failures: list[BaseException] = []
-    lock = threading.Lock()
 
-    def work() -> None:
+    def __init__(self, shards: Sequence[Shard], folder: Path, language: str) -> None:
+        self._folder = folder
+        self._lang = (language or "en").split("-")[0].lower() or "en"
+        self._todo = sorted(shards, key=lambda shard: -len(shard.records))  # the biggest first: all end together
+        self._written: dict[tuple[str, int], list[str]] = {}
+        self._failures: list[BaseException] = []
+        self._services: list[Pagefind] = []
+        self._cancelled = False
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._work, daemon=True)
+                         for _ in range(min(PROCESSES, len(self._todo)))]
+        for thread in self._threads:
+            thread.start()
+
+    def finish(self) -> dict[tuple[str, int], list[str]]:
+        """The files written per (region, number), once every shard is; the first failure is raised."""
+        for thread in self._threads:
+            thread.join()
+        if self._failures:
+            raise self._failures[0]
+        return self._written
+
+    def cancel(self) -> None:
+        """Stop: the build failed (a broken link, say) or was interrupted. Pagefind's processes are ended."""
+        with self._lock:
+            self._cancelled = True
+            services = list(self._services)
+        for service in services:
+            service.kill()
+        for thread in self._threads:
+            thread.join()
+        self._failures = []
+
+    def _work(self) -> None:
         try:
             with Pagefind() as service:
+                with self._lock:
+                    self._services.append(service)
                 while True:
-                    with lock:
-                        if not todo or failures:
+                    with self._lock:
+                        if not self._todo or self._failures or self._cancelled:
                             return
-                        shard = todo.pop(0)
-                    names = _write_shard(folder, shard, _index(service, shard.records.values(), lang))
-                    with lock:
-                        written[(shard.region, shard.number)] = names
-        except BaseException as exc:  # IndexerFailed, or a file that cannot be written: said by the caller
-            with lock:
-                failures.append(exc)
-
-    helpers = [threading.Thread(target=work, daemon=True) for _ in range(min(PROCESSES, len(todo)) - 1)]
-    for helper in helpers:
-        helper.start()
-    work()
-    for helper in helpers:
-        helper.join()
-    if failures:
-        raise failures[0]
-    return written
+                        shard = self._todo.pop(0)
+                    names = _write_shard(self._folder, shard, _index(service, shard.records.values(), self._lang))
+                    with self._lock:
+                        self._written[(shard.region, shard.number)] = names
+        except BaseException as exc:  # IndexerFailed, or a file that cannot be written: raised by `finish`
+            with self._lock:
+                self._failures.append(exc)
 
 
 def write_count(folder: Path, region: str, count: int) -> str:
@@ -334,6 +364,9 @@ class SearchIndexing:
     standing: list[str] = field(default_factory=list)  # index files of shards left as they were
     replaced: list[str] = field(default_factory=list)  # index files in the live folder of shards indexed again
     saves: list = field(default_factory=list)  # writes of the record stores, for after publishing
+    _writer: ShardWriter | None = None  # the shards being indexed (`start` to `finish`)
+    _staging: Path = Path()
+    _pending: tuple = ()  # what `finish` records once the shards are written
 
     @property
     def folder(self) -> Path:
@@ -350,8 +383,36 @@ class SearchIndexing:
 
     def run(self, site: Site, jobs: list[Job], fresh: Mapping[str, Output], staging: Path, live: Path | None,
             previous_files: Iterable[str], stale: set[str]) -> None:
-        """Index again each shard whose records changed (every shard when `live` is None: a build from
-        nothing), into `staging`; note the other shards' index files as standing."""
+        """`start`, then `finish`."""
+        self.start(site, jobs, fresh, staging, live, previous_files, stale)
+        self.finish()
+
+    def finish(self) -> None:
+        """Wait for the shards `start` began indexing; note their files, and the stores to save."""
+        if self._writer is None:
+            return
+        written, self._writer = self._writer.finish(), None
+        manifests, shards, counts = self._pending
+        for shard in shards:
+            files = written[(shard.region, shard.number)]
+            self.written += files
+            manifests[shard.region]["files"][shard.number] = files
+        for region, count in counts:
+            self.written.append(write_count(self._staging, region, count))
+        if self.keep:
+            self.saves.append(functools.partial(self._save, manifests, shards))
+
+    def cancel(self) -> None:
+        """The build failed or was stopped: indexing stops."""
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+
+    def start(self, site: Site, jobs: list[Job], fresh: Mapping[str, Output], staging: Path, live: Path | None,
+              previous_files: Iterable[str], stale: set[str]) -> None:
+        """Start indexing again each shard whose records changed (every shard when `live` is None: a build
+        from nothing), into `staging`, in the background (`finish` waits); note the other shards' index files
+        as standing."""
         previous: dict[tuple[str, int | None], list[str]] = {}
         for rel in previous_files:
             if rel.partition("/")[2].startswith(f"{INDEX_DIR}/"):
@@ -439,15 +500,8 @@ class SearchIndexing:
                 counts_written.append((region, count))
         if not shards:
             return
-        written = write_shards(shards, staging, site.config.language)
-        for shard in shards:
-            files = written[(shard.region, shard.number)]
-            self.written += files
-            manifests[shard.region]["files"][shard.number] = files
-        for region, count in counts_written:
-            self.written.append(write_count(staging, region, count))
-        if self.keep:
-            self.saves.append(functools.partial(self._save, manifests, shards))
+        self._staging, self._pending = staging, (manifests, shards, counts_written)
+        self._writer = ShardWriter(shards, staging, site.config.language)
 
     def _kept(self, region: str, manifest: dict[str, Any], numbers: set[int]) -> dict[str, list]:
         """The kept records of shards `numbers` of the last build's count, by key."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from icsgen.build.search import shard_count
-from tests.support.sitemaker import basic_site, edit, run
+from tests.support.sitemaker import basic_site, edit, leftovers, run
 
 
 def index_files(out: Path, region: str, shard: str = "") -> dict[str, int]:
@@ -139,3 +139,16 @@ def test_a_missing_indexer_is_a_plain_message_and_build_is_left_as_it_was(site: 
     assert "--no-search" in done.output
     assert "Traceback" not in done.output
     assert (site / "build" / "index.html").read_text() == home
+
+
+def test_a_broken_link_found_while_indexing_stops_the_indexer_and_leaves_nothing_behind(site: Path) -> None:
+    """Pagefind indexes while the links are checked: a build that fails there stops it, and no index file
+    is written into the staging folder after it went."""
+    edit(site, "content/alpha/index.md", lambda text: text + "\n[Gone](nowhere.md)\n")
+    done = run(site, "build")
+    assert done.exit_code == 1 and "nowhere.md" in done.output
+    assert not (site / "build").exists()
+    assert leftovers(site) == []
+    edit(site, "content/alpha/index.md", lambda text: text.replace("[Gone](nowhere.md)", "Back."))
+    assert run(site, "build").exit_code == 0
+    assert regions(site / "build") == ["alpha", "beta"]
