@@ -73,6 +73,13 @@ NOT_SHOWN = {".tif": "a TIFF file", ".tiff": "a TIFF file", ".heic": "a HEIC pho
 NOT_SHOWN_WHY = "web browsers cannot show as an image (or only at a size that stalls the page)"
 
 
+def _has_name(link: ET.Element) -> bool:
+    """Whether a link has words for a screen reader: its text, or an image's alt text inside it."""
+    if "".join(link.itertext()).strip() or link.get("aria-label", "").strip() or link.get("title", "").strip():
+        return True
+    return any((image.get("alt") or "").strip() for image in link.iter("img"))
+
+
 @dataclass(frozen=True)
 class LinkTarget:
     """What a link resolves to: the output site path (e.g. 'leeds/about/') and, for pages, the key."""
@@ -265,6 +272,11 @@ class _PageProcessor(Treeprocessor):
         for element in linked:
             if element.tag == "a":
                 if element.get("href") is not None:
+                    if not _has_name(element):
+                        href = element.get("href", "")
+                        self.links.problems.append(Problem("", self.links.line_of(href),
+                            f"a link to '{href}' with no text: a screen reader can only read out its address",
+                            f"write what the link is for between the brackets: [Contact us]({href})"))
                     self._link(element, "href")
                 continue
             if not (element.get("alt") or "").strip():

@@ -408,3 +408,19 @@ def test_an_image_no_browser_shows_is_an_error_at_its_line_and_nothing_is_publis
     assert "save it as JPEG (a photo) or PNG" in checked.output
     assert checked.output.count("cannot show") == 2  # linking the file for download is fine
     assert run(root, "build").exit_code == 1 and not (root / "build").exists()
+
+
+def test_a_link_with_nothing_to_read_out_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """`[](contact.md)` published a link a screen reader announces only as its address (WCAG 2.4.4)."""
+    root = basic_site(tmp_path / "site", {"content/alpha/about/index.md": (
+        "---\ntitle: About us\n---\nIntro.\n\n[](../index.md)\n\n[ ](partners.md)\n\n"
+        "[`code`](partners.md) and [![Our logo](logo.png)](../index.md) are fine.\n")})
+    from PIL import Image
+
+    Image.new("RGB", (20, 20)).save(root / "content/alpha/about/logo.png")
+    checked = run(root, "check")
+    assert checked.exit_code == 1
+    assert ("content/alpha/about/index.md:6: error: a link to '../index.md' with no text: a screen reader can only "
+            "read out its address") in checked.output
+    assert "content/alpha/about/index.md:8: error: a link to 'partners.md' with no text" in checked.output
+    assert checked.output.count("with no text") == 2
