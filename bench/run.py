@@ -61,6 +61,7 @@ class Run:
     ok: bool
     output: str = ""
     peak_rss_sum_mb: float = 0.0  # the whole tree's resident sizes added up: memory shared after a fork counts in each
+    cpu_seconds: float = 0.0  # user + system time of the command and every descendant it waited for (wait4)
 
 
 def _tree_memory_kb(root: int) -> tuple[int, int]:
@@ -116,7 +117,8 @@ def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
     reader.join(10)
     sampler.join(1)
     output = getattr(proc, "captured", b"").decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode == 0, output, peak[1] / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode == 0, output, peak[1] / 1024,
+               usage.ru_utime + usage.ru_stime)
 
 
 # -- the sites -----------------------------------------------------------------------------------
@@ -353,11 +355,32 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
             icsgen_command(site_dir, args.jobs, *extra)
         run = run_timed(command, site_dir, env)  # not REPO: -m looks in cwd
         series[key].runs.append(run)
-        status = f"{run.seconds:7.2f} s  {run.peak_pss_mb:6.0f} MB" if run.ok else "FAILED"
+        status = f"{run.seconds:7.2f} s {run.cpu_seconds:7.2f} s CPU {run.peak_pss_mb:6.0f} MB" if run.ok else "FAILED"
         print(f"  icsgen {key:9} {status}", flush=True)
         if not run.ok:
             failures.append(f"icsgen {key}: {run.output.strip()[-2000:]}")
 
+    if args.check and args.only_check:
+        for key in [k for k in series if k not in ("cold", "check", "cold_nosearch", "first", "check_cached")]:
+            del series[key]
+        for r in range(1, args.repeat + 1):
+            print(f"N={pages}: repeat {r} of {args.repeat} (check and the builds beside it)", flush=True)
+            clean(site_dir)
+            icsgen("cold", *(["--no-cache"] if no_cache else []))
+            clean(site_dir)
+            icsgen("check")
+            if "cold_nosearch" in series:
+                clean(site_dir)
+                icsgen("cold_nosearch", *(["--no-cache"] if no_cache else []), "--no-search")
+            if no_cache:
+                clean(site_dir)
+                icsgen("first")
+                icsgen("check_cached")
+        clean(site_dir)
+        empty_set_aside()
+        return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": peers,
+                "skipped": skipped, "html_files": 0, "serve": None, "edited": page.relative_to(site_dir),
+                "failures": failures, "site": site_dir, "waits": waits}
     for r in range(1, args.repeat + 1):
         print(f"N={pages}: repeat {r} of {args.repeat}", flush=True)
         try:
@@ -491,7 +514,7 @@ def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, 
         cold = res["series"]["cold"].median()
         lines += check_ratios(res["series"])
         plain = res["series"].get("cold_nosearch")
-        if plain is not None and plain.median() and cold:
+        if plain is not None and plain.median() and cold and "onepage_nosearch" in res["series"]:
             lines += ["", f"Search: cold build with search / without = {cold / plain.median():.2f}; one-page-edit "
                       f"rebuild with search {fmt(res['series']['onepage'].median())} s, without "
                       f"{fmt(res['series']['onepage_nosearch'].median())} s."]
@@ -526,15 +549,20 @@ def check_ratios(series: dict[str, Series]) -> list[str]:
     """`icsgen check` against the build it was timed beside, repeat by repeat (each pair ran one after the other)."""
     lines = []
     for key, against, what in [("check", "cold", "check with nothing cached / cold build"),
+                               ("check", "cold_nosearch", "check with nothing cached / cold build with `--no-search`"),
                                ("check_cached", "first", "check after a build / that first build")]:
-        if key not in series or against not in series:
+        if key not in series or against not in series or len(series[key].runs) != len(series[against].runs):
             continue
-        ratios = [c.seconds / b.seconds for b, c in zip(series[against].runs, series[key].runs, strict=True)
-                  if b.ok and c.ok]
-        if ratios:
-            lines.append(f"- {what}: median {statistics.median(ratios):.2f} (per repeat: "
-                         f"{', '.join(f'{r:.2f}' for r in ratios)})")
-    return ["", "`icsgen check` / `icsgen build`, time (below 1: check was quicker):", "", *lines] if lines else []
+        pairs = [(b, c) for b, c in zip(series[against].runs, series[key].runs, strict=True) if b.ok and c.ok]
+        for measure, of in (("wall", lambda r: r.seconds), ("CPU", lambda r: r.cpu_seconds)):
+            ratios = [of(c) / of(b) for b, c in pairs if of(b)]
+            if ratios:
+                lines.append(f"- {what}, {measure}: median {statistics.median(ratios):.2f} (per repeat: "
+                             f"{', '.join(f'{r:.2f}' for r in ratios)}; "
+                             f"{statistics.median(of(c) for _, c in pairs):.2f} s / "
+                             f"{statistics.median(of(b) for b, _ in pairs):.2f} s)")
+    return ["", "`icsgen check` / `icsgen build`, wall time and CPU time (user + system of the command and the "
+            "processes it waited for; below 1: check was quicker):", "", *lines] if lines else []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -552,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="also time `icsgen check` after each cold build (nothing cached) and after each first "
                              "build (its cache there to read); the report gives check / build")
+    parser.add_argument("--only-check", action="store_true",
+                        help="with --check: time only the cold builds (with and without search), the first build "
+                             "and the two checks, alternating, for the check / build ratios")
     parser.add_argument("--out", type=Path, help="Markdown file for the report (default: bench/results/DATE-TIME.md)")
     args = parser.parse_args(argv)
     args.pages = args.pages or [1000]

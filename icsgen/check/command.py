@@ -135,8 +135,9 @@ def _style_of(site: Site, job: Job) -> list[Finding]:
 
 def _page_warnings(site: Site, page: Page) -> list[Finding]:
     """A page's style warnings and its links to other sites' documents that do not say what they are."""
-    found = style_warnings(page, site.regions[page.region].config.check, site.today, site.config.language)
-    return found + list(external_document_links(blocks(page.body, page.body_line)))
+    read = blocks(page.body, page.body_line)  # read once for both
+    found = style_warnings(page, site.regions[page.region].config.check, site.today, site.config.language, read)
+    return found + list(external_document_links(read))
 
 
 def theme_words(chains: dict, site: Site, chosen: tuple[str, ...], problems: Problems) -> None:

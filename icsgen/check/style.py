@@ -73,13 +73,16 @@ PLACEHOLDER_YAML = re.compile(r"(?:^|\s)#\s*placeholder\b", re.IGNORECASE)
 PLACEHOLDER = "placeholder text from 'icsgen new' is still here"
 
 
-def style_warnings(page: Page, settings: CheckSettings, today: dt.date, language: str = "en-GB") -> list[Finding]:
+def style_warnings(page: Page, settings: CheckSettings, today: dt.date, language: str = "en-GB",
+                   found: list[Block] | None = None) -> list[Finding]:
     """Every style warning for one page, as (line, message, hint).
 
     The rules about words (vague link text, abbreviations, sentence length, reading grade) are rules
     of English, counted in Latin letters: a page in another language (its `lang`, else the site's
-    `language`) gets only the rest, never a false warning."""
-    found = blocks(page.body, page.body_line)
+    `language`) gets only the rest, never a false warning. `found`: the page's blocks, when the caller
+    has them (reading them is a third of this function's time)."""
+    if found is None:
+        found = blocks(page.body, page.body_line)
     out: list[Finding] = []
     out += headings(found)
     if is_english(page.lang or language):
