@@ -37,7 +37,7 @@ from icsgen.cache import (
     site_structure,
     stale_outputs,
 )
-from icsgen.content import SHARED
+from icsgen.content import SHARED, Site
 from icsgen.files import CONTENT_DIR, Tree, scan_content, scan_inputs, unpack_scan
 from icsgen.problems import ERROR, WARNING, BuildFailed, Problem, Problems
 from icsgen.render import Job, Output, Renderer
@@ -82,12 +82,29 @@ class BuildReport:
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
     jobs: int = 0  # HTML files the site has
+    held_back: dict = field(default_factory=dict)  # {"drafts": n, "future": [first date, n]}: see _held_back
 
     def summary(self) -> str:
         parts = ", ".join(f"{r} {n}" for r, n in self.pages_by_region.items())
         total = sum(self.pages_by_region.values())
         fresh = "" if self.rendered >= self.jobs else f"; {self.rendered} re-rendered, the rest unchanged"
-        return f"Built {total} pages ({parts}) into {self.out} in {self.seconds:.2f} s{fresh}"
+        return f"Built {total} pages ({parts}) into {self.out} in {self.seconds:.2f} s{fresh}" + self._held_back()
+
+    def _held_back(self) -> str:
+        """Pages an editor may expect to see published and will not: said, so a mistyped date is noticed."""
+        said = []
+        drafts = self.held_back.get("drafts", 0)
+        if drafts:
+            said.append(f"{_count(drafts, 'draft')} (--drafts builds {'it' if drafts == 1 else 'them'})")
+        first, later = self.held_back.get("future") or ("", 0)
+        if later:
+            said.append(f"{_count(later, 'page')} dated after the build's date, the first on {first} (published by "
+                        f"the first build on or after it; --future builds {'it' if later == 1 else 'them'} now)")
+        return f"\nNot published: {'; '.join(said)}." if said else ""
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def leave_for_exit() -> None:
@@ -346,7 +363,8 @@ class _Run:
         search = self.searching
         self.summary = {"pages_by_region": {region: counted[region] for region in self.loaded.site.chosen},
                         "files": len(self.jobs) + len(self.rest) + len(self.standing) + len(search.standing),
-                        "jobs": len(self.jobs)}  # the search files written are added by `finish_search`
+                        "jobs": len(self.jobs),  # the search files written are added by `finish_search`
+                        "held_back": _held_back(self.loaded.site)}
 
     def publish(self) -> None:
         """Publish in one step: a rebuild's changed files, or (first build, no cache) the whole staging folder."""
@@ -403,9 +421,16 @@ class _Run:
     def report(self) -> BuildReport:
         report = BuildReport(self.out, pages_by_region=dict(self.summary["pages_by_region"]),
                              files=self.summary["files"], rendered=self.rendered, warnings=self.warnings,
-                             jobs=self.summary.get("jobs", 0))
+                             jobs=self.summary.get("jobs", 0), held_back=self.summary.get("held_back", {}))
         report.seconds = time.perf_counter() - self.start
         return report
+
+
+def _held_back(site: Site) -> dict:
+    """How many of the chosen regions' pages are drafts, or dated after the build's date, left out."""
+    later = sorted(date for date in site.held_back.values() if date is not None)
+    return {"drafts": len(site.held_back) - len(later),
+            "future": [later[0].isoformat(), len(later)] if later else ["", 0]}
 
 
 def _scan(root: Path, out: Path, cache: BuildCache, output_stats: dict[str, list[int]],

@@ -174,6 +174,9 @@ class Site:
     publications: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # the key of each page that has translations or an Easy Read version -> the keys of those versions
     versions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the key of each page of the chosen regions left out of this build -> None for a draft, else its date
+    # (after the build's date): the build says how many, so a mistyped date does not go unnoticed
+    held_back: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def content_dir(self) -> Path:
@@ -288,6 +291,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
     strays, folders = _stray_folders(config, content, trees, problems)
     stop = strays or _refused_links(trees.get(SHARED))
     pages: dict[str, Page] = {}
+    held: dict[str, dt.date | None] = {}
     regions: dict[str, Region] = {}
     statics_by_region: dict[str, list[StaticFile]] = {}
     for rc in config.regions:
@@ -306,6 +310,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
         for page in ready.values():
             if not page.hidden(options.drafts, options.future, today):
                 pages[page.key] = page
+            elif rc.id in chosen:
+                held[page.key] = None if page.meta.draft else page.meta.date
         for rel, path in sorted(files.items() if not ready else ((r, p) for r, p in files.items() if r not in ready)):
             if not rel.endswith(".md"):
                 url_rel = "/".join(slugify(part) for part in rel.split("/")[:-1])
@@ -320,6 +326,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             if page is None:
                 continue
             if page.hidden(options.drafts, options.future, today):
+                if rc.id in chosen:
+                    held[page.key] = None if page.meta.draft else page.meta.date
                 continue
             pages[page.key] = page
         statics_by_region[rc.id] = statics
@@ -343,7 +351,8 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
     if options.pages is not None:
         options.pages.forget_unseen()
     all_statics = {s.key: s for statics in statics_by_region.values() for s in statics}
-    site = _assemble(root, config, regions, pages, all_statics, chosen, today, everyone)
+    site = replace(_assemble(root, config, regions, pages, all_statics, chosen, today, everyone),
+                   held_back=MappingProxyType(held))
     return replace(site, stop_before_rendering=True) if stop else site
 
 

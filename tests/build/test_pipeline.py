@@ -371,3 +371,18 @@ def test_a_file_that_goes_away_while_the_build_runs_is_named(tmp_path: Path) -> 
            "files stop changing)" in err
     assert not (root / "build").exists() and leftovers(tmp_path / "site") == []
 
+
+
+def test_the_build_says_which_pages_it_left_out_and_until_when(tmp_path: Path) -> None:
+    """A post dated 2027 instead of 2026 was left out without a word: the summary says so, every build."""
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/news/2024-03-01-typo.md": "---\ntitle: Typo\ndate: 2099-03-01\nsummary: S.\n---\nHi.\n",
+        "content/alpha/news/2024-03-02-later.md": "---\ntitle: Later\ndate: 2099-05-01\nsummary: S.\n---\nHi.\n",
+        "content/beta/plan.md": "---\ntitle: Plan\ndraft: true\n---\nDraft.\n"})
+    for _ in range(2):  # the first build, then one that finds nothing changed
+        result = run(root, "build", "--no-search")
+        assert result.exit_code == 0, result.output
+        assert ("Not published: 1 draft (--drafts builds it); 2 pages dated after the build's date, the first on "
+                "2099-03-01") in result.output
+    assert "Not published" not in run(root, "build", "--no-search", "--drafts", "--future").output
+    assert "Not published" not in run(root, "build", "--no-search", "--region", "alpha", "--future").output
