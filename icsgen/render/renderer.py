@@ -350,8 +350,15 @@ class Renderer:
         """The theme's words in `lang` as templates ask for them: `t('part_of', name=...)` fills in the
         places, `t('document_pages', count=3)` chooses the plural form (render/strings.py)."""
 
+        strings = self.strings[region]
+
         def t(word: str, /, count: int | None = None, **values: Any) -> Any:
-            return fill(self.word(region, word, lang), lang, count, values)
+            try:
+                value = strings.get(word, lang)
+            except KeyError:
+                value = self.word(region, word, lang)  # raises the template error that names it
+            # most words are shown as they are: a page asks for about thirty
+            return value if count is None and not values else fill(value, lang, count, values)
 
         return t
 
