@@ -10,9 +10,10 @@ pages a region is minutes. Requests are written all at once (the service reads t
 unbounded queue, so its answers cannot block it) and the answers read once the last has come.
 
 Pagefind has no incremental mode: an index is always written whole, and writing one takes ~3 ms a
-page. So a region's index is cut into *shards* (`pagefind/0/`, `pagefind/1/`, ...; ~250 pages each,
-a page's shard chosen by a hash of its output path) that the search page merges with Pagefind's
-`mergeIndex`, and an edit indexes again only the shard whose records changed. What icsgen keeps is
+page. So a region's index can be cut into *shards* (`pagefind/0/`, `pagefind/1/`, ...; a page's shard
+chosen by a hash of its output path) that the search page merges with Pagefind's `mergeIndex`, and an
+edit indexes again only the shard whose records changed. Shards are off (one a region) because merged
+indexes change what a search finds: see `SHARD_PAGES`. What icsgen keeps is
 each page's *record* (its words and details, made by the render worker from the HTML it wrote, see
 render/searchtext.py) in `.icsgen-cache/search/`, by shard. Shards are indexed by two Pagefind
 processes at once. PDFs are indexed by their text, read with pypdf and kept by the file's size and time.
@@ -160,12 +161,16 @@ class Pagefind:
         self.close()
 
 
-# Records a shard is made for. Pagefind takes ~3 ms a record to index (plus ~30 ms a shard), so smaller shards
-# make an edit quicker; but each shard sends a visitor at least one ~24 KB part of its word index per query word
-# (Pagefind's chunks are ~20,000 word places), so more shards make a search heavier. At 10,000 pages (five
-# regions of ~2,000) a region's search for one word sent 615 KB with 16 shards a region, 315 KB with 4 and
-# 245 KB with one index; the hub's 2.3 MB, 0.8 MB and ~0.4 MB. 250 gives 8 shards at 2,000 pages.
-SHARD_PAGES = 250
+# Records a shard is made for; 0: one shard a region (the default, see below). Pagefind takes ~3 ms a record to
+# index (plus ~30 ms a shard), so smaller shards make an edit quicker (at 10,000 pages, 8 shards a region: the
+# edit's search part ~0.8 s CPU instead of ~6.5 s); but each shard sends a visitor at least one ~24 KB part of
+# its word index per word searched for (a region's search for one word: 412 KB with 8 shards, 245 KB with one
+# index). And Pagefind searches each merged index on its own: an index without one of the words answers for
+# the others (pagefind_web search_term skips a word it cannot find), or for the longest word it has that the
+# word starts with ("care" for "carers"). With one index per region that happens only for words the region
+# lacks; with shards, for every word some shard lacks: on the sample site cut into 8 shards, "carers" found
+# 21 Leeds pages where one page has the word. So shards stay off until each shard knows its region's words.
+SHARD_PAGES = 0
 
 
 @dataclass
@@ -186,8 +191,8 @@ def shard_folder(region: str, number: int) -> str:
 
 
 def shard_size() -> int:
-    """Records a shard is made for (`ICSGEN_TEST_SHARD_PAGES`: a test hook, so small sites get shards too)."""
-    return max(1, int(os.environ.get("ICSGEN_TEST_SHARD_PAGES") or SHARD_PAGES))
+    """Records a shard is made for, 0 for one shard a region (`ICSGEN_TEST_SHARD_PAGES`: a test hook)."""
+    return max(0, int(os.environ.get("ICSGEN_TEST_SHARD_PAGES") or SHARD_PAGES))
 
 
 def shard_count(records: int, previous: int = 0) -> int:
@@ -195,6 +200,8 @@ def shard_count(records: int, previous: int = 0) -> int:
     was (`previous`) while each shard holds between half and twice that, because a new count moves most
     records to another shard and so means indexing the whole region again."""
     size = shard_size()
+    if size == 0:
+        return 1
     if previous >= 1 and records <= previous * size * 2 and (previous == 1 or records * 2 >= previous * size):
         return previous
     count = 1

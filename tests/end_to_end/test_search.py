@@ -2,14 +2,11 @@
 a subfolder (/ics/), searched the way a visitor would (the header's form, the search page's own form,
 the address), and checked with axe on a page of results, of none, and of an error.
 
-One built site is shared by the whole module (a build with search takes seconds). It is built with small
-shards (see build/search.py), so each region's search merges several, as on a big site.
+One built site is shared by the whole module (a build with search takes seconds).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -66,11 +63,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (papers / "board-paper-march.pdf").write_bytes(pdf_with_text(
         ["Leeds Health and Social Care Hub board paper", f"The {PDF_WORD} review of waiting times."],
         title="Board paper: March"))
-    # small shards, as a big site has (~150 pages each): every search below merges several per region
     done = subprocess.run([sys.executable, "-m", "icsgen", "build", "--root", str(root), "--quiet"],
-                          capture_output=True, text=True, cwd=REPO, env={**os.environ, "ICSGEN_TEST_SHARD_PAGES": "4"})
+                          capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert json.loads((root / "build" / "leeds" / "pagefind" / "shards.json").read_text())["shards"] >= 4
     with serve_static(root / "build", prefix="/ics/") as base:
         yield base
 
