@@ -437,6 +437,24 @@ _COOKIE_WORDS = {
     "Groups the pages you see in one visit": "cookie_visit",
     "Remembers that you turned the toolbar on, and your settings in it": "cookie_toolbar",
 }
+# who runs a service, where icsgen says it in words rather than by a company's name -> the theme's word
+_RUNNER_WORDS = {"the organisation that runs the Matomo server": "analytics_runner_matomo"}
+
+
+class _ServiceView:
+    """A service of the region's settings with its `facts.company` in the page's language."""
+
+    def __init__(self, service: Any, company: str) -> None:
+        self._service, self._company = service, company
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
+
+    @property
+    def facts(self) -> Any:
+        return dataclasses.replace(self._service.facts, company=self._company)
+
+
 _LASTS = re.compile(r"^(\d+) (year|month|minute)s?$")
 
 
@@ -539,6 +557,16 @@ class RegionView:
             shown.append({"message": notice.message, "severity": notice.severity, "link": link,
                           "link_text": notice.link_text if link else ""})
         return shown
+
+    @property
+    def analytics(self) -> Any:
+        """The region's analytics service, the words icsgen gives of who runs it (`facts.company`, the
+        privacy page's 'run by ...') in the page's language where they are words, not a company's name."""
+        found = self._config.analytics
+        words = self._scope.word
+        if found is None or words is None or found.facts.company not in _RUNNER_WORDS:
+            return found
+        return _ServiceView(found, str(words(_RUNNER_WORDS[found.facts.company])))
 
     @property
     def cookies(self) -> tuple[Any, ...]:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from icsgen.config import services
 from icsgen.content.documents import Document
 from icsgen.markdown import WORDS
-from icsgen.render.context import _COOKIE_WORDS
+from icsgen.render.context import _COOKIE_WORDS, _RUNNER_WORDS
 from icsgen.render.strings import BUILTIN_STRINGS, document_note, fill, long_date, plural_form
 from tests.support.sitemaker import basic_site, run
 
@@ -75,6 +75,28 @@ def test_the_words_icsgens_code_writes_are_the_themes_words() -> None:
     assert {c.purpose for c in cookies} <= set(_COOKIE_WORDS)
     for purpose, word in _COOKIE_WORDS.items():
         assert ENGLISH[word] == purpose
+    for facts in [*services.ANALYTICS.values(), *services.TOOLBARS.values()]:  # words, not a name: translated
+        assert facts.company[:1].isupper() or ENGLISH[_RUNNER_WORDS[facts.company]] == facts.company
+
+
+def test_who_runs_a_service_is_said_in_the_pages_language(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/about/partners.bn.md": "---\ntitle: অংশীদার\n---\n{{ region.analytics.name }}: "
+                                              "{{ region.analytics.facts.company }}.\n",
+        "content/alpha/about/partners.md": "---\ntitle: Partners\n---\n## NHS trusts\n\n"
+                                           "{{ region.analytics.facts.company }}.\n",
+    })
+    config = root / "regions.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    owner: NHS Alpha ICB\n",
+        "    owner: NHS Alpha ICB\n    analytics: {provider: matomo, id: '7', address: 'https://stats.example.org/'}\n",
+        1), encoding="utf-8")
+    result = run(root, "build", "--out", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "alpha" / "about" / "partners" / "bn" / "index.html").read_text(encoding="utf-8")
+    assert "Matomo: যে প্রতিষ্ঠান Matomo সার্ভারটি চালায়." in html
+    english = (tmp_path / "out" / "alpha" / "about" / "partners" / "index.html").read_text(encoding="utf-8")
+    assert "the organisation that runs the Matomo server" in english
 
 
 def test_a_projects_own_theme_without_words_shows_icsgens_in_english(tmp_path: Path) -> None:
