@@ -39,6 +39,8 @@ MAX_SLUG = 60
 NEXT_STEP = "Preview it with: icsgen serve"
 MARK = " <!-- placeholder -->"  # at the end of a paragraph of a page that is still the scaffold's
 YAML_MARK = "  # placeholder"  # at the end of a YAML line whose value is still the scaffold's
+SHARE_IMAGE = "images/share.png"  # in the region's folder: a copy of starter/share.png
+SHARE_ALT = 'Health and care, in white letters on NHS blue, with the words "Working together for local people"'
 PLACEHOLDER_NOTE = ("Text marked <!-- placeholder --> (or # placeholder) is reported by 'icsgen check' until you "
                     "replace it and delete the mark.")
 
@@ -147,7 +149,7 @@ def _inside(path: Path, folder: Path) -> None:
         raise ScaffoldError(f"{path} is outside {folder}; nothing was changed")
 
 
-def _write_new(files: dict[Path, str], root: Path) -> list[Path]:
+def _write_new(files: dict[Path, str | bytes], root: Path) -> list[Path]:
     """Create every file (never replacing one); on any failure remove what this call made.
 
     Nothing is written through a link that leads out of the project folder `root` (a region folder
@@ -172,8 +174,12 @@ def _write_new(files: dict[Path, str], root: Path) -> list[Path]:
                 if not parent.exists():
                     parent.mkdir()
                     folders.append(parent)
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            if isinstance(text, bytes):  # a picture
+                with path.open("xb") as binary:
+                    binary.write(text)
+            else:
+                with path.open("x", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
             made.append(path)
     except BaseException:
         for path in made:
@@ -275,6 +281,10 @@ def region_block(region_id: str, name: str, short_name: str, owner: str, base_ur
     if base_url:
         lines.append(f"  base_url: {scalar(base_url)}")
     lines += [
+        "  # The picture shown when a page is shared (in Teams, WhatsApp, on social media), 1200 x 630",
+        "  # pixels. This one is a plain card to start with: replace it with a picture of your own.",
+        f"  image: {SHARE_IMAGE}",
+        f"  image_alt: {scalar(SHARE_ALT)}",
         "  # The organisation named in the footer and responsible for the site.",
         f"  owner: {scalar(owner)}",
         "  # Replace this example email address with a real one. Add phone and address if you wish.",
@@ -476,11 +486,13 @@ Read our latest news.
 """
 
 
-def region_files(region_id: str, name: str, today: dt.date) -> dict[str, str]:
-    """Every file of a new region (path inside the region folder -> text), from `name`."""
+def region_files(region_id: str, name: str, today: dt.date) -> dict[str, str | bytes]:
+    """Every file of a new region (path inside the region folder -> text, or bytes for the share
+    image), from `name`."""
     due = _add_months(today, 12).isoformat()
     day = today.isoformat()
     return {
+        SHARE_IMAGE: (STARTER / "share.png").read_bytes(),
         "index.md": f"""\
 ---
 title: {scalar(f"Health and care in {name}")}
@@ -673,7 +685,7 @@ def init_site(folder: Path, region_id: str = "", name: str = "", base_url: str =
         "",
     ])
     region = Path(CONTENT_DIR) / region_id
-    files = {
+    files: dict[Path, str | bytes] = {
         Path(CONFIG_FILE): settings,
         Path(".gitignore"): GITIGNORE,
         **{Path(CONTENT_DIR) / "_shared" / p.name: p.read_text(encoding="utf-8") for p in sorted(STARTER.glob("*.md"))},
@@ -705,6 +717,7 @@ summary: {scalar(f"How to contact health and care partners in {name}.")}
 You can email us at {{{{ region.contact.email }}}}.
 """,
         region / NEWS / "index.md": NEWS_INDEX,
+        region / SHARE_IMAGE: (STARTER / "share.png").read_bytes(),
     }
     folder.mkdir(parents=True, exist_ok=True)
     made = _write_new({folder / rel: text for rel, text in files.items()}, folder)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from icsgen.check.sharing import image_size
 from icsgen.cli.commands import main
 from icsgen.config.safe_yaml import load_yaml
 from icsgen.config.settings import load_config
@@ -110,6 +111,8 @@ def test_new_region_passes_icsgen_check_but_strict_until_its_placeholders_are_re
 
     # an editor replaces every placeholder: the text changes, and the marks go
     for path in [root / "regions.yaml", *(root / "content/west-yorkshire").rglob("*.*")]:
+        if path.suffix == ".png":
+            continue  # the share image, a plain card until the region has its own
         text = path.read_text(encoding="utf-8")
         text = text.replace("Replace this text with a short welcome.", "Welcome to our website.")
         text = text.replace(" <!-- placeholder -->", "").replace("  # placeholder", "")
@@ -434,6 +437,10 @@ def test_init_starts_a_site_that_builds_and_passes_strict_checks_at_once(tmp_pat
     home = (folder / "build/west-yorkshire/index.html").read_text()
     assert "Health and care in West Yorkshire" in home
     assert (folder / "build/west-yorkshire/accessibility/index.html").is_file()
+    # a shared link shows a picture at once: the starter card, 1200 x 630, with its alt text
+    assert '<meta property="og:image" content="https://www.west-yorkshire.example.org/west-yorkshire/images/' \
+           'share.png">' in home and '<meta property="og:image:alt" content="Health and care, in white' in home
+    assert image_size(folder / "content/west-yorkshire/images/share.png") == (1200, 630)
 
 
 def test_the_commands_init_prints_work_when_pasted_into_a_shell(tmp_path: Path) -> None:

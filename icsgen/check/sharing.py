@@ -2,9 +2,11 @@
 too small or without alt text (see docs/reference.md, "Sharing and structured data").
 
 What an editor wrote is always checked (a summary too long, an image too small or without alt text).
-What is missing (a page with no summary, a region with no share image) is reported for regions that
-ask, with `check: previews: true`: a site that does not use share images would get a warning for
-every page.
+What is missing (a page with no summary, a region with no share image) is reported too, unless the
+region turns it off with `check: previews: false`: a link shared without them shows a bare address
+or the page's first words, and editors only find out when someone shares it. `icsgen init`, `icsgen
+new` and the sample content give every page a summary and every region a share image, so a new
+site passes with no warnings.
 
 The size of an image is read from its header (PNG, JPEG, GIF, WebP): a few bytes, no image library.
 """
@@ -82,9 +84,11 @@ def sharing_warnings(site: Site) -> Iterator[Warning]:
     for region_id in site.chosen:
         config = site.regions[region_id].config
         if not config.image and config.check.previews:
-            yield (site.config.path, config.line, f"region '{region_id}' has no share image: pages without their "
-                   "own show no picture when shared",
-                   "add 'image:' (a picture of the region's folder, 1200 x 630 pixels) and 'image_alt:' to the region")
+            yield (site.config.path, config.line, f"region '{region_id}' has no share image: a link to one of its "
+                   "pages shared in Teams, WhatsApp, an email or on social media shows no picture (unless the "
+                   "page sets its own 'image:')",
+                   "add 'image: images/share.png' (a picture in the region's folder, 1200 x 630 pixels) and "
+                   "'image_alt:' saying what it shows to the region; 'check: previews: false' turns this off")
         elif config.image and not config.image_alt:
             yield (site.config.path, config.line, f"the share image of region '{region_id}' has no 'image_alt'",
                    "add 'image_alt:' saying what the picture shows")
@@ -95,8 +99,10 @@ def sharing_warnings(site: Site) -> Iterator[Warning]:
         summary = page.meta.summary
         previews = site.regions[page.region].config.check.previews
         if not summary and page.kind != "news" and previews:  # news: the style checks say so already
-            yield (page.source_path, 1, "page has no summary: link previews and search results will show its "
-                   "first words instead", f"add 'summary:' with a sentence of up to {SUMMARY_LIMIT} characters")
+            yield (page.source_path, lines.get("title", 1), "page has no summary: a link to it shared in Teams, "
+                   "WhatsApp, an email or on social media, and search results, show its first words instead",
+                   f"add 'summary:' to the front matter, a sentence of up to {SUMMARY_LIMIT} characters saying "
+                   "what the page is for; 'check: previews: false' for the region turns this off")
         elif len(summary) > SUMMARY_LIMIT:
             yield (page.source_path, lines.get("summary", 1),
                    f"summary is {len(summary)} characters: previews and search results cut it at about "

@@ -108,7 +108,7 @@ CHECK_SCHEMA = s.Schema(
         s.Field("max_paragraph_words", s.number_up_to(10_000), "longest paragraph before a warning",
                 default=120),
         s.Field("required", s.mapping, "section: list of front matter fields it requires", default={}),
-        s.Field("previews", s.boolean, "warn about pages with no summary and no share image", default=False),
+        s.Field("previews", s.boolean, "warn about pages with no summary and no share image", default=True),
     ),
 )
 
@@ -208,7 +208,7 @@ class CheckSettings:
     max_sentence_words: int = 30
     max_paragraph_words: int = 120
     required: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    previews: bool = False  # warn about what link previews lack (no summary, no share image)
+    previews: bool = True  # warn about what link previews lack (no summary, no share image); `false` turns it off
 
 
 @dataclass(frozen=True)

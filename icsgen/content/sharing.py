@@ -69,10 +69,11 @@ def share_image(site: Site, page: Page) -> ShareImage | None:
 
 
 def check_share_images(site: Site, problems: Problems) -> None:
-    """An `image:` that names no image file of its region is an error at its line."""
+    """An `image:` that names no image file of its region is an error at its line. A region with no folder
+    is reported as that (model.py): its share image, not found either, would only say it again."""
     for region_id in site.chosen:
         config = site.regions[region_id].config
-        if config.image:
+        if config.image and (site.content_dir / region_id).is_dir():
             _check(site, None, region_id, config.image, site.config.path, config.line, problems)
     for page in site.pages.values():
         if page.region in site.chosen and page.image:  # `Page.image`: no front matter decoded for the rest

@@ -169,7 +169,7 @@ def test_a_date_that_does_not_exist_is_a_message_at_its_line(tmp_path: Path) -> 
      + "".join("  " + row + "\n" for row in BOMB.splitlines()) + "---\nBody\n", 9),
     ("content/alpha/data/bomb.yaml", "a: &a [x,x,x,x,x,x,x,x,x]\n" + BOMB, 6),
     ("regions.yaml", BASIC_CONFIG + "    extra:\n      a: &a [x,x,x,x,x,x,x,x,x]\n"
-     + "".join("      " + row + "\n" for row in BOMB.splitlines()), 22),
+     + "".join("      " + row + "\n" for row in BOMB.splitlines()), 26),
 ], ids=["front matter", "data file", "regions.yaml"])
 def test_an_alias_bomb_is_a_message_not_gigabytes(tmp_path: Path, rel: str, text: str, line: int) -> None:
     """In a child with its memory limited, so that a bomb that goes off fails this test, not the machine."""

@@ -66,7 +66,7 @@ def test_a_deleted_page_with_no_likely_replacement_is_reported_at_its_region(tmp
     (root / "content/beta/notes.md").unlink()
     result = run(root, "build")
     assert result.exit_code == 0
-    assert "regions.yaml:13: /beta/notes/ was published by the last build, and the new build would not publish " \
+    assert "regions.yaml:15: /beta/notes/ was published by the last build, and the new build would not publish " \
            "it (add 'aliases: [/notes/]' to the page that replaces it, or '/notes/: <a page>' under 'redirects:' " \
            "of region 'beta' in regions.yaml)" in result.output
 
@@ -84,8 +84,8 @@ def test_a_deleted_page_is_not_pinned_on_an_unrelated_new_page(tmp_path: Path) -
     (root / "content/beta/gp.md").write_text("---\ntitle: Your GP\n---\nGP.\n")
     result = run(root, "build")
     assert result.exit_code == 0
-    assert "regions.yaml:13: /beta/photos/ was published by the last build" in result.output
-    assert "regions.yaml:13: /beta/big/ was published by the last build" in result.output
+    assert "regions.yaml:15: /beta/photos/ was published by the last build" in result.output
+    assert "regions.yaml:15: /beta/big/ was published by the last build" in result.output
     assert "content/beta/bom.md" not in result.output and "content/beta/gp.md" not in result.output
 
 

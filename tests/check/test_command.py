@@ -14,8 +14,11 @@ PAGE = "content/alpha/about/index.md"
 WHERE = f"{PAGE}:"
 
 
-def page(body: str, front: str = "title: About us\n") -> str:
-    """A page whose body starts on line 4 (front matter of one line)."""
+FRONT = "title: About us\nsummary: Who we are and what we do.\n"  # a page with a summary: nothing to say of it
+
+
+def page(body: str, front: str = FRONT) -> str:
+    """A page whose body starts on line 5 (front matter of two lines)."""
     return f"---\n{front}---\n{body}"
 
 
@@ -24,7 +27,7 @@ def check_lines(root: Path, *args: str) -> tuple[int, list[str]]:
     return result.exit_code, result.output.splitlines()
 
 
-def problems_for(tmp_path: Path, body: str, front: str = "title: About us\n", config: str = BASIC_CONFIG) -> list[str]:
+def problems_for(tmp_path: Path, body: str, front: str = FRONT, config: str = BASIC_CONFIG) -> list[str]:
     files = {PAGE: page(body, front)}
     root = write_site(tmp_path, {**_basic_files(), **files}, config)
     _, lines = check_lines(root)
@@ -47,7 +50,7 @@ def test_a_clean_site_has_nothing_to_report(tmp_path: Path) -> None:
 
 def test_a_level_1_heading_in_the_body(tmp_path: Path) -> None:
     assert problems_for(tmp_path, "Hello.\n\n# About us\n\nText.\n") == [
-        f"{WHERE}6: warning: a level 1 heading in the page body: the page title is the only one "
+        f"{WHERE}7: warning: a level 1 heading in the page body: the page title is the only one "
         "(start body headings at level 2: '## ')"
     ]
 
@@ -55,7 +58,7 @@ def test_a_level_1_heading_in_the_body(tmp_path: Path) -> None:
 def test_a_skipped_heading_level_atx_and_setext(tmp_path: Path) -> None:
     body = "Intro\n-----\n\nText.\n\n#### Deep {#deep}\n\nMore text.\n"
     assert problems_for(tmp_path, body) == [
-        f"{WHERE}9: warning: heading level skipped: level 4 after level 2 (use level 3 here: '### ')"
+        f"{WHERE}10: warning: heading level skipped: level 4 after level 2 (use level 3 here: '### ')"
     ]
 
 
@@ -72,9 +75,9 @@ def test_link_text_that_does_not_say_where_it_goes(tmp_path: Path) -> None:
             "- [here](https://example.org/) and [our partners](partners.md)\n")
     hint = "(describe the destination: [read our annual report](report.md))"
     assert problems_for(tmp_path, body) == [
-        f"{WHERE}4: warning: link text 'click here' does not say where the link goes {hint}",
-        f"{WHERE}6: warning: link text 'Read more' does not say where the link goes {hint}",
-        f"{WHERE}7: warning: link text 'here' does not say where the link goes {hint}",
+        f"{WHERE}5: warning: link text 'click here' does not say where the link goes {hint}",
+        f"{WHERE}7: warning: link text 'Read more' does not say where the link goes {hint}",
+        f"{WHERE}8: warning: link text 'here' does not say where the link goes {hint}",
     ]
 
 
@@ -83,8 +86,8 @@ def test_a_web_address_as_link_text(tmp_path: Path) -> None:
             "Email [hello@alpha.example.org](mailto:hello@alpha.example.org).\n")
     hint = "(say where the link goes: [the NHS website](https://www.nhs.uk/))"
     assert problems_for(tmp_path, body) == [
-        f"{WHERE}4: warning: a web address as link text: 'https://www.nhs.uk/' {hint}",
-        f"{WHERE}5: warning: a web address as link text: 'www.nhs.uk' {hint}",
+        f"{WHERE}5: warning: a web address as link text: 'https://www.nhs.uk/' {hint}",
+        f"{WHERE}6: warning: a web address as link text: 'www.nhs.uk' {hint}",
     ]
 
 
@@ -95,9 +98,9 @@ def test_an_abbreviation_used_before_it_is_spelled_out(tmp_path: Path) -> None:
     body = ("## Who we are\n\nWe are part of the\nICB. The integrated care board (ICB) plans care.\n\n"
             "The integrated care system (ICS) and the ICP meet.\n")
     assert problems_for(tmp_path, body) == [
-        f"{WHERE}7: warning: 'ICB' is used before it is spelled out on this page "
+        f"{WHERE}8: warning: 'ICB' is used before it is spelled out on this page "
         "(write 'integrated care board (ICB)' the first time)",
-        f"{WHERE}9: warning: 'ICP' is used before it is spelled out on this page "
+        f"{WHERE}10: warning: 'ICP' is used before it is spelled out on this page "
         "(write 'integrated care partnership (ICP)' the first time)",
     ]
 
@@ -108,21 +111,21 @@ def test_an_abbreviation_in_an_address_code_or_link_target_is_not_prose(tmp_path
             "See `ICB code`, [our plan][1] and <a href=\"https://x/ICB\">it</a>.\n\n"
             "[1]: https://x.example.org/ICB\n\nThe ICB meets monthly.\n")
     assert problems_for(tmp_path, body) == [
-        f"{WHERE}10: warning: 'ICB' is used before it is spelled out on this page "
+        f"{WHERE}11: warning: 'ICB' is used before it is spelled out on this page "
         "(write 'integrated care board (ICB)' the first time)",
     ]
 
 
 def test_spelled_out_in_the_title_or_after_it_and_nhs_never_needs_it(tmp_path: Path) -> None:
     body = "The NHS and the ICB. The VCSE (voluntary, community and social enterprise) sector.\n"
-    assert problems_for(tmp_path, body, "title: What an integrated care board does\n") == []
+    assert problems_for(tmp_path, body, "title: What an integrated care board does\nsummary: Our work.\n") == []
 
 
 def test_a_region_adds_its_own_abbreviations(tmp_path: Path) -> None:
     config = BASIC_CONFIG.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n"
                                   "    check:\n      abbreviations:\n        AHC: Alpha Health and Care\n", 1)
     assert problems_for(tmp_path, "AHC runs services.\n", config=config) == [
-        f"{WHERE}4: warning: 'AHC' is used before it is spelled out on this page "
+        f"{WHERE}5: warning: 'AHC' is used before it is spelled out on this page "
         "(write 'Alpha Health and Care (AHC)' the first time)"
     ]
 
@@ -136,9 +139,9 @@ def test_long_sentences_and_paragraphs_by_the_regions_limits(tmp_path: Path) -> 
     body = ("We plan care. We also run a lot of services,\nfor example the clinics in every town.\n\n"
             "- A list item is not a paragraph but its sentences count too if long.\n")
     assert problems_for(tmp_path, body, config=config) == [
-        f"{WHERE}4: warning: paragraph of 17 words (the limit is 12) (split it into shorter paragraphs)",
-        f"{WHERE}4: warning: sentence of 14 words (the limit is 8) (split it into shorter sentences)",
-        f"{WHERE}7: warning: sentence of 14 words (the limit is 8) (split it into shorter sentences)",
+        f"{WHERE}5: warning: paragraph of 17 words (the limit is 12) (split it into shorter paragraphs)",
+        f"{WHERE}5: warning: sentence of 14 words (the limit is 8) (split it into shorter sentences)",
+        f"{WHERE}8: warning: sentence of 14 words (the limit is 8) (split it into shorter sentences)",
     ]
 
 
@@ -146,8 +149,8 @@ def test_default_limits_are_30_words_a_sentence_and_120_a_paragraph(tmp_path: Pa
     sentence = " ".join(["word"] * 31) + "."
     paragraph = " ".join(["Short words here."] * 41)
     assert problems_for(tmp_path, f"{sentence}\n\n{paragraph}\n") == [
-        f"{WHERE}4: warning: sentence of 31 words (the limit is 30) (split it into shorter sentences)",
-        f"{WHERE}6: warning: paragraph of 123 words (the limit is 120) (split it into shorter paragraphs)",
+        f"{WHERE}5: warning: sentence of 31 words (the limit is 30) (split it into shorter sentences)",
+        f"{WHERE}7: warning: paragraph of 123 words (the limit is 120) (split it into shorter paragraphs)",
     ]
 
 
@@ -156,7 +159,7 @@ def test_reading_grade_above_the_regions_target(tmp_path: Path) -> None:
             "commissioning methodologies. ") * 6
     easy = "We help you get the care you need. Ask us if you are not sure. " * 6
     lines = problems_for(tmp_path, f"## Plans\n\n{hard}\n\n{easy}\n")
-    assert lines == [f"{WHERE}6: warning: reading grade 12.5 is above the target of 9 (Flesch-Kincaid) "
+    assert lines == [f"{WHERE}7: warning: reading grade 12.5 is above the target of 9 (Flesch-Kincaid) "
                      "(use shorter sentences and everyday words)"]
     assert problems_for(tmp_path / "easy", f"{easy}\n") == []
 
@@ -206,14 +209,14 @@ def test_a_texts_measures_are_its_sentences_measures() -> None:
 def test_review_dates(tmp_path: Path) -> None:
     today = dt.date.today()
     front = (f"title: About us\nreviewed: {today.year - 2}-01-01\nreview_due: 2001-02-03\n"
-             f"updated: {today.isoformat()}\n")
+             f"updated: {today.isoformat()}\nsummary: Who we are.\n")
     assert problems_for(tmp_path, "Hello.\n", front) == [
         f"{WHERE}3: warning: last reviewed on {today.year - 2}-01-01, more than 12 months ago "
         "(check the page is still right, then update 'reviewed')",
         f"{WHERE}4: warning: review was due on 2001-02-03 "
         "(check the page is still right, then update 'reviewed' and 'review_due')",
     ]
-    fresh = f"title: About us\nreviewed: {today.isoformat()}\nreview_due: {today.year + 1}-01-01\n"
+    fresh = f"title: About us\nreviewed: {today.isoformat()}\nreview_due: {today.year + 1}-01-01\nsummary: Who.\n"
     assert problems_for(tmp_path / "fresh", "Hello.\n", fresh) == []
 
 
@@ -272,10 +275,10 @@ def test_check_reports_exactly_the_errors_build_stops_on(tmp_path: Path) -> None
     assert code == 1
     errors = [line for line in lines if ": error: " in line]
     assert errors == [
-        f"{WHERE}6: error: link to 'missing.md': no page 'alpha/about/missing.md' (from content/)",
-        f"{WHERE}6: error: no heading or anchor '#no-such' on 'alpha/about/partners.md' "
+        f"{WHERE}7: error: link to 'missing.md': no page 'alpha/about/missing.md' (from content/)",
+        f"{WHERE}7: error: no heading or anchor '#no-such' on 'alpha/about/partners.md' "
         "(anchors come from headings: '## Our aims' is #our-aims)",
-        f"{WHERE}8: error: image 'map.png' has no alt text (describe what it shows: ![A map of the region](map.png))",
+        f"{WHERE}9: error: image 'map.png' has no alt text (describe what it shows: ![A map of the region](map.png))",
         "content/alpha/news/2024-02-10-second.md:4: error: unknown key 'sumary' in front matter "
         "(did you mean 'summary'?)",
     ]
@@ -303,7 +306,7 @@ def many_pages(count: int, broken: bool = True) -> dict[str, str]:
             f"{'x' * (broken and i % 13 == 0)}).\n\n"
             + "This sentence goes on and on " * (i % 3) * 4 + "to the end.\n"
             + (f"\nA [broken link](nowhere-{i}.md) here.\n" if broken and i % 17 == 0 else ""),
-            front=f"title: Service {i}\n")
+            front=f"title: Service {i}\nsummary: What service {i} does.\n")
     for i in range(25):
         files[f"content/alpha/news/2023-05-{i + 1:02d}-post-{i}.md"] = (
             f"---\ntitle: Post {i}\ndate: 2023-05-{i + 1:02d}\n---\nThe ICB said hello {i}.\n")
@@ -322,9 +325,9 @@ def test_check_in_the_builds_worker_processes_finds_exactly_what_one_process_doe
     lines = one.output.splitlines()
     assert lines[-1] == "16 errors, 144 warnings in 121 pages"
     # a missing heading on a page that has an error of its own: the build stops on it too
-    assert "content/alpha/services/topic-1/service-13.md:6: error: no heading or anchor '#service-17x' on " \
+    assert "content/alpha/services/topic-1/service-13.md:7: error: no heading or anchor '#service-17x' on " \
            "'alpha/services/topic-1/service-17.md' (did you mean 'service-17'?)" in lines
-    assert "content/alpha/services/topic-0/service-0.md:6: warning: 'ICS' is used before it is spelled out on " \
+    assert "content/alpha/services/topic-0/service-0.md:7: warning: 'ICS' is used before it is spelled out on " \
            "this page (write 'integrated care system (ICS)' the first time)" in lines
     assert "content/alpha/news/2023-05-01-post-0.md:5: warning: 'ICB' is used before it is spelled out on this " \
            "page (write 'integrated care board (ICB)' the first time)" in lines
@@ -352,7 +355,7 @@ def test_check_reads_what_the_last_build_kept_and_writes_nothing(tmp_path: Path)
     cached = run(root, "check", "--jobs", "2")
     assert (cached.exit_code, cached.output) == (1, run(root, "check", "--jobs", "2", "--no-cache").output)
     lines = cached.output.splitlines()
-    assert any(line.startswith("content/alpha/services/topic-1/service-5.md:6: error: link to "
+    assert any(line.startswith("content/alpha/services/topic-1/service-5.md:7: error: link to "
                                "'/alpha/services/topic-2/service-6.md': no page") for line in lines)
     assert any(line.startswith("themes/nhs/templates/page.html:") and "'nosuch'" in line for line in lines)
     assert files_and_times(root / ".icsgen-cache") + files_and_times(root / "build") == before
@@ -376,7 +379,7 @@ def test_json_format(tmp_path: Path) -> None:
     report = json.loads(result.output)
     assert report["summary"] == {"errors": 4, "warnings": 2, "pages": 9, "text": "4 errors, 2 warnings in 9 pages"}
     assert report["problems"][0] == {
-        "path": "content/alpha/about/index.md", "line": 6, "level": "error",
+        "path": "content/alpha/about/index.md", "line": 7, "level": "error",
         "message": "link to 'missing.md': no page 'alpha/about/missing.md' (from content/)", "hint": "",
     }
     assert {p["level"] for p in report["problems"]} == {"error", "warning"}
@@ -391,7 +394,8 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
 
 
 def test_one_region_only(tmp_path: Path) -> None:
-    root = basic_site(tmp_path, {"content/beta/index.md": "---\ntitle: Beta\n---\n[click here](/alpha/index.md)\n"})
+    root = basic_site(tmp_path, {"content/beta/index.md": "---\ntitle: Beta\nsummary: The home page.\n---\n"
+                                 "[click here](/alpha/index.md)\n"})
     code, lines = check_lines(root, "--region", "alpha")
     assert (code, lines) == (0, ["0 errors, 0 warnings in 7 pages"])
     code, lines = check_lines(root, "--region", "beta")
@@ -432,19 +436,19 @@ def test_scripts_frames_handlers_and_javascript_addresses_are_warnings_strict_fa
             "```\n<script>in a code block</script>\n```\n")
     found = problems_for(tmp_path, body)
     assert sorted(found) == sorted([
-        f"{WHERE}6: warning: a <script> in the page text runs or embeds content from elsewhere "
+        f"{WHERE}7: warning: a <script> in the page text runs or embeds content from elsewhere "
         "(pages hold text: ask whoever looks after the theme to add scripts)",
-        f"{WHERE}8: warning: a <iframe> from maps.example.org in the page text runs or embeds content from elsewhere "
+        f"{WHERE}9: warning: a <iframe> from maps.example.org in the page text runs or embeds content from elsewhere "
         "(link to it instead, or ask whoever looks after the theme to add it there)",
-        f"{WHERE}10: warning: an event handler (onclick=) in the page text runs a script "
+        f"{WHERE}11: warning: an event handler (onclick=) in the page text runs a script "
         "(remove it: pages hold text, and scripts belong in the theme)",
-        f"{WHERE}10: warning: a 'javascript:' address in the page text runs a script "
-        "(link to a page or a web address (https://...) instead)",
-        f"{WHERE}11: warning: a <embed> in the page text runs or embeds content from elsewhere "
-        "(link to it instead, or ask whoever looks after the theme to add it there)",
-        f"{WHERE}11: warning: a <object> in the page text runs or embeds content from elsewhere "
-        "(link to it instead, or ask whoever looks after the theme to add it there)",
         f"{WHERE}11: warning: a 'javascript:' address in the page text runs a script "
+        "(link to a page or a web address (https://...) instead)",
+        f"{WHERE}12: warning: a <embed> in the page text runs or embeds content from elsewhere "
+        "(link to it instead, or ask whoever looks after the theme to add it there)",
+        f"{WHERE}12: warning: a <object> in the page text runs or embeds content from elsewhere "
+        "(link to it instead, or ask whoever looks after the theme to add it there)",
+        f"{WHERE}12: warning: a 'javascript:' address in the page text runs a script "
         "(link to a page or a web address (https://...) instead)",
     ])
     root = tmp_path
@@ -494,20 +498,20 @@ def test_embeds_and_files_from_other_websites_point_to_the_setting_or_component_
             '!!! video "Our year"\n    url: https://youtu.be/a1B_c3D4e_F\n    duration: 1:00\n')
     found = problems_for(tmp_path, body, config=BASIC_CONFIG)
     assert found == [
-        f"{WHERE}4: warning: a <iframe> from www.youtube.com in the page text loads the video, and its cookies, "
+        f"{WHERE}5: warning: a <iframe> from www.youtube.com in the page text loads the video, and its cookies, "
         'before readers agree (use the video component: !!! video "Title" with url:, duration: and transcript: '
         "lines (see the guide); it loads the video only when the reader asks)",
-        f"{WHERE}6: warning: a <script> from www.googletagmanager.com in the page text measures readers without "
+        f"{WHERE}7: warning: a <script> from www.googletagmanager.com in the page text measures readers without "
         "asking them (delete it and set 'analytics:' in regions.yaml: it asks readers first and lists the cookies)",
-        f"{WHERE}8: warning: a <script> from api.reciteme.com in the page text loads an accessibility toolbar "
+        f"{WHERE}9: warning: a <script> from api.reciteme.com in the page text loads an accessibility toolbar "
         "without asking readers (delete it and set 'toolbar:' in regions.yaml: the toolbar then loads when a "
         "reader turns it on)",
-        f"{WHERE}10: warning: an image from another website (cdn.example.net) loads before readers agree to "
+        f"{WHERE}11: warning: an image from another website (cdn.example.net) loads before readers agree to "
         "anything, and tells that website who reads the page (save the file in the region's folder and link to it "
         "there; for a video use the video component (!!! video))",
-        f"{WHERE}10: warning: an image from another website (images.example.net) loads before readers agree to "
+        f"{WHERE}11: warning: an image from another website (images.example.net) loads before readers agree to "
         "anything, and tells that website who reads the page (save the file in the region's folder and link to it "
         "there; for a video use the video component (!!! video))",
-        f"{WHERE}14: warning: the video 'Our year' has no transcript (add a line 'transcript: page.md' naming a "
+        f"{WHERE}15: warning: the video 'Our year' has no transcript (add a line 'transcript: page.md' naming a "
         "page (or file) with its words: people who cannot hear or see a video need them (WCAG 2.2, 1.2.1 and 1.2.3))",
     ]

@@ -7,8 +7,7 @@ import struct
 from pathlib import Path
 
 from icsgen.check.sharing import image_size
-from tests.render.test_social import png
-from tests.support.sitemaker import basic_site, run, write_site
+from tests.support.sitemaker import basic_site, png, run, write_site
 
 
 def test_sizes_are_read_from_png_gif_jpeg_and_webp_headers(tmp_path: Path) -> None:
@@ -56,18 +55,33 @@ def test_what_an_editor_wrote_is_always_checked(tmp_path: Path) -> None:
     assert not any("has no summary" in line or "no share image" in line for line in lines)
 
 
-def test_with_previews_on_a_missing_summary_and_share_image_are_warnings(tmp_path: Path) -> None:
-    root = basic_site(tmp_path / "site")
+def test_a_missing_summary_and_share_image_are_warnings_unless_previews_is_false(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/about/index.md": "---\n# Who we are\ntitle: About us\n---\n## Who we are\n\nWe are Alpha.\n",
+    })
     config = (root / "regions.yaml").read_text().replace(
-        "    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n    check:\n      previews: true\n")
+        "    image: images/share.gif\n    image_alt: A blue card\n  beta:", "  beta:")
     write_site(root, {"regions.yaml": config}, config=None, theme=False)
     lines = check_lines(root)
-    assert "regions.yaml:5: warning: region 'alpha' has no share image: pages without their own show no picture " \
-           "when shared (add 'image:' (a picture of the region's folder, 1200 x 630 pixels) and 'image_alt:' to " \
-           "the region)" in lines
-    assert any(line.startswith("content/alpha/about/index.md:1: warning: page has no summary") for line in lines)
-    assert not any("region 'beta'" in line or ("content/beta" in line and "no summary" in line) for line in lines)
+    assert "regions.yaml:5: warning: region 'alpha' has no share image: a link to one of its pages shared in " \
+           "Teams, WhatsApp, an email or on social media shows no picture (unless the page sets its own " \
+           "'image:') (add 'image: images/share.png' (a picture in the region's folder, 1200 x 630 pixels) and " \
+           "'image_alt:' saying what it shows to the region; 'check: previews: false' turns this off)" in lines
+    assert "content/alpha/about/index.md:3: warning: page has no summary: a link to it shared in Teams, " \
+           "WhatsApp, an email or on social media, and search results, show its first words instead (add " \
+           "'summary:' to the front matter, a sentence of up to 160 characters saying what the page is for; " \
+           "'check: previews: false' for the region turns this off)" in lines
+    assert lines[-1] == "0 errors, 2 warnings in 9 pages"  # beta has its image; every other page its summary
+    off = config.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n    check:\n      previews: false\n")
+    write_site(root, {"regions.yaml": off}, config=None, theme=False)
+    assert check_lines(root) == ["0 errors, 0 warnings in 9 pages"]
     png(root / "content/alpha/share.png", 1200, 630)
-    config = config.replace("    check:\n", "    image: share.png\n    image_alt: Our logo\n    check:\n")
+    config = config.replace("    owner: NHS Alpha ICB\n", "    owner: NHS Alpha ICB\n    image: share.png\n"
+                            "    image_alt: Our logo\n")
     write_site(root, {"regions.yaml": config}, config=None, theme=False)
     assert not any("no share image" in line for line in check_lines(root))
+
+
+def test_the_basic_test_site_has_nothing_to_report(tmp_path: Path) -> None:
+    """Every test site starts from it: a warning here would hide in every test's output."""
+    assert check_lines(basic_site(tmp_path / "site")) == ["0 errors, 0 warnings in 9 pages"]

@@ -99,7 +99,7 @@ def test_an_address_that_reaches_a_link_any_other_way_is_an_error_where_it_is_wr
     assert "content/alpha/data/people.yaml:2: 'javascript:alert('ann')' is not an address a page may link to" \
         in output
     assert "content/alpha/data/links.yaml:2: 'data:text/html,<b>x</b>' is not an address" in output
-    assert "regions.yaml:17: 'javascript:alert(5)' is not an address" in output
+    assert "regions.yaml:21: 'javascript:alert(5)' is not an address" in output
     assert "first seen on beta/index.md" in output
 
 

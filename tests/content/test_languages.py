@@ -192,13 +192,15 @@ def test_style_checks_apply_to_english_only(tmp_path: Path) -> None:
     welsh = " ".join(["gwasanaethau"] * 60) + "."
     english = " ".join(["services"] * 60) + "."
     root = basic_site(tmp_path / "site", {
-        "content/alpha/about/partners.cy.md": page("Partneriaid", f"{welsh}\n\n[click here](index.md)\n"),
-        "content/alpha/about/partners.bn.md": page("অংশীদার", " ".join(["শব্দ"] * 60) + "।\n"),
-        "content/alpha/about/partners.md": page("Partners", f"## NHS trusts\n\n{english}\n\n[click here](index.md)\n"),
+        "content/alpha/about/partners.cy.md": page("Partneriaid", f"{welsh}\n\n[click here](index.md)\n",
+                                                   "summary: Ein partneriaid.\n"),
+        "content/alpha/about/partners.bn.md": page("অংশীদার", " ".join(["শব্দ"] * 60) + "।\n", "summary: অংশীদার।\n"),
+        "content/alpha/about/partners.md": page("Partners", f"## NHS trusts\n\n{english}\n\n[click here](index.md)\n",
+                                                "summary: Our partners.\n"),
     })
     result = run(root, "check")
-    assert "partners.md:6: warning: sentence of 60 words" in result.output
-    assert "partners.md:8: warning: link text 'click here' does not say where the link goes" in result.output
+    assert "partners.md:7: warning: sentence of 60 words" in result.output
+    assert "partners.md:9: warning: link text 'click here' does not say where the link goes" in result.output
     assert "partners.cy.md" not in result.output and "partners.bn.md" not in result.output
 
 

@@ -82,7 +82,7 @@ def test_a_date_that_is_not_one_is_a_plain_usage_error(tmp_path: Path) -> None:
 
 def test_check_measures_review_dates_against_the_given_day(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site", {
-        "content/alpha/about/index.md": "---\ntitle: About us\nreview_due: 2028-06-01\n---\n"
+        "content/alpha/about/index.md": "---\ntitle: About us\nreview_due: 2028-06-01\nsummary: Who we are.\n---\n"
                                         "## Who we are\n\nWe are Alpha.\n"})
     early = run(root, "check", "--today", "2028-05-31")
     late = run(root, "check", "--today", "2028-06-02")

@@ -163,9 +163,9 @@ def test_cookieless_analytics_still_asks_first_but_does_not_speak_of_cookies(out
 
 
 def test_check_warns_about_a_cookies_page_written_by_hand_for_a_region_with_services(tmp_path: Path) -> None:
-    own = "---\ntitle: Cookies\n---\nThis website does not set any cookies.\n"
+    own = "---\ntitle: Cookies\nsummary: The cookies this website sets.\n---\nThis website does not set any cookies.\n"
     root = write_site(tmp_path, {**FILES, "content/alpha/cookies.md": own, "content/beta/cookies.md": own}, CONFIG)
     said = " ".join(run(root, "check").output.split())
-    assert ("content/alpha/cookies.md:4: warning: the cookies page of 'alpha' does not list the cookies its "
+    assert ("content/alpha/cookies.md:5: warning: the cookies page of 'alpha' does not list the cookies its "
             "settings cause (analytics or toolbar)") in said
     assert "content/beta/cookies.md" not in said  # beta sets no cookie: the page is right

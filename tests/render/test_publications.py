@@ -42,9 +42,11 @@ RECORDS = """\
 
 PAGES = {
     "content/alpha/data/publications.yaml": RECORDS,
-    "content/alpha/publications/index.md": "---\ntitle: Publications\ntemplate: publications\n---\n"
+    "content/alpha/publications/index.md": "---\ntitle: Publications\ntemplate: publications\n"
+    "summary: Reports and plans we publish.\n---\n"
     "Everything we publish. See our [publication scheme](../scheme.md).\n",
-    "content/alpha/scheme.md": "---\ntitle: Publication scheme\ntemplate: publication-scheme\n---\n"
+    "content/alpha/scheme.md": "---\ntitle: Publication scheme\ntemplate: publication-scheme\n"
+    "summary: What we publish and where.\n---\n"
     "What we publish under the Freedom of Information Act 2000.\n",
     "content/alpha/publications/spending.csv": "date,amount\n2026-10-03,182000\n",
 }

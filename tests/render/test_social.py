@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import struct
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from tests.support.sitemaker import PROJECT, basic_site, run, write_site
+from tests.support.sitemaker import PROJECT, basic_site, png, run, write_site
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -156,19 +154,6 @@ def test_404_and_redirect_pages_offer_nothing_to_share(sample: Path) -> None:
         assert not head.json_ld and "og:title" not in head.meta, page
 
 
-def png(path: Path, width: int, height: int) -> Path:
-    """A real PNG of one colour (zlib, no image library)."""
-    raw = b"".join(b"\x00" + b"\x00\x5e\xb8" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return path
-
-
 def test_a_pages_own_image_and_hostile_text_stay_inside_their_tags(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site", {
         "content/alpha/about/partners.md": '---\ntitle: "Partners </script><script>alert(1)</script> & co"\n'
@@ -205,12 +190,12 @@ def test_an_image_that_is_not_there_is_an_error_at_its_line(tmp_path: Path) -> N
         "content/alpha/about/index.md": "---\ntitle: About us\nimage: missing.png\n---\nText.\n",
         "content/alpha/about/partners.md": "---\ntitle: Partners\nimage: notes.txt\n---\nText.\n",
     })
-    config = (root / "regions.yaml").read_text().replace("    owner: NHS Beta ICB\n",
-                                                          "    owner: NHS Beta ICB\n    image: share.png\n")
+    config = (root / "regions.yaml").read_text().replace("    name: Beta Partnership\n    image: images/share.gif\n",
+                                                          "    name: Beta Partnership\n    image: share.png\n")
     write_site(root, {"regions.yaml": config}, config=None, theme=False)
     result = run(root, "build")
     assert result.exit_code == 1
     assert "content/alpha/about/index.md:3: image 'missing.png' not found (looked for " \
            "content/alpha/about/missing.png, content/alpha/missing.png)" in result.output
     assert "content/alpha/about/partners.md:3: image 'notes.txt' is not a picture file" in result.output
-    assert "regions.yaml:13: image 'share.png' not found (looked for content/beta/share.png)" in result.output
+    assert "regions.yaml:15: image 'share.png' not found (looked for content/beta/share.png)" in result.output

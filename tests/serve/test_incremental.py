@@ -173,7 +173,7 @@ def test_after_a_run_of_saves_the_preview_is_what_a_fresh_full_build_writes(prev
         ("content/alpha/about/index.md", "title: About", "title: About the partnership"),
         ("content/alpha/news/2024-01-10-first.md", "First post", "Opening post"),
         ("content/alpha/index.md", "Welcome to Alpha", "Hello from Alpha"),
-        ("content/_shared/accessibility.md", "---\n", "---\nsummary: How accessible this site is\n"),
+        ("content/_shared/accessibility.md", "summary: How accessible this site is.", "summary: How we make it easy."),
     ]
     for rel, old, new in saves:
         result = preview.rebuild([edit(root / rel, old, new)])
