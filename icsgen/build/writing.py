@@ -33,7 +33,7 @@ def standing_feeds(site: Site, store: PageStore, output_stats: dict[str, list[in
     touched = {site.pages[key].region for key in site.pages.keys() - store.restored}
     files = []
     for region_id in site.chosen:
-        own = [f"{region_id}/news/feed.xml", f"{region_id}/sitemap.xml"]
+        own = feeds.region_files(region_id)
         if region_id not in touched and all(rel in output_stats and rel not in stale for rel in own):
             files += own
     return files

@@ -81,6 +81,11 @@ def atom_feed(site: Site, linker: Linker, region_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def region_files(region_id: str) -> tuple[str, str]:
+    """The output paths of a region's own feed and sitemap (`site_files` makes them)."""
+    return f"{region_id}/news/feed.xml", f"{region_id}/sitemap.xml"
+
+
 def site_files(site: Site, linker: Linker, regions: Iterable[str],
                words: Callable[[str], Callable[..., Any]] | None = None) -> dict[str, str]:
     """The feed and sitemap of each of `regions`, the sitemap index and robots.txt, by output path.
@@ -102,8 +107,9 @@ def site_files(site: Site, linker: Linker, regions: Iterable[str],
     files = {}
     alternates = language_alternates(site, linker)
     for region_id, pages in entries.items():
-        files[f"{region_id}/news/feed.xml"] = atom_feed(site, linker, region_id)
-        files[f"{region_id}/sitemap.xml"] = sitemap(linker, pages, region_id, alternates)
+        feed, map_file = region_files(region_id)
+        files[feed] = atom_feed(site, linker, region_id)
+        files[map_file] = sitemap(linker, pages, region_id, alternates)
     files.update(crawler_files(site.config, linker, site.chosen))
     redirects = find_redirects(site)  # old addresses: pages that send the reader on, and the host's rules
     files.update(hostrules.redirect_pages(site, linker, redirects, words))  # in the theme's words

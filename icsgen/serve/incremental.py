@@ -10,9 +10,15 @@ compares it with the last good one, and re-renders
 * the outputs that read a changed data file, template or stylesheet;
 * everything, when `regions.yaml` or a `theme.yaml` changed.
 
-Files are written straight into the preview folder; a deleted page's output is removed. If the new
-site has any error, nothing is written: the last good files stay served and the problems are
-returned, in the same `path:line: message` form the command line prints, for the browser overlay.
+Files are written straight into the preview folder. After each rebuild the folder holds exactly the
+files a full build of the same content writes (but the search index, written after the reply): the
+preview keeps the list of the files it holds (`_files`), works out the list the site now has (its
+pages, theme and static files, feeds, sitemaps, redirect pages, host rules and calendars), and removes
+the difference: a deleted page's output, the redirect page of an alias taken away, a deleted meeting's
+.ics. A page made from another (a publications library's category and year pages) is planned again
+with it, so its title follows the library's. If the new site has any error, nothing is written: the
+last good files stay served and the problems are returned, in the same `path:line: message` form the
+command line prints, for the browser overlay.
 """
 
 from __future__ import annotations
@@ -51,7 +57,17 @@ from icsgen.config import CONFIG_FILE
 from icsgen.content import FrontMatterMemo, Page, PageCache, Site, version_of
 from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
-from icsgen.render import Job, Output, Renderer, calendar_files, excerpt, feeds, nav_target
+from icsgen.render import (
+    Job,
+    Output,
+    Renderer,
+    calendar_files,
+    excerpt,
+    feeds,
+    nav_target,
+    publication_pages,
+    published_files,
+)
 
 from .searching import PreviewSearch
 
@@ -133,6 +149,7 @@ class Preview:
         self._state: _State | None = None
         self._pending: set[Path] = set()  # changes not yet in a good build
         self._written: dict[str, str] = {}  # feeds and sitemaps as last written
+        self._files: set[str] = set()  # every file in the folder but the search index: what the last build wrote
         self._memo = FrontMatterMemo()  # parsed front matter, by its text
         self._pages = PageCache()  # pages read, by file, size and time of change
         # converted bodies, shared with `icsgen build` and with worker processes: a theme edit
@@ -227,7 +244,7 @@ class Preview:
             self._check_links(state, problems)
             if problems.errors:
                 raise BuildFailed(problems.errors)
-            write_the_rest(renderer, loaded.site, staging, images=images)
+            rest = write_the_rest(renderer, loaded.site, staging, images=images)
             images.close()
         except BaseException:
             discard(staging)
@@ -247,6 +264,7 @@ class Preview:
         gc.collect()
         gc.freeze()
         self._written.clear()
+        self._files = {MARKER, *(job.output_path for job in jobs), *rest}
         previous, self._state = self._state, state
         stylesheets: dict[str, str] = {}
         if previous is not None and self._pending and all(_is_css(p) for p in self._pending):
@@ -313,7 +331,8 @@ class Preview:
                 _remove(self.folder, old.jobs[url].output_path)
             stylesheets = self._write_assets(self.folder, renderer, old.renderer)
             self._sync_statics(old_site, new_site, changed)
-            self._write_feeds(self.folder, new_site, renderer)
+            made = self._write_feeds(self.folder, new_site, renderer)
+            self._remove_the_rest(jobs, renderer, new_site, made)
         self.search.update(new_site, jobs, html, [old.jobs[url] for url in removed],
                            statics_changed=new_site.statics is not old_site.statics)
         for url in list(html) + removed:
@@ -432,8 +451,24 @@ class Preview:
             if key not in new.statics and static.url not in {s.url for s in new.statics.values()}:
                 _remove(self.folder, static.url)
 
-    def _write_feeds(self, folder: Path, site: Site, renderer: Renderer) -> None:
-        """Feeds and sitemaps: cheap to make, so made every time, but written only when changed."""
+    def _remove_the_rest(self, jobs: dict[str, Job], renderer: Renderer, site: Site, made: set[str]) -> None:
+        """Remove every file the site no longer has (`made`: the feeds and other files `_write_feeds` made).
+
+        The files a full build writes are listed from what the rebuild already knows, a set of names: no
+        walk over the folder, which at 10,000 pages would cost more than the rebuild. Removed files are
+        forgotten by `_written`, so that one coming back is written again."""
+        files = {MARKER, *made, *(job.output_path for job in jobs.values())}
+        files.update(output for _, output in _assets(renderer).values())
+        files.update(_static_files(site, renderer.images))
+        for rel in self._files - files:
+            _remove(self.folder, rel)
+            self._written.pop(rel, None)
+        self._files = files
+
+    def _write_feeds(self, folder: Path, site: Site, renderer: Renderer) -> set[str]:
+        """Feeds, sitemaps, redirect pages, host rules and calendars: cheap to make, so made every time,
+        but written only when changed. Returns the names of all of them (the site has them all, written
+        now or not)."""
         linker = renderer.linker
         previous = self._state.loaded.site if self._state is not None else None
         touched = _regions_touched(previous, site) if previous is not None and self._written else None
@@ -445,6 +480,7 @@ class Preview:
             if self._written.get(rel) != text:
                 _write(folder / rel, text)
                 self._written[rel] = text
+        return {*files, *(rel for region in site.chosen for rel in feeds.region_files(region))}
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -460,6 +496,11 @@ def _replan(old: _State, site: Site) -> dict[str, Job]:
     if site.by_url is not old_site.by_url:
         return {j.url: j for j in plan(site)}
     jobs = dict(old.jobs)
+    # Pages made from another (a library's category and year pages) take its title and text, and their
+    # number follows the data: planned again every time (a pass over the pages' templates, no reading).
+    for page in publication_pages(old_site):
+        jobs.pop(page.url, None)
+    jobs.update((page.url, Job(page.url, page, page.region)) for page in publication_pages(site))
     for key in site.pages if site.reread is None else site.reread & site.pages.keys():
         page = site.pages[key]
         if page is not old_site.pages.get(key) and page.region in site.chosen:
@@ -467,6 +508,18 @@ def _replan(old: _State, site: Site) -> dict[str, Job]:
                 return {j.url: j for j in plan(site)}  # numbered listings: plan them properly
             jobs[page.url] = Job(page.url, page, page.region)
     return jobs
+
+
+def _static_files(site: Site, images: dict) -> list[str]:
+    """The site paths a build writes for the chosen regions' static files: an image as its made files
+    (`images`: what the renderer knows of each, build/images.py), anything else as itself."""
+    files = []
+    for static in site.statics.values():
+        if static.key.split("/", 1)[0] in site.chosen:
+            info = images.get(static.url)
+            made = published_files(static.url, info) if info else []
+            files += [url for url, _ in made] or [static.url]
+    return files
 
 
 def _regions_touched(old: Site, new: Site) -> set[str]:

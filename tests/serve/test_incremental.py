@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,115 @@ def test_an_image_saved_in_the_preview_is_made_again_stripped(preview: Preview) 
     result = preview.rebuild([photo])
     assert 'width="1200" height="600"' in html(preview, "alpha/about/partners")
     no_metadata((preview.folder / "alpha/images/team-640w.webp").read_bytes())
+
+
+# -- after any rebuild the folder holds what a full build writes ---------------------------------------
+
+MEETINGS = """\
+- title: Board meeting in public
+  date: 2024-03-14
+  start: "10:00"
+  end: "12:00"
+  venue: Alpha Civic Rooms
+- title: Board meeting in public
+  date: 2024-05-16
+  start: "10:00"
+  end: "12:00"
+  venue: Alpha Civic Rooms
+"""
+
+PUBLICATIONS = """\
+- title: Annual report 2023
+  url: https://alpha.example.org/annual-report-2023.pdf
+  date: 2023-07-01
+  category: Annual reports
+  class: priorities
+- title: Five-year plan
+  url: https://alpha.example.org/plan.pdf
+  date: 2024-03-31
+  category: Strategies and plans
+  class: priorities
+"""
+
+DERIVED = {
+    "content/alpha/about/index.md": "---\ntitle: About us\nsummary: Who we are.\naliases:\n  - /old-about/\n"
+    "  - /ccg/about.html\n---\n## Who we are\n\nWe are Alpha.\n",
+    "content/alpha/board.md": "---\ntitle: Board meetings\nsummary: When the board meets.\n---\n"
+    "The board meets in public.\n\n!!! list meetings\n",
+    "content/alpha/data/meetings-2024.yaml": MEETINGS,
+    "content/alpha/data/meetings-2025.yaml": "- title: Annual general meeting\n  date: 2025-09-18\n"
+    "  start: \"14:00\"\n  venue: Alpha Civic Rooms\n",
+    "content/alpha/publications/index.md": "---\ntitle: Publications\ntemplate: publications\n"
+    "summary: What we publish.\n---\nReports and plans.\n",
+    "content/alpha/data/publications.yaml": PUBLICATIONS,
+    "content/alpha/team.md": "---\ntitle: Our team\nsummary: Who works here.\n---\nThe team.\n",
+}
+
+
+def _outputs(folder: Path) -> dict[str, str]:
+    """What a reader can fetch from a folder of the site: every file and its digest, but the search index
+    (written after the reply, in the background) and the folder's marker."""
+    return {rel: digest for rel, digest in tree_digest(folder).items()
+            if "/pagefind/" not in f"/{rel}" and not rel.startswith(".")}
+
+
+def _edit_meeting_out(root: Path) -> list[Path]:
+    path = root / "content/alpha/data/meetings-2024.yaml"
+    path.write_text(MEETINGS.split("- title", 2)[0] + "- title" + MEETINGS.split("- title", 2)[1])
+    return [path]
+
+
+def _rename(root: Path) -> list[Path]:
+    old, new = root / "content/alpha/team.md", root / "content/alpha/our-team.md"
+    old.rename(new)
+    return [old, new]
+
+
+def _delete(rel: str) -> Callable[[Path], list[Path]]:
+    def delete(root: Path) -> list[Path]:
+        (root / rel).unlink()
+        return [root / rel]
+    return delete
+
+
+def _change(rel: str, old: str, new: str) -> Callable[[Path], list[Path]]:
+    return lambda root: [edit(root / rel, old, new)]
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(_change("content/alpha/about/index.md", "  - /ccg/about.html\n", ""), id="remove-alias"),
+    pytest.param(_change("content/alpha/about/index.md", "  - /old-about/\n", "  - /old-about/\n  - /was/\n"),
+                 id="add-alias"),
+    pytest.param(_edit_meeting_out, id="delete-meeting"),
+    pytest.param(_change("content/alpha/publications/index.md", "title: Publications", "title: Our documents"),
+                 id="edit-publications"),
+    pytest.param(_change("content/alpha/data/publications.yaml", "category: Strategies and plans",
+                         "category: Plans"), id="recategorise-publication"),
+    pytest.param(_rename, id="rename-page"),
+    pytest.param(_delete("content/alpha/data/meetings-2025.yaml"), id="delete-data-file"),
+])
+def test_after_a_rebuild_the_folder_holds_exactly_what_a_full_build_writes(
+        tmp_path: Path, change: Callable[[Path], list[Path]]) -> None:
+    root = basic_site(tmp_path / "site", DERIVED)
+    options = BuildOptions(drafts=True, future=True, jobs=1, search=False, today=dt.date(2024, 4, 1))
+    built = Preview(root, options, tmp_path / "preview")
+    fresh = Preview(root, options, tmp_path / "fresh")
+    try:
+        assert built.build().problems == []
+        before = _outputs(built.folder)
+        for made in ("alpha/ccg/about.html", "alpha/calendar/meeting-2024-05-16-board-meeting-in-public.ics",
+                     "alpha/calendar/meeting-2025-09-18-annual-general-meeting.ics",
+                     "alpha/publications/strategies-and-plans/index.html", "alpha/team/index.html"):
+            assert made in before, sorted(before)
+        result = built.rebuild(change(root))
+        assert result.problems == []
+        assert not result.full  # the incremental rebuild is the one under test
+        assert fresh.build().problems == []
+        after, expected = _outputs(built.folder), _outputs(fresh.folder)
+        assert sorted(after.keys() - expected.keys()) == [], "left over"
+        assert sorted(expected.keys() - after.keys()) == [], "missing"
+        assert [rel for rel in expected if after[rel] != expected[rel]] == [], "different"
+        assert after != before
+    finally:
+        built.close()
+        fresh.close()
