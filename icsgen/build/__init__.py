@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .loading import Loaded, load, plan, reload
     from .moved import addresses_of_files, files_in, published_now, report_moved
     from .options import BuildOptions
-    from .output import MARKER, copy_file, discard, staging_dir, swap_in
+    from .output import MARKER, copy_file, discard, process_running, staging_dir, swap_in
     from .pipeline import BuildReport, build, leave_for_exit
     from .rendering import Rendered, render_all, render_in_memory
     from .search import (
@@ -47,6 +47,7 @@ _WHERE = {
     "start_early": "early",
     "Background": "background",
     "MARKER": "output", "copy_file": "output", "discard": "output", "staging_dir": "output", "swap_in": "output",
+    "process_running": "output",
     "BuildOptions": "options", "BuildReport": "pipeline", "build": "pipeline", "leave_for_exit": "pipeline",
     "Loaded": "loading", "load": "loading", "plan": "loading", "reload": "loading",
     "check_anchors": "links", "check_rendered_links": "links",
@@ -85,6 +86,7 @@ __all__ = [
     "load",
     "make_images",
     "plan",
+    "process_running",
     "published_now",
     "reload",
     "render_all",

@@ -311,7 +311,7 @@ def recover(out: Path) -> None:
     if os.path.lexists(out):
         return
     held = [path for path, pid in _leftovers(out) if path.name.startswith(f".{out.name}.held-")
-            and pid is not None and not _running(pid)]
+            and pid is not None and not process_running(pid)]
     if held:
         os.rename(max(held, key=lambda path: os.lstat(path).st_ctime_ns), out)
 
@@ -341,7 +341,9 @@ def made_by_icsgen(folder: Path) -> bool:
         return False
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Whether process `pid` exists; another user's, or one that cannot be asked about, counts as running
+    (what it made is left alone)."""
     if os.name != "posix":  # os.kill would end the process: take it as running
         return True
     try:
@@ -362,7 +364,7 @@ def clear_leftovers(out: Path) -> None:
     now = time.time_ns()
     for path, pid in _leftovers(out):
         with contextlib.suppress(OSError):
-            if pid is not None and (pid == os.getpid() or _running(pid)):
+            if pid is not None and (pid == os.getpid() or process_running(pid)):
                 continue
             if pid is None and now - os.lstat(path).st_ctime_ns < SETTLED_NS:
                 continue

@@ -281,9 +281,10 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     """Preview the site while you edit: pages refresh themselves a moment after you save.
 
     Drafts and future news are shown unless --no-drafts (with --today, news dated after
-    that day is not). The preview is built into a folder of its
-    own (never build/), which is removed when you stop with Ctrl-C. Mistakes are shown over the
-    page as file:line: message, and the last good pages stay served until they are fixed.
+    that day is not). The preview is built into a temporary folder of its
+    own (never build/), which is removed when it stops (Ctrl-C, kill, a closed terminal).
+    Mistakes are shown over the page as file:line: message, and the last good pages stay
+    served until they are fixed.
     """
     import signal
     import threading
@@ -309,8 +310,10 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     # with --today the preview is the site as on that day: news dated later waits for its date
     options = BuildOptions(regions=regions, drafts=drafts, future=drafts and today is None, today=today,
                            search=not no_search)
-    # a plain `kill` stops it as Ctrl-C does, even while the first build runs
-    signal.signal(signal.SIGTERM, interrupted)
+    # a plain `kill`, or closing the terminal, stops it as Ctrl-C does, even while the first build runs
+    ending = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    for name in ending:
+        signal.signal(name, interrupted)
     try:
         session = Session(root.resolve(), options, host, port, poll, on_rebuild=said)
     except OSError as exc:
@@ -345,7 +348,7 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     except KeyboardInterrupt:
         click.echo("Stopping the preview.")
     finally:
-        for name in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the clean-up short
+        for name in (signal.SIGINT, *ending):  # a second Ctrl-C must not cut the clean-up short
             signal.signal(name, signal.SIG_IGN)
         session.close()
 

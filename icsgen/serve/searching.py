@@ -8,6 +8,12 @@ the region's shard count changes, see build/search.py). A save that comes meanwh
 starts another with the newest records. Search in the preview therefore catches up a moment after
 the page does; a failure to index is said on the terminal and leaves the preview's pages alone.
 
+The child must not outlive the preview: written into a folder the preview has removed, it would make
+that folder again (and leave it, empty, in the temporary folder). So it ends with the builder (Linux:
+the parent-death signal), it writes only into a folder it made itself beside a preview folder that
+still exists, and the serving process ends any child still at it before it removes the preview
+(`stop_writers`).
+
 The records are kept in memory: the full build's come from the render workers, a rebuild's from the
 pages it rendered again (see render/searchtext.py); PDFs are read again only if they changed.
 """
@@ -123,6 +129,7 @@ class PreviewSearch:
                     shard.records[key] = record
             shards += made.values()
         self._writing, self.changed = self.changed, {}
+        parent = os.getpid()
         try:
             pid = os.fork()
         except (OSError, AttributeError):  # no fork here: indexed now, after the reply all the same
@@ -134,7 +141,8 @@ class PreviewSearch:
             try:
                 with contextlib.suppress(OSError):
                     os.setpgid(0, 0)  # a group of its own, with Pagefind: stopped as one
-                _name_process(b"icsgen-search")
+                _name_process(NAME)
+                _end_with_parent(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 self._write(shards, counts)
@@ -177,7 +185,11 @@ class PreviewSearch:
     def _write(self, shards: list[Shard], counts: dict[str, int]) -> None:
         """Write `shards` beside the preview folder, then swap each into place: a region in `counts` whole
         (its `pagefind/` folder, with the new shard count), any other shard by shard."""
-        aside = self.folder.parent / f".{self.folder.name}.search-{os.getpid()}"
+        aside = _aside(self.folder, os.getpid())
+        try:
+            aside.mkdir(exist_ok=True)  # never its parents: a preview removed meanwhile is not made again
+        except OSError:
+            return
         try:
             write_shards(shards, aside, self.language)
             for region in sorted({shard.region for shard in shards}):
@@ -201,6 +213,44 @@ class PreviewSearch:
                   file=sys.stderr)
         finally:
             shutil.rmtree(aside, ignore_errors=True)
+
+
+NAME = b"icsgen-search"  # the child's process name (Linux), by which `stop_writers` knows it
+
+
+def _aside(folder: Path, pid: int) -> Path:
+    """Where the child `pid` writes the indexes of the preview in `folder` before swapping them in."""
+    return folder.parent / f".{folder.name}.search-{pid}"
+
+
+def stop_writers(folder: Path) -> None:
+    """End every index-writing child of the preview in `folder` that is still at it (after its builder was
+    stopped, which it may outlive for a moment): each is named by the folder it writes in, and is ended
+    with its group (Pagefind) only if it is still an index writer (Linux: its process name), never
+    another process that took its number since."""
+    for aside in folder.parent.glob(f".{folder.name}.search-*"):
+        number = aside.name.rsplit("-", 1)[1]
+        if not number.isdigit():
+            continue
+        try:
+            name = Path(f"/proc/{number}/comm").read_bytes().strip()
+        except OSError:
+            continue  # gone, or no /proc to tell: the removal's retries deal with a late write
+        if name == NAME:
+            for kill in (getattr(os, "killpg", None), os.kill):
+                if kill is not None:
+                    with contextlib.suppress(OSError):
+                        kill(int(number), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _end_with_parent(parent: int) -> None:
+    """Linux: this process is killed when the builder that forked it ends (however it ends)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before that took hold
+        os._exit(1)
 
 
 def _name_process(name: bytes) -> None:

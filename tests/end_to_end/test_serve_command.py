@@ -222,3 +222,79 @@ def test_stopping_during_the_first_build_is_clean_and_leaves_no_process(tmp_path
     wait_until(lambda: bool(descendants(process.pid)), what="the builder to start")
     assert process.poll() is None
     stop_and_check(process, watching, temp, sig)
+
+
+# -- the preview's temporary folder goes, however serve ends -------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "sigterm", "sighup"])
+def test_stopped_while_the_search_index_is_written_no_folder_is_left(tmp_path: Path, sig: signal.Signals) -> None:
+    """The index is written by a child of the builder after the first answer; stopped then, serve must end
+    it too, or it makes the removed folder again (45 empty icsgen-preview-* folders were found in /tmp)."""
+    root = with_pages(tmp_path / "site", 150)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp)
+    watching = Watching(process.pid)
+    try:
+        address(process)
+        # stop it while the index writer runs (or, on a quick day, just after)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(_named(pid) == "icsgen-search"
+                                                      for pid in descendants(process.pid)):
+            time.sleep(0.002)
+    finally:
+        stop_and_check(process, watching, temp, sig)
+    time.sleep(1.5)  # a writer that outlived serve would make the folder again meanwhile
+    assert list(temp.iterdir()) == []
+
+
+def _named(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def test_an_error_while_starting_leaves_no_folder(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp, "--host", "192.0.2.1")  # an address of no interface here: cannot listen
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 1, errors
+    assert errors.startswith("Error: ") and "Traceback" not in errors, errors
+    assert list(temp.iterdir()) == []
+
+
+def test_serve_removes_the_folders_of_previews_whose_process_ended(tmp_path: Path) -> None:
+    root = basic_site(tmp_path / "site")
+    temp = tmp_path / "tmp"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = temp / f"icsgen-preview-{gone.pid}-a1b2c3"  # killed outright: its folder stayed
+    (dead / "site/alpha").mkdir(parents=True)
+    (dead / "site/alpha/index.html").write_text("old")
+    alive = temp / f"icsgen-preview-{os.getpid()}-d4e5f6"  # another preview, still running
+    (alive / "site").mkdir(parents=True)
+    old_empty, old_full = temp / "icsgen-preview-x7y8z9", temp / "icsgen-preview-q1w2e3"  # named by older icsgen
+    old_empty.mkdir()
+    (old_full / "site").mkdir(parents=True)
+    for folder in (old_empty, old_full):
+        os.utime(folder, (time.time() - 7200, time.time() - 7200))
+    new_empty = temp / "icsgen-preview-n4m5b6"  # may be an older icsgen's, starting now
+    new_empty.mkdir()
+    process = start(root, temp)
+    try:
+        address(process)
+        left = sorted(p.name for p in temp.iterdir())
+        assert dead.name not in left and old_empty.name not in left
+        assert {alive.name, old_full.name, new_empty.name} <= set(left)
+        assert len(left) == 4  # and its own
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert sorted(p.name for p in temp.iterdir()) == sorted([alive.name, old_full.name, new_empty.name])
