@@ -222,7 +222,8 @@ def test_the_way_back_to_the_hub_is_only_where_there_is_a_hub(tmp_path: Path) ->
     assert _footer_hub_link((out / "alpha/index.html").read_text()) == "../index.html"
 
     partners = "---\ntitle: Partners\n---\n## NHS trusts\n"  # without its link to beta
-    alone = basic_site(tmp_path / "one", {"content/beta/index.md": None, "content/alpha/about/partners.md": partners})
+    alone = basic_site(tmp_path / "one", {"content/beta/index.md": None, "content/beta/images/share.gif": None,
+                                          "content/alpha/about/partners.md": partners})
     config = alone / "regions.yaml"
     config.write_text(config.read_text().split("  beta:\n")[0])
     result = run(alone, "build", "--quiet")
