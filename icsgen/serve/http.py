@@ -19,6 +19,7 @@ The small client script is added to HTML as it is served, never to the files on 
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import json
 import mimetypes
@@ -425,13 +426,16 @@ def _bind(host: str, port: int, next_free: bool, live: LiveServer) -> _HTTPServe
                 server_class = type("_HTTPServer6", (_HTTPServer,), {"address_family": socket.AF_INET6})
             httpd = server_class((host, candidate), _Handler)
         except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:  # not the port: the address (no such interface, a typo)
+                raise OSError(f"cannot listen on {host}: {exc.strerror or exc}; use an address of this "
+                              "computer with --host, or leave it out for 127.0.0.1") from None
             last_error = exc
             continue
         httpd.live = live
         httpd.allowed = _allowed_hosts(host)
         return httpd
-    raise OSError(f"port {port} is in use (tried up to {port + PORT_ATTEMPTS - 1}); "
-                  f"choose another with --port") from last_error
+    tried = f" (tried up to {port + PORT_ATTEMPTS - 1})" if next_free and port else ""
+    raise OSError(f"port {port} is in use{tried}; choose another with --port") from last_error
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -201,6 +201,15 @@ def test_busy_port_takes_the_next_free_one(tmp_path: Path) -> None:
             LiveServer(tmp_path, lambda paths: None, port=port, next_free=False)  # type: ignore[arg-type,return-value]
 
 
+@pytest.mark.parametrize("host", ["192.0.2.1", "no-such-host.invalid"])
+def test_an_address_this_computer_does_not_have_is_named_not_called_a_busy_port(tmp_path: Path, host: str) -> None:
+    """It said 'port 0 is in use (tried up to 19)' for --host 192.0.2.1 (a documentation address)."""
+    with pytest.raises(OSError) as caught:
+        LiveServer(tmp_path, lambda paths: None, host=host, port=0)  # type: ignore[arg-type,return-value]
+    assert str(caught.value).startswith(f"cannot listen on {host}: ")
+    assert "use an address of this computer with --host" in str(caught.value) and "in use" not in str(caught.value)
+
+
 def test_many_tabs_at_once(live: Running) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
