@@ -21,7 +21,7 @@ from .background import Background
 from .loading import Loaded, compile_themes, load, plan
 from .options import BuildOptions, Progress
 from .output import holds, write_bytes
-from .search import worker_record
+from .search import pack_record, worker_record
 from .workers import STALL, WorkerFailed, can_fork, forked_map
 
 PARALLEL_THRESHOLD = 60  # below this many pages, starting workers costs more than it saves
@@ -119,7 +119,7 @@ def _render_and_write(index: int) -> tuple[int, Output]:
             write_bytes(_worker_folder, job.output_path, data)
             result.written = True
             if _worker_search:
-                result.search = worker_record(job, _worker_renderer.site, result.html)
+                result.search = pack_record(worker_record(job, _worker_renderer.site, result.html))
     result.html = ""  # written: don't send it back between processes
     if not _worker_keeps_deps:
         result.deps = {}  # nothing will record them: not worth sending

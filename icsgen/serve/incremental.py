@@ -50,6 +50,7 @@ from icsgen.build import (
     render_all,
     staging_dir,
     swap_in,
+    unpack_record,
     write_the_rest,
 )
 from icsgen.cache import IMAGE_SUFFIXES, BuildCache, TemplateCodeCache, code_fingerprint
@@ -240,7 +241,7 @@ class Preview:
                                   search=self.options.search):
                 _add_render_problems(problems, out)
                 self._remember(state, out)
-                records[out.job.url] = out.search
+                records[out.job.url] = unpack_record(out.search)
             self._check_links(state, problems)
             if problems.errors:
                 raise BuildFailed(problems.errors)
