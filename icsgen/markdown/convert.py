@@ -35,7 +35,7 @@ from markdown.util import HTML_PLACEHOLDER_RE as _placeholder
 from icsgen.problems import Problem, nearest
 
 from . import _fast, video
-from .limits import too_much_markup
+from .limits import too_much_markup, unclosed_comment
 from .rawhtml import control_problems, duplicate_ids, may_hold_controls, structure_problems
 from .words import english
 
@@ -665,8 +665,11 @@ class MarkdownConverter:
         return found
 
     def convert(self, text: str, links: PageLinks) -> Converted:
-        hostile = too_much_markup(text, lambda offset: links.first_line + text.count("\n", 0, offset))
-        if hostile:  # a paragraph that would take minutes to convert: not converted
+        def line_at(offset: int) -> int:
+            return links.first_line + text.count("\n", 0, offset)
+
+        hostile = too_much_markup(text, line_at) or (unclosed_comment(text, line_at) if "<!--" in text else [])
+        if hostile:  # a paragraph that would take minutes to convert, or a note that would be shown: not converted
             links.problems += [Problem("", line, message, hint) for line, message, hint in hostile]
             return Converted("", (), 0)
         md, extension = self._variant(_fast.needed_extensions(text, self.off))

@@ -105,3 +105,30 @@ def test_a_build_stops_at_the_paragraph_and_keeps_the_old_site(tmp_path: Path) -
     assert ("content/alpha/about/index.md:6: this paragraph has 6,000 '_' characters, more than the 5,000 icsgen "
             "converts in one paragraph (split it into paragraphs with blank lines)") in result.output
     assert tree_digest(root / "build") == before
+
+
+
+def test_a_comment_never_closed_is_an_error_not_a_published_note() -> None:
+    """`<!-- check the figures with Sam` without its `-->` was shown on the page as text."""
+    html, problems = convert("Intro.\n\n<!-- check the figures with Sam\n\nThe figures.\n")
+    assert "Sam" not in html
+    assert problems == [(7, "an HTML comment '<!--' that is never closed with '-->': its text would be shown "
+                            "on the page", "end the comment with '-->', or delete the '<!--'")]
+    for shown_as_code in ("Write `<!--` to start a note.\n", "```\n<!--\n```\n", "A <!-- closed --> note.\n"):
+        assert convert(shown_as_code)[1] == [], shown_as_code
+
+
+def test_thousands_of_unclosed_comments_cost_a_bounded_number_of_pattern_tries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One per paragraph, each was tried again to the end of the page: 160 KB took seconds, growing as the
+    square, and no paragraph passed the per-paragraph limit."""
+    tries = 0
+    apply_pattern = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def counted(self: InlineProcessor, *args: object) -> object:
+        nonlocal tries
+        tries += 1
+        return apply_pattern(self, *args)
+
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", counted)
+    html, problems = convert("<!--\n\n" * 20_000)
+    assert tries < 1_000 and html == "" and [line for line, _, _ in problems] == [5]
