@@ -34,26 +34,30 @@ def test_a_paragraph_of_thousands_of_marks_is_an_error_at_its_first_line() -> No
     ]
 
 
+@pytest.fixture
+def tries(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times Python-Markdown tries an inline pattern at a place (`tries[0]`): work counted, not timed."""
+    counter = [0]
+    apply_pattern = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def counted(self: InlineProcessor, *args: object) -> object:
+        counter[0] += 1
+        return apply_pattern(self, *args)
+
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", counted)
+    return counter
+
+
 HOSTILE_RUNS = ["[", "![", "[]", "[^", "[a", "[[a]", "[x][", "[a](", "<", "<!--", "<[", "*a", "_", "`", "\\["]
 
 
 @pytest.mark.parametrize("unit", HOSTILE_RUNS)
-def test_a_long_run_of_opening_characters_costs_a_bounded_number_of_pattern_tries(
-        unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_run_of_opening_characters_costs_a_bounded_number_of_pattern_tries(unit: str, tries: list[int]) -> None:
     """40 KB of link, image, autolink, comment or emphasis openers on one line: Python-Markdown tries its
     inline patterns at each (40,000 tries and more for `[`, seconds on a loaded machine). The work is
     counted in pattern tries, not timed: a paragraph past the limit is an error at its line, unconverted."""
-    tries = 0
-    apply_pattern = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-
-    def counted(self: InlineProcessor, *args: object) -> object:
-        nonlocal tries
-        tries += 1
-        return apply_pattern(self, *args)
-
-    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", counted)
     html, problems = convert("Intro.\n\n" + unit * (40_000 // len(unit)) + "\n")
-    assert tries < 1_000
+    assert tries[0] < 1_000
     assert html == ""
     hint = "split it into paragraphs with blank lines"
     assert problems and {(line, given) for line, _, given in problems} == {(7, hint)}
@@ -118,17 +122,8 @@ def test_a_comment_never_closed_is_an_error_not_a_published_note() -> None:
         assert convert(shown_as_code)[1] == [], shown_as_code
 
 
-def test_thousands_of_unclosed_comments_cost_a_bounded_number_of_pattern_tries(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_thousands_of_unclosed_comments_cost_a_bounded_number_of_pattern_tries(tries: list[int]) -> None:
     """One per paragraph, each was tried again to the end of the page: 160 KB took seconds, growing as the
     square, and no paragraph passed the per-paragraph limit."""
-    tries = 0
-    apply_pattern = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-
-    def counted(self: InlineProcessor, *args: object) -> object:
-        nonlocal tries
-        tries += 1
-        return apply_pattern(self, *args)
-
-    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", counted)
     html, problems = convert("<!--\n\n" * 20_000)
-    assert tries < 1_000 and html == "" and [line for line, _, _ in problems] == [5]
+    assert tries[0] < 1_000 and html == "" and [line for line, _, _ in problems] == [5]
