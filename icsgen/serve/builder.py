@@ -37,6 +37,7 @@ from icsgen.build import STALL, BuildOptions, can_fork
 from icsgen.content import PageCache
 
 from .incremental import Preview, Rebuilt
+from .searching import end_with_parent
 
 BUILDER_STALL = 60.0  # seconds the builder may say nothing before it is taken to be stuck
 PROGRESS_EVERY = 0.25  # seconds between progress messages while pages are read or rendered in bulk
@@ -95,10 +96,12 @@ class PreviewProcess:
     # -- the conversation ---------------------------------------------------------------------------
 
     def _start_and_build(self, writing: Writing) -> Rebuilt:
-        context = multiprocessing.get_context("fork" if can_fork() else _clean_start())
+        forked = can_fork()  # only then from the main thread, and this process its parent
+        context = multiprocessing.get_context("fork" if forked else _clean_start())
         mine, theirs = context.Pipe()
         process = context.Process(target=_builder_main, name="icsgen-builder", daemon=True,
-                                  args=(theirs, self.root, self.options, self.folder, self.worker_stall))
+                                  args=(theirs, self.root, self.options, self.folder, self.worker_stall,
+                                        os.getpid() if forked else 0))
         process.start()
         theirs.close()
         self._process, self._conn, self.pid = process, mine, process.pid
@@ -219,8 +222,11 @@ class _Told(PageCache):
         return super().read(rc, rel, path, problems, memo)
 
 
-def _builder_main(conn: Any, root: Path, options: BuildOptions, folder: Path, worker_stall: float) -> None:
+def _builder_main(conn: Any, root: Path, options: BuildOptions, folder: Path, worker_stall: float,
+                  server: int) -> None:
     """The builder process: build, then rebuild on request until the pipe closes."""
+    if server:  # a server killed outright (kill -9, out of memory) leaves no builder behind
+        end_with_parent(server)
     with contextlib.suppress(OSError, AttributeError):
         os.setpgid(0, 0)  # a group of its own, ended as one by the server
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle

@@ -142,7 +142,7 @@ class PreviewSearch:
                 with contextlib.suppress(OSError):
                     os.setpgid(0, 0)  # a group of its own, with Pagefind: stopped as one
                 _name_process(NAME)
-                _end_with_parent(parent)
+                end_with_parent(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 self._write(shards, counts)
@@ -243,8 +243,9 @@ def stop_writers(folder: Path) -> None:
                         kill(int(number), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
-def _end_with_parent(parent: int) -> None:
-    """Linux: this process is killed when the builder that forked it ends (however it ends)."""
+def end_with_parent(parent: int) -> None:
+    """Linux: this process is killed when `parent`, which forked it, ends (however it ends): the
+    server's builder, the builder's index writer. Elsewhere they notice when their pipe closes."""
     with contextlib.suppress(Exception):
         import ctypes
 

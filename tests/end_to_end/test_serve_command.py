@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -298,3 +299,24 @@ def test_serve_removes_the_folders_of_previews_whose_process_ended(tmp_path: Pat
             process.kill()
             process.wait()
     assert sorted(p.name for p in temp.iterdir()) == sorted([alive.name, old_full.name, new_empty.name])
+
+
+def test_a_server_killed_outright_leaves_no_builder_behind(tmp_path: Path) -> None:
+    """`kill -9` (or the out-of-memory killer) gives serve no chance to clean up: its builder, forked with
+    a copy of the server's own end of their pipe, waited for ever for a rebuild that could not come."""
+    root = basic_site(tmp_path / "site")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = start(root, temp)
+    left: set[int] = set()
+    try:
+        address(process)
+        left = descendants(process.pid)
+        assert left  # the builder, at least
+        process.kill()  # SIGKILL, to the server alone
+        process.wait(timeout=10)
+        wait_until(lambda: not any(running(pid) for pid in left), timeout=15, what="the builder to end")
+    finally:
+        for pid in left:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
