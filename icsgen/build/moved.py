@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from icsgen.content import Site, find_redirects
+from icsgen.content import Page, Site, find_redirects
 from icsgen.problems import WARNING, Problem, Problems
 from icsgen.render import Job
 
@@ -72,18 +72,18 @@ def report_moved(site: Site, before: Iterable[str], now: set[str], problems: Pro
                   and address.rstrip("/") not in now)
     if not gone:
         return 0
-    new_by_region: dict[str, list[str]] = {}
+    # each region's new pages by their address inside the region and without the final '/': the region's
+    # name, shared by all, made any two addresses alike, and so did the '/' of every folder ('big/', 'gp/')
+    new_by_region: dict[str, dict[str, Page]] = {}
     for page in site.pages.values():
         if page.region in site.chosen and page.url not in before:
-            new_by_region.setdefault(page.region, []).append(page.url)
+            new_by_region.setdefault(page.region, {})[page.url.partition("/")[2].rstrip("/")] = page
     for address in gone:
         region, _, inside = address.partition("/")
         old = "/" + inside
-        # compared inside the region: the region's own name, shared by all, made any two addresses alike
-        # and without the final '/', which every folder address shares: 'big/' was 'like' 'gp/'
-        candidates = {url.partition("/")[2].rstrip("/"): url for url in new_by_region.get(region, [])}
+        candidates = new_by_region.get(region, {})
         likely = difflib.get_close_matches(inside.rstrip("/"), list(candidates), n=1, cutoff=0.5)
-        page = next((p for p in site.pages.values() if likely and p.url == candidates[likely[0]]), None)
+        page = candidates[likely[0]] if likely else None
         message = f"/{address} {where}, and the new build would not publish it"
         if page is not None:
             hint = (f"if this page replaces it, add 'aliases: [{old}]' to its front matter; otherwise add "

@@ -259,9 +259,6 @@ def init_command(folder: Path, region_id: str, name: str, base_url: str) -> None
         click.echo(note)
 
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # the preview is seen from this computer only
-
-
 @main.command("serve", short_help="Preview the site while you edit, updating as you save.")
 @ROOT_OPTION
 @REGION_OPTION
@@ -290,7 +287,7 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     import threading
     import webbrowser
 
-    from icsgen.serve import Session
+    from icsgen.serve import Session, seen_by_others
 
     def said(result, paths) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted({p.name for p in paths})[:3]) + (", ..." if len(paths) > 3 else "")
@@ -336,7 +333,7 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
                         fg="yellow")
         session.start()
         click.echo(f"Serving the preview at {session.url} (press Ctrl-C to stop)")
-        if host not in LOCAL_HOSTS:  # said every time: the preview shows drafts and pages not yet published
+        if seen_by_others(host):  # said every time: the preview shows drafts and pages not yet published
             if host in ("0.0.0.0", "::"):
                 click.echo(f"On this computer: http://127.0.0.1:{session.server.port}/")
             click.secho(f"Other computers that can reach this one can see the preview too (--host {host}), "

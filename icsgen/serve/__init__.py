@@ -2,8 +2,10 @@
 process of its own that re-renders only what a change affects; errors show as an overlay.
 """
 
+from .http import seen_by_others
 from .session import Session
 
 __all__ = [
     "Session",
+    "seen_by_others",
 ]

@@ -666,10 +666,21 @@ def _allowed_hosts(host: str) -> tuple[frozenset[str], bool]:
     """
     names = {"localhost", _plain_host(host)}
     try:
-        address = ipaddress.ip_address(_plain_host(host))
+        ipaddress.ip_address(_plain_host(host))
     except ValueError:
         return frozenset(names), False
-    return frozenset(names), address.is_unspecified or not address.is_loopback
+    return frozenset(names), seen_by_others(host)
+
+
+def seen_by_others(host: str) -> bool:
+    """Whether a server listening on `host` can be reached from other computers: any address that is
+    not loopback (0.0.0.0 and :: are every address), and any name but localhost."""
+    plain = _plain_host(host)
+    try:
+        address = ipaddress.ip_address(plain)
+    except ValueError:
+        return plain.lower() != "localhost"
+    return address.is_unspecified or not address.is_loopback
 
 
 def _plain_host(name: str) -> str:
