@@ -25,11 +25,12 @@ from typing import Any
 
 from icsgen import __version__
 from icsgen.content import Site, resolve_link
-from icsgen.render import Job, Renderer, publication_pages, strings_dirs
+from icsgen.render import Job, Renderer, excerpt, publication_pages, strings_dirs
 
 from .documents import DocumentStore
 from .files import read_store, remove_later, write_store
 from .markdown import MarkdownCache
+from .pages import listing_state
 from .templates import TemplateCodeCache
 
 CACHE_DIR = ".icsgen-cache"
@@ -281,19 +282,23 @@ class OutputTable:
             todo = range(len(keys))
         changed = set()
         for i in todo:
-            now = states.state(keys[i])
+            key = keys[i]
+            if key[0] == "b" and states.same_text(key, old[i]):
+                continue  # the page's file is as it was: no need to read its Markdown
+            now = states.state(key)
             if now != old[i]:
-                changed.add(i)
+                if key[0] != "b" or not InputStates.same_excerpt(now, old[i]):
+                    changed.add(i)
                 old[i] = now
         self.structure = structure
         return changed
 
     def _maybe_changed(self, states: InputStates, unchanged_pages: set[str]) -> list[int]:
         """The numbers of the keys `refresh` must recompute when the structure is unchanged: data, template,
-        asset, date (`k:today`) and document (`f:`) keys, and the page and job keys of pages not in
+        asset, date (`k:today`) and document (`f:`) keys, and the page, text and job keys of pages not in
         `unchanged_pages`. Any other page or job key is of a page no longer there, or not yet: that changes the
         structure, and this is not asked."""
-        wanted = {f"p:{key}" for key in states.site.pages if key not in unchanged_pages}
+        wanted = {f"{kind}:{key}" for key in states.site.pages if key not in unchanged_pages for kind in "pb"}
         wanted.update(f"j:{url}" for url, job in states.jobs.items() if job.page.key not in unchanged_pages)
         return [i for i, key in enumerate(self.keys) if key[0] in "dtakf" or key in wanted]
 
@@ -455,9 +460,11 @@ def site_structure(site: Site) -> str:
 class InputStates:
     """The current state of each input an output can read, each computed at most once per build.
 
-    An input is named by a key: `j:<url>` the job itself, `p:<page key>` a page's text and
-    address, `s:<section>` a folder's list of pages, `d:<region/name>` a data file (`d:<region>/` the
-    names of the region's data files),
+    An input is named by a key: `j:<url>` the job itself, `p:<page key>` a page's details other than
+    its Markdown (front matter, address: what an A to Z or a link shows of it), `b:<page key>` what a
+    listing shows of its Markdown (its first paragraph, when it has no summary), `s:<section>` a
+    folder's list of pages, `d:<region/name>` a data file (`d:<region>/` the names of the region's
+    data files),
     `t:<region>:<template>` the file a template name resolves to, `u:<site path>` whether the
     build writes it, `c:<content path>` what a Markdown link finds, `a:<region>:<file>` a static
     file's hashed name, `k:today` the build's date, `f:<content path>` what a document is (type, size,
@@ -475,6 +482,7 @@ class InputStates:
         region = job.region or ""
         keys = [f"j:{job.url}"]
         keys += [f"p:{k}" for k in deps.get("pages", ())]
+        keys += [f"b:{k}" for k in deps.get("texts", ())]
         keys += [f"s:{k}" for k in deps.get("sections", ())]
         keys += [f"d:{k}" for k in deps.get("data", ())]
         keys += [f"t:{region}:{k}" for k in deps.get("templates", ())]
@@ -493,6 +501,18 @@ class InputStates:
             self._states[key] = found
         return found
 
+    def same_text(self, key: str, old: str) -> bool:
+        """Whether a `b:` key's page file is the very one its state `old` was worked out from: then that state
+        holds, and the page's Markdown (perhaps not yet read from its file) need not be read."""
+        page = self.site.pages.get(key[2:])
+        return page is not None and bool(page.digest) and old.startswith(page.digest + "|")
+
+    @staticmethod
+    def same_excerpt(now: str, old: str) -> bool:
+        """Whether two states of a `b:` key show the same: a page edited below its first paragraph changes
+        its file's digest but not what a listing shows of it, and the listing need not be rendered again."""
+        return now != "-" and old != "-" and now.partition("|")[2] == old.partition("|")[2]
+
     def _compute(self, key: str) -> str:
         kind, _, name = key.partition(":")
         site = self.site
@@ -503,7 +523,13 @@ class InputStates:
             return f"{job.page.key}|{job.page.digest}|{job.page.url}|{job.number}/{job.total}|{job.region}"
         if kind == "p":
             page = site.pages.get(name)
-            return f"{page.digest}|{page.url}" if page else "-"
+            return listing_state(page) if page else "-"
+        if kind == "b":  # the file's digest, then what of its Markdown a listing shows (see `same_excerpt`)
+            page = site.pages.get(name)
+            if page is None:
+                return "-"
+            shown = page.meta.summary or excerpt(page.body)
+            return f"{page.digest}|{hashlib.blake2b(shown.encode(), digest_size=8).hexdigest()}"
         if kind == "s":
             section = site.sections.get(name)
             return f"{','.join(section.pages)}|{section.title}" if section else "-"

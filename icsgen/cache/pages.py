@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -242,6 +243,16 @@ class StoredPage(Page):
         return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Page))
 
     __hash__ = Page.__hash__
+
+
+def listing_state(page: Page) -> str:
+    """A digest of everything about a page but its Markdown: its front matter, address, kind, folder, where
+    its body starts, its language and version, and its file (the record the store keeps, without the file's
+    identity and digest). What other outputs show of a page (an A to Z, a link, a breadcrumb) comes from
+    these, so an edit to a page's text alone leaves this as it was."""
+    record = _record(page, [])
+    record[1] = str(page.source_path)  # in place of the digest, which covers the Markdown too
+    return hashlib.blake2b(repr(record).encode(), digest_size=16).hexdigest()
 
 
 def _record(page: Page, identity: list) -> list:

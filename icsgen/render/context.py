@@ -29,7 +29,10 @@ from .urls import Linker
 class Deps:
     """What one output read, so a later build can tell whether the output could have changed.
 
-    pages: keys of other pages whose text it used (titles, summaries, addresses);
+    pages: keys of other pages whose details it used (front matter such as titles and summaries, addresses),
+    but not their Markdown: a page's body edited changes only the outputs that show something of it;
+    texts: keys of other pages whose Markdown it showed something of (the first paragraph of a page that
+    has no `summary:`, in a listing);
     sections: folders whose list of pages it used; data: "region/name" data files ("region/": which
     data files the region has, read by `{% if data %}` or a loop over them);
     templates: template names; urls: site paths it linked to or asked about with exists();
@@ -40,6 +43,7 @@ class Deps:
     """
 
     pages: set[str] = field(default_factory=set)
+    texts: set[str] = field(default_factory=set)
     sections: set[str] = field(default_factory=set)
     data: set[str] = field(default_factory=set)
     templates: set[str] = field(default_factory=set)
@@ -48,7 +52,7 @@ class Deps:
     dates: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
 
-    KINDS = ("pages", "sections", "data", "templates", "urls", "assets", "dates", "documents")
+    KINDS = ("pages", "texts", "sections", "data", "templates", "urls", "assets", "dates", "documents")
 
     def frozen(self) -> dict[str, tuple[str, ...]]:
         return {k: tuple(sorted(getattr(self, k))) for k in self.KINDS}
@@ -118,7 +122,11 @@ class PageView:
     @functools.cached_property
     def summary(self) -> str:
         """The page's summary, else its first paragraph (worked out once: themes ask twice)."""
-        return self._page.meta.summary or excerpt(self._page.body)
+        if self._page.meta.summary:
+            return self._page.meta.summary
+        if not self._current:  # its Markdown's first paragraph: an edit to it changes this output
+            self._scope.deps.texts.add(self._page.key)
+        return excerpt(self._page.body)
 
     @property
     def date(self) -> dt.date | None:

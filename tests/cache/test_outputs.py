@@ -92,7 +92,29 @@ def test_no_change_rerenders_nothing_and_one_edit_rerenders_little(tmp_path: Pat
     assert rerendered(run(root, "build").output) == 0
     edit(root, "content/alpha/about/partners.md", lambda t: t + "\nMore.\n")
     count = rerendered(run(root, "build").output)
-    assert count is not None and 1 <= count <= 4  # the page, the pages listing it, and its region's A to Z
+    assert count == 1  # the page: its title and summary, which others show, are as they were
+
+
+def test_only_what_shows_of_a_page_renders_its_listers_again(tmp_path: Path) -> None:
+    """A page's A to Z entry, links and listings show its title, address and first paragraph (when it has
+    no summary): an edit below that renders just the page; an edit to what shows renders those too."""
+    team = "---\ntitle: Our team\n---\nWe are a small team.\n\n## Later\n\nMore text.\n"
+    root = basic_site(tmp_path / "site", {"content/alpha/about/team.md": team})
+    assert run(root, "build").exit_code == 0
+    a_z, about = root / "build/alpha/a-z/index.html", root / "build/alpha/about/index.html"
+    assert "Our team" in a_z.read_text() and "We are a small team." in about.read_text()
+
+    steps = [("More text.", "Other text.", 1), ("We are a small team.", "We are a team of six.", 2),
+             ("title: Our team", "title: The team", 3)]
+    for n, (before, after, least) in enumerate(steps):
+        edit(root, "content/alpha/about/team.md", lambda t, b=before, a=after: t.replace(b, a))
+        result = run(root, "build")
+        assert result.exit_code == 0, result.output
+        count = rerendered(result.output)
+        assert count == 1 if least == 1 else count is not None and count >= least, (after, result.output)
+        assert tree_digest(root / "build") == clean_build(root, tmp_path / str(n)), after
+    assert "The team" in a_z.read_text() and "Our team" not in a_z.read_text()
+    assert "We are a team of six." in about.read_text()
 
 
 def test_records_numbered_while_pages_render_are_those_numbered_at_the_end(tmp_path: Path,
