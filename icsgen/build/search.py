@@ -12,8 +12,7 @@ unbounded queue, so its answers cannot block it) and the answers read once the l
 Pagefind has no incremental mode: an index is always written whole, and writing one takes ~3 ms a
 page. So a region's index can be cut into *shards* (`pagefind/0/`, `pagefind/1/`, ...; a page's shard
 chosen by a hash of its output path) that the search page merges with Pagefind's `mergeIndex`, and an
-edit indexes again only the shard whose records changed. Shards are off (one a region) because merged
-indexes change what a search finds: see `SHARD_PAGES`. What icsgen keeps is
+edit indexes again only the shard whose records changed (see `SHARD_PAGES`). What icsgen keeps is
 each page's *record* (its words and details, made by the render worker from the HTML it wrote, see
 render/searchtext.py) in `.icsgen-cache/search/`, by shard. Shards are indexed by two Pagefind
 processes at once. PDFs are indexed by their text, read with pypdf and kept by the file's size and time.
@@ -162,16 +161,15 @@ class Pagefind:
         self.close()
 
 
-# Records a shard is made for; 0: one shard a region (the default, see below). Pagefind takes ~3 ms a record to
-# index (plus ~30 ms a shard), so smaller shards make an edit quicker (at 10,000 pages, 8 shards a region: the
-# edit's search part ~0.8 s CPU instead of ~6.5 s); but each shard sends a visitor at least one ~24 KB part of
-# its word index per word searched for (a region's search for one word: 412 KB with 8 shards, 245 KB with one
-# index). And Pagefind searches each merged index on its own: an index without one of the words answers for
-# the others (pagefind_web search_term skips a word it cannot find), or for the longest word it has that the
-# word starts with ("care" for "carers"). With one index per region that happens only for words the region
-# lacks; with shards, for every word some shard lacks: on the sample site cut into 8 shards, "carers" found
-# 21 Leeds pages where one page has the word. So shards stay off until each shard knows its region's words.
-SHARD_PAGES = 0
+# Records a shard is made for (0: one shard a region). Pagefind takes ~3 ms a record to index (plus ~30 ms a
+# shard), so smaller shards make an edit quicker (at 10,000 pages: ~0.8 s CPU for the edit's search part with
+# 8 shards a region, ~6.5 s with one index), and each Pagefind process holds only a shard (a 6,000-page index
+# took 1.1 GB). But each shard sends a visitor at least one part of its word index per word searched for (a
+# region's search for one word: 412 KB with 8 shards, 245 KB with one index). Pagefind searches each merged
+# index alone, and one that lacks a searched word answers anyway (for the other words, or a shorter word);
+# the search page drops those answers (`keepWhole` in static/js/search.js, from the words each result
+# matched: `PATCHES`), so shards find what one index finds (tests/end_to_end/test_search.py).
+SHARD_PAGES = 256
 
 
 @dataclass
@@ -313,6 +311,35 @@ def _index(service: Pagefind, records: Iterable[tuple], lang: str) -> list[dict[
     return files
 
 
+# Pagefind's script (1.5) with the one change icsgen's search page needs: its playground mode (each result's
+# matched words, `scores[].search_term`, and the query's stemmed words, `search_keywords`) reachable from an
+# instance and applied to every merged index, not only the first. With those the page can drop a merged
+# index's answers that lack a searched word (see `SHARD_PAGES` and the search script's `keepWhole`).
+PATCHES: dict[str, tuple[tuple[bytes, bytes], ...]] = {
+    "pagefind.js": (
+        (b"return{options:(opts)=>wrapper.options(opts),",
+         b"return{enterPlaygroundMode:()=>wrapper.enterPlaygroundMode(),options:(opts)=>wrapper.options(opts),"),
+        (b"async enterPlaygroundMode(){await this.primary.enterPlaygroundMode();}",
+         b"async enterPlaygroundMode(){for(const i of this.instances)await i.enterPlaygroundMode();}"),
+    ),
+    "pagefind-worker.js": (
+        (b"async enterPlaygroundMode(){await this.primary.enterPlaygroundMode();}",
+         b"async enterPlaygroundMode(){for(const i of this.instances)await i.enterPlaygroundMode();}"),
+    ),
+}
+
+
+def patched(name: str, content: bytes) -> bytes:
+    """`content` of Pagefind's file `name` with `PATCHES` made; a Pagefind whose script differs fails
+    plainly (its search page would otherwise find wrong pages), never silently."""
+    for old, new in PATCHES.get(name, ()):
+        if content.count(old) != 1:
+            raise IndexerFailed(f"the search indexer (Pagefind) wrote a {name} that icsgen does not know (a "
+                                f"version other than 1.5?); {INSTALL_HINT}")
+        content = content.replace(old, new)
+    return content
+
+
 def _write_shard(folder: Path, shard: Shard, files: list[dict[str, str]]) -> list[str]:
     target = folder / shard.folder
     if target.exists():
@@ -325,7 +352,7 @@ def _write_shard(folder: Path, shard: Shard, files: list[dict[str, str]]) -> lis
         if shard.number and (name in SHARED or name.startswith("wasm.")):
             continue  # loaded from shard 0 only
         names.append(f"{shard.folder}/{name}")
-        write_bytes(folder, names[-1], base64.b64decode(file["content"]))  # a full disk names the file
+        write_bytes(folder, names[-1], patched(name, base64.b64decode(file["content"])))  # a full disk names the file
     return sorted(names)
 
 

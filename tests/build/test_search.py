@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from icsgen.build.search import shard_count
+from icsgen.build.search import IndexerFailed, patched, shard_count
 from tests.support.sitemaker import basic_site, edit, leftovers, run
 
 
@@ -152,3 +152,17 @@ def test_a_broken_link_found_while_indexing_stops_the_indexer_and_leaves_nothing
     edit(site, "content/alpha/index.md", lambda text: text.replace("[Gone](nowhere.md)", "Back."))
     assert run(site, "build").exit_code == 0
     assert regions(site / "build") == ["alpha", "beta"]
+
+
+def test_pagefinds_script_is_patched_to_name_each_results_words_and_an_unknown_one_is_refused(site: Path) -> None:
+    """The search page keeps only results that matched every searched word (static/js/search.js `keepWhole`),
+    from Pagefind's playground mode, which icsgen's copy of Pagefind's script makes reachable; a Pagefind
+    whose script is not the one icsgen patches is a plain failure, not a search that finds wrong pages."""
+    assert run(site, "build").exit_code == 0
+    script = (site / "build" / "alpha" / "pagefind" / "0" / "pagefind.js").read_text()
+    assert "enterPlaygroundMode:()=>wrapper.enterPlaygroundMode()" in script
+    worker = (site / "build" / "alpha" / "pagefind" / "0" / "pagefind-worker.js").read_text()
+    assert "for(const i of this.instances)await i.enterPlaygroundMode()" in worker
+    with pytest.raises(IndexerFailed, match=r"pagefind\.js that icsgen does not know"):
+        patched("pagefind.js", b"export{createInstance}")
+    assert patched("fragment/en_1.pf_fragment", b"any") == b"any"

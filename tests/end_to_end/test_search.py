@@ -7,6 +7,8 @@ One built site is shared by the whole module (a build with search takes seconds)
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,8 +55,8 @@ def pdf_with_text(lines: list[str], title: str = "") -> bytes:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample content plus a Leeds board paper (a PDF), built with search and served under /ics/."""
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content plus a Leeds board paper (a PDF)."""
     root = tmp_path_factory.mktemp("search")
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "regions.yaml", root / "regions.yaml")
@@ -63,10 +65,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (papers / "board-paper-march.pdf").write_bytes(pdf_with_text(
         ["Leeds Health and Social Care Hub board paper", f"The {PDF_WORD} review of waiting times."],
         title="Board paper: March"))
-    done = subprocess.run([sys.executable, "-m", "icsgen", "build", "--root", str(root), "--quiet"],
-                          capture_output=True, text=True, cwd=REPO)
+    return root
+
+
+def build(root: Path, out: str, **env: str) -> Path:
+    command = [sys.executable, "-m", "icsgen", "build", "--root", str(root), "--out", str(root / out), "--quiet"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env})
     assert done.returncode == 0, done.stdout + done.stderr
-    with serve_static(root / "build", prefix="/ics/") as base:
+    return root / out
+
+
+@pytest.fixture(scope="module")
+def site(source: Path) -> Iterator[str]:
+    """The sample site built with search (one index a region, as a site this small has) under /ics/."""
+    with serve_static(build(source, "build"), prefix="/ics/") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def sharded(source: Path) -> Iterator[str]:
+    """The same site with each region's index cut into shards of about two pages, under /ics/."""
+    out = build(source, "sharded", ICSGEN_TEST_SHARD_PAGES="2")
+    assert json.loads((out / "leeds" / "pagefind" / "shards.json").read_text())["shards"] >= 8
+    with serve_static(out, prefix="/ics/") as base:
         yield base
 
 
@@ -188,3 +209,40 @@ def test_the_kind_filter_finds_board_meetings_and_news(page, site) -> None:  # t
     page.wait_for_url(re.compile(r"kind=news$"))
     wait_for_results(page)
     assert all(meta.startswith("News") for meta in page.locator(".app-search-result__meta").all_inner_texts())
+
+
+def found(page, address: str) -> tuple[str, set[str]]:  # type: ignore[no-untyped-def]
+    """What a search shows: its status line and the addresses of its results (under the site's base)."""
+    page.goto(address)
+    said = wait_for_results(page)
+    base = address.split("/ics/")[0] + "/ics/"
+    return said, {link.removeprefix(base) for link in result_links(page)}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["carers", "mental health", "Beckett", "care", "dementia", "board meeting",
+                                   "waiting times", "Scunthorpe", "carersweek", "\"mental health\""])
+def test_shards_find_what_one_index_finds(page, site, sharded, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Pagefind searches each merged index alone, and an index lacking a searched word answered anyway
+    (21 Leeds pages for "carers" from 8 shards, where one page has the word): cut into shards, a region's
+    search and the hub's find exactly what one index a region finds."""
+    for where in ("leeds/search/", "search/"):
+        one = found(page, f"{site}{where}?q={query}")
+        cut = found(page, f"{sharded}{where}?q={query}")
+        if len(one[1]) == 50:  # more than a page shows: scores (and so which 50) differ from index to index
+            one, cut = one[0], cut[0]
+        assert cut == one, (where, query)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["carers", "Beckett"])
+def test_the_hub_finds_only_pages_with_the_words_when_any_region_has_them(page, site, query: str) -> None:  # type: ignore[no-untyped-def]
+    """The hub merges every region's index, as if one: a region without the searched word does not answer
+    for a shorter one ("care" for "carers", on all 24 Lancashire pages) while another region has it."""
+    leeds = found(page, f"{site}leeds/search/?q={query}")[1]
+    said, hub = found(page, f"{site}search/?q={query}")
+    assert leeds <= hub
+    marks = page.eval_on_selector_all(".app-search-result", "items => items.map(i => Array.from("
+                                      "i.querySelectorAll('mark'), m => m.textContent.toLowerCase()))")
+    assert len(marks) == len(hub) > 0, said
+    assert all(any(mark.startswith(query.lower()[:5]) for mark in item) for item in marks), marks

@@ -13,7 +13,9 @@
  *   page as text, never as HTML.
  * - A region's index is cut into shards (pagefind/0/, 1/, ...: see build/search.py), merged here with
  *   Pagefind's mergeIndex; the hub's page loads every region's (data-indexes) and groups the results
- *   by region.
+ *   by region. Pagefind searches each merged index alone, and one that lacks a searched word answers
+ *   anyway (for the other words, or for a shorter word the searched one starts with): `keepWhole`
+ *   drops those answers, so the results are the same however the indexes are cut.
  */
 (function () {
   "use strict";
@@ -93,7 +95,9 @@
   function pagefind() {
     if (!loading) {
       var counts = Promise.all(indexes.map(shardCount));
-      loading = import(new URL("0/pagefind.js", folderOf(indexes[0])).href).then(function (api) {
+      loading = import(new URL("0/pagefind.js", folderOf(indexes[0])).href).then(function (module) {
+        // an instance of its own, in playground mode: each result names the words it matched (`keepWhole`)
+        var api = module.createInstance({});
         var own = { excerptLength: 30 };
         if (indexes[0].base) {
           own.baseUrl = indexes[0].base; // a region on its own domain: its results link there
@@ -110,6 +114,8 @@
           });
           return Promise.all(merging);
         }).then(function () {
+          return api.enterPlaygroundMode(); // after merging: it applies to the indexes merged so far
+        }).then(function () {
           return api;
         });
       });
@@ -118,6 +124,49 @@
       });
     }
     return loading;
+  }
+
+  // Pagefind searches each merged index (a shard of a region; on the hub, every region's) alone, and an
+  // index that lacks a searched word still answers: for the other words, or for the longest word it has
+  // that the searched one starts with ("care" for "carers"). So the results are those one index of all the
+  // pages searched would give: a result is kept only if each searched word, as Pagefind stemmed it
+  // (search_keywords), begins a word the result matched (scores[].search_term); where no result has such
+  // a word, no index has it, and one index would answer for the longest word it has that the searched one
+  // starts with: the results that matched that word (or all, if none did) are kept.
+  // A quoted search ("...") matches exact words only, where no shard answers for another: all are kept.
+  function keepWhole(found) {
+    var stems = found.search_keywords || [];
+    var all = found.results;
+    function matched(result) {
+      return (result.scores || []).map(function (score) {
+        return String(score.search_term);
+      });
+    }
+    var rules = stems.map(function (stem) {
+      var extended = false;
+      var nearest = 0;
+      all.forEach(function (result) {
+        matched(result).forEach(function (word) {
+          if (word.indexOf(stem) === 0) {
+            extended = true;
+          } else if (stem.indexOf(word) === 0 && word.length > nearest) {
+            nearest = word.length;
+          }
+        });
+      });
+      return function (word) {
+        if (extended) {
+          return word.indexOf(stem) === 0;
+        }
+        return !nearest || (word.length === nearest && stem.indexOf(word) === 0);
+      };
+    });
+    return all.filter(function (result) {
+      var words = matched(result);
+      return !result.scores || rules.every(function (rule) {
+        return words.some(rule);
+      });
+    });
   }
 
   function chosenKind() {
@@ -290,12 +339,13 @@
       if (!found) {
         return null; // a newer search replaced this one while it ran
       }
-      return Promise.all(found.results.slice(0, LIMIT).map(function (result) {
+      var kept = keepWhole(found);
+      return Promise.all(kept.slice(0, LIMIT).map(function (result) {
         return result.data();
       })).then(function (data) {
         if (ticket === latest) {
           fallback.hidden = true;
-          show(query, data, found.results.length);
+          show(query, data, kept.length);
         }
       });
     }).catch(function () {
