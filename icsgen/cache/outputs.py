@@ -450,8 +450,11 @@ def site_structure(site: Site) -> str:
     The site's addresses (`by_url`, which claims every page, generated section page and static file)
     and its sections' lists and titles; with the regions and settings, which the fingerprint covers,
     these decide every address the build writes (`Renderer.known_urls`), so that need not be listed too.
+    With the pages' aliases, from which the old addresses given redirect pages come (those of regions.yaml
+    are in the fingerprint), the same structure publishes the same addresses (build's moved-page check).
     """
     parts = list(map("\0".join, site.by_url.items()))  # a C loop over ten thousand addresses (no path holds NUL)
+    parts += [f"{page.key}\0{'|'.join(page.aliases)}" for page in site.pages.values() if page.aliases]
     parts += [f"{s.key}|{s.index.key if s.index else ''}|{','.join(s.pages)}|{s.title}" for s in site.sections.values()]
     parts += [page.url for page in publication_pages(site)]  # libraries' category and year pages, in the sitemaps
     return _hash(parts)

@@ -58,6 +58,20 @@ def test_with_the_alias_nothing_is_reported_and_the_old_address_redirects(tmp_pa
         (root / "build/_redirects").read_text().splitlines()
 
 
+def test_an_alias_taken_away_is_reported_though_no_page_moved(tmp_path: Path) -> None:
+    """The old address's redirect page goes with the alias: a change of front matter alone (no page added,
+    moved or deleted) that stops publishing an address is still reported."""
+    root = basic_site(tmp_path / "site")
+    rename(root, alias=True)
+    assert run(root, "build").exit_code == 0
+    edit_only = run(root, "build")  # nothing changed: nothing to report
+    assert edit_only.exit_code == 0 and "published by the last build" not in edit_only.output
+    (root / NEW).write_text((root / NEW).read_text().replace("aliases: [/about/partners/]\n", ""))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "/alpha/about/partners/ was published by the last build" in result.output
+
+
 def test_a_deleted_page_with_no_likely_replacement_is_reported_at_its_region(tmp_path: Path) -> None:
     root = basic_site(tmp_path / "site")
     assert run(root, "build").exit_code == 0
