@@ -178,7 +178,8 @@ class Shard:
 
     region: str
     number: int
-    records: dict[str, list] = field(default_factory=dict)  # by page output path or document site path
+    # by page output path or document site path: a record as made, or packed (`pack_record`, unpacked as it is sent)
+    records: dict[str, Sequence] = field(default_factory=dict)
 
     @property
     def folder(self) -> str:
@@ -300,10 +301,11 @@ def write_count(folder: Path, region: str, count: int) -> str:
     return name
 
 
-def _index(service: Pagefind, records: Iterable[tuple], lang: str) -> list[dict[str, str]]:
-    """One index from `records`, as the files Pagefind would write (base64 in JSON)."""
+def _index(service: Pagefind, records: Iterable[Sequence], lang: str) -> list[dict[str, str]]:
+    """One index from `records` (each packed or not: see `unpack_record`), as the files Pagefind would write
+    (base64 in JSON)."""
     index_id = service.wait(service.send({"type": "NewIndex", "config": {"force_language": lang}}))["index_id"]
-    for url, content, meta, filters in records:
+    for url, content, meta, filters in map(unpack_record, records):
         service.send({"type": "AddRecord", "index_id": index_id, "url": url, "content": content,
                       "language": lang, "meta": meta, "filters": filters, "sort": None}, answer=False)
     files = service.wait(service.send({"type": "GetFiles", "index_id": index_id}))["files"]
@@ -388,8 +390,8 @@ def pack_record(record: tuple | None) -> tuple | None:
     return (url, zlib.compress(text.encode("utf-8"), 1), meta, filters)
 
 
-def unpack_record(packed: tuple | None) -> tuple | None:
-    """The record `pack_record` packed, as `worker_record` made it."""
+def unpack_record(packed: Sequence | None) -> tuple | None:
+    """The record `pack_record` packed, as `worker_record` made it (a record not packed, as it is)."""
     if packed is None:
         return None
     url, text, meta, filters = packed
@@ -484,18 +486,21 @@ class SearchIndexing:
         for region in site.chosen:
             old = self._manifest(region)
             keys: dict[str, bytes | None] = {}  # every page's and document's record digest (None: not searched)
-            records: dict[str, list] = {}  # the records known without reading a store: made this time
+            records: dict[str, Sequence] = {}  # the records known without reading a store: made this time
             for job in by_region.get(region, ()):
                 key = job.output_path
                 result = fresh.get(job.url)
                 if result is not None and result.written:
-                    unpacked = unpack_record(result.search)
-                    record = list(unpacked) if unpacked is not None else None
-                elif key in old["keys"]:
+                    # kept packed until its shard is indexed: all of them unpacked at once were ~140 MB of this
+                    # process at 30,000 pages, while Pagefind's processes were at their largest
+                    keys[key] = record_digest(unpack_record(result.search))
+                    if result.search is not None:
+                        records[key] = result.search
+                    continue
+                if key in old["keys"]:
                     keys[key] = old["keys"][key]
                     continue
-                else:  # not in the kept records (they were lost): read from the page as published
-                    record = _read_record(job, site, live or staging, staging)
+                record = _read_record(job, site, live or staging, staging)  # not kept (lost): from the page
                 keys[key] = record_digest(record)
                 if record is not None:
                     records[key] = record
