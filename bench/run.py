@@ -13,6 +13,9 @@ Each repeat then times, in this order, each in a fresh child process:
    one-page-edit rebuild without it (after a first build without it), for what search costs;
 6. with --peers: each installed peer's cold build of the same pages (its output folder set aside first).
 
+With `--only-edit`, only the one-page-edit rebuilds (4 and 5), after one untimed first build for each:
+for changes to what a rebuild does, quicker than the whole run.
+
 After the repeats, the one-template-edit rebuilds (a comment added to `page.html` in the site's own
 copy of the theme), once per repeat. Nothing is deleted while builds are timed: outputs and caches
 are set aside (renamed) and deleted at the end (see `set_aside`). The edits are undone at the end.
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,6 +185,10 @@ class Series:
 
     def median(self) -> float | None:
         return statistics.median(r.seconds for r in self.good) if self.good else None
+
+    def median_cpu(self) -> float | None:
+        """User + system time of the build and the processes it waited for (see `Run.cpu_seconds`)."""
+        return statistics.median(r.cpu_seconds for r in self.good) if self.good else None
 
     def spread(self) -> str:
         if not self.good:
@@ -360,6 +368,9 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
         if not run.ok:
             failures.append(f"icsgen {key}: {run.output.strip()[-2000:]}")
 
+    if args.only_edit:
+        return measure_edits(pages, args, site_dir, rendered, words, page, page_text, series, no_search, icsgen,
+                             failures, waits)
     if args.check and args.only_check:
         for key in [k for k in series if k not in ("cold", "check", "cold_nosearch", "first", "check_cached")]:
             del series[key]
@@ -432,6 +443,35 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
             "failures": failures, "site": site_dir, "waits": waits}
 
 
+def measure_edits(pages: int, args: argparse.Namespace, site_dir: Path, rendered: int, words: str, page: Path,
+                  page_text: str, series: dict[str, Series], no_search: bool, icsgen: Callable[..., None],
+                  failures: list[str], waits: list[float]) -> dict:
+    """`--only-edit`: one first build with search (untimed), then `--repeat` one-page-edit rebuilds with it;
+    the same without search (`--no-search` from its first build on). Two full builds in all, not one per
+    repeat: for changes to what a rebuild does, this is the part that moves."""
+    for key in [k for k in series if k not in ("onepage", "onepage_nosearch")]:
+        del series[key]
+    modes = [("onepage", ())] + ([("onepage_nosearch", ("--no-search",))] if no_search else [])
+    try:
+        for key, extra in modes:
+            clean(site_dir)
+            print(f"N={pages}: first build{' '.join(('', *extra))} (not counted)", flush=True)
+            icsgen(key, *extra)
+            series[key].runs.pop()  # the first build, filling the cache: not an edit
+            for r in range(1, args.repeat + 1):
+                page.write_text(page_text + f"\nThis sentence was added by the benchmark ({key}, {r}).\n",
+                                encoding="utf-8")
+                icsgen(key, *extra)
+    finally:
+        page.write_text(page_text, encoding="utf-8")
+    html_files = sum(1 for _ in (site_dir / "build").rglob("*.html")) if (site_dir / "build").exists() else 0
+    clean(site_dir)
+    empty_set_aside()
+    return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": {}, "skipped": {},
+            "html_files": html_files, "serve": None, "edited": page.relative_to(site_dir), "failures": failures,
+            "site": site_dir, "waits": waits}
+
+
 def run_peer(peer: Peer, folder: Path) -> Run:
     for name in (peer.output, ".jekyll-cache", ".cache", "resources", "__pycache__"):
         set_aside(folder / name)
@@ -494,24 +534,24 @@ def report(results: list[dict], args: argparse.Namespace, started: dt.datetime, 
                   f"{max(res['waits'], default=0):.2f} s at most, {sum(res['waits']):.2f} s in all. Outputs and caches "
                   "were set aside, not deleted, before each cold build, and the template-edit rebuilds came after "
                   "all the repeats (see `set_aside` in bench/run.py).", "",
-                  "| icsgen | median s | (min-max) | pages/s | peak RSS, largest process | peak PSS, all processes "
-                  "| peak RSS, all processes added up |",
-                  "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
+                  "| icsgen | median s | (min-max) | median CPU s | pages/s | peak RSS, largest process "
+                  "| peak PSS, all processes | peak RSS, all processes added up |",
+                  "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         for s in res["series"].values():
             med = s.median()
             rate = f"{n / med:.0f}" if med else "-"
-            lines.append(f"| {s.label} | {fmt(med)} | {s.spread()} | {rate} | {s.max_rss():.0f} MB | "
-                         f"{s.peak_pss():.0f} MB | {s.peak_rss_sum():.0f} MB |")
+            lines.append(f"| {s.label} | {fmt(med)} | {s.spread()} | {fmt(s.median_cpu())} | {rate} | "
+                         f"{s.max_rss():.0f} MB | {s.peak_pss():.0f} MB | {s.peak_rss_sum():.0f} MB |")
         serve = res["serve"]
         if serve is None and not args.no_serve:
             lines.append("| serve save-to-browser latency | not measured: bench/serve_latency.py is not there yet | "
-                         "| | | | |")
+                         "| | | | | |")
         elif serve is not None:
             if "median" in serve:
                 lines.append(f"| serve save-to-browser latency | {serve['median']:.0f} ms | worst "
-                             f"{serve.get('worst', float('nan')):.0f} ms | | | | |")
+                             f"{serve.get('worst', float('nan')):.0f} ms | | | | | |")
             lines += ["", "serve_latency.py said:", "", "```", serve["text"][-3000:], "```"]
-        cold = res["series"]["cold"].median()
+        cold = res["series"]["cold"].median() if "cold" in res["series"] else None
         lines += check_ratios(res["series"])
         plain = res["series"].get("cold_nosearch")
         if plain is not None and plain.median() and cold and "onepage_nosearch" in res["series"]:
@@ -583,6 +623,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-check", action="store_true",
                         help="with --check: time only the cold builds (with and without search), the first build "
                              "and the two checks, alternating, for the check / build ratios")
+    parser.add_argument("--only-edit", action="store_true",
+                        help="time only one-page-edit rebuilds (--repeat of them with search, and as many without "
+                             "if this icsgen has --no-search), each series after one untimed first build")
     parser.add_argument("--out", type=Path, help="Markdown file for the report (default: bench/results/DATE-TIME.md)")
     args = parser.parse_args(argv)
     args.pages = args.pages or [1000]
