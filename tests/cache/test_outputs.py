@@ -117,6 +117,22 @@ def test_only_what_shows_of_a_page_renders_its_listers_again(tmp_path: Path) -> 
     assert "We are a team of six." in about.read_text()
 
 
+def test_what_a_page_shows_others_is_the_same_read_from_its_file_or_from_the_page_store(tmp_path: Path) -> None:
+    """After a failed build the records are not trusted to the page store's models, and every page's state is
+    worked out again from restored pages: equal to those made from the files, so only the fixed page renders."""
+    team = ("---\ntitle: Our team\naliases: [/old-team/]\ntags: [a, b]\ndate: 2024-01-02\n"
+            "extra: {colour: blue, n: 3}\n---\nWe are a small team.\n\nMore text.\n")
+    root = basic_site(tmp_path / "site", {"content/alpha/about/team.md": team})
+    assert run(root, "build").exit_code == 0
+    edit(root, "content/alpha/about/team.md", lambda t: t.replace("More text.", "[Broken](nowhere.md)"))
+    assert run(root, "build").exit_code == 1
+    edit(root, "content/alpha/about/team.md", lambda t: t.replace("[Broken](nowhere.md)", "Fixed."))
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert rerendered(result.output) == 1, result.output
+    assert tree_digest(root / "build") == clean_build(root, tmp_path)
+
+
 def test_records_numbered_while_pages_render_are_those_numbered_at_the_end(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A big build numbers its records' inputs every `PENDING` pages, not all at the end (held unnumbered, they
