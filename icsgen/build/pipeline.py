@@ -488,7 +488,7 @@ def _render_changed(jobs: list[Job], renderer: Renderer, staging: Path, options:
     """
     results = {}
     for result in render_all(renderer, jobs, staging, options.jobs, progress, keep_deps=options.cache, live=live,
-                             search=options.search):
+                             search=options.search, let_go=_outlive is not None):
         problems.adopt(result.problems)
         job = result.job
         table.add(job.url, InputStates.keys(job, result.deps) if states is not None else [], states, result.anchors,

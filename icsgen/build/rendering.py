@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from icsgen.cache import PrecompiledCode, kept_for_reading
-from icsgen.content import Site
+from icsgen.content import Site, let_go_of_bodies
 from icsgen.problems import BuildFailed, Problem, Problems
 from icsgen.render import Job, Output, Renderer
 
@@ -22,7 +22,7 @@ from .loading import Loaded, compile_themes, load, plan
 from .options import BuildOptions, Progress
 from .output import holds, write_bytes
 from .search import pack_record, worker_record
-from .workers import STALL, WorkerFailed, can_fork, forked_map
+from .workers import STALL, WorkerFailed, can_fork, forked_map, give_back_freed_memory
 
 PARALLEL_THRESHOLD = 60  # below this many pages, starting workers costs more than it saves
 
@@ -136,7 +136,8 @@ def _worker_start() -> None:
 
 def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers: int,
                progress: Progress | None = None, keep_deps: bool = True, live: Path | None = None,
-               stall: float = STALL, inspect: Inspection | None = None, search: bool = False) -> Iterator[Output]:
+               stall: float = STALL, inspect: Inspection | None = None, search: bool = False,
+               let_go: bool = False) -> Iterator[Output]:
     """Render and write every job, yielding results (without their HTML, and without their dependencies
     unless `keep_deps`: a build without a cache records none) in job order.
 
@@ -151,6 +152,10 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
     Many jobs are shared among forked workers (build/workers.py), but only from a process with no other thread
     running (a fork there could inherit a lock held by another thread); otherwise they are rendered here.
     A worker that dies, or works on `stall` seconds without an answer, is a `BuildFailed` naming its page.
+
+    With `let_go` (a build whose process ends after it), the pages drop their Markdown before the workers are
+    forked (`let_go_of_bodies`): each worker reads the pages it renders from their files, and neither this
+    process nor (in its resident size) each worker holds every page's body for the rest of the build.
     """
     global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live, _worker_inspect
     global _worker_search
@@ -163,6 +168,8 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
                 yield from _counted(map(_render_and_write, range(len(jobs))), jobs, progress)
             return
         renderer.prepare()  # compile the templates once, for the forked workers to inherit
+        if let_go and let_go_of_bodies(job.page for job in jobs):
+            give_back_freed_memory()  # or the workers count what the bodies took as theirs too
         chunk = max(1, min(64, len(jobs) // (workers * 32)))  # small enough that no worker waits long at the end
         try:
             results = forked_map(_render_and_write, len(jobs), workers, chunk, start=_worker_start, stall=stall)

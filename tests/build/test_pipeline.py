@@ -386,3 +386,28 @@ def test_the_build_says_which_pages_it_left_out_and_until_when(tmp_path: Path) -
                 "2099-03-01") in result.output
     assert "Not published" not in run(root, "build", "--no-search", "--drafts", "--future").output
     assert "Not published" not in run(root, "build", "--no-search", "--region", "alpha", "--future").output
+
+
+def test_pages_rendered_by_forked_workers_are_as_rendered_in_one_process(tmp_path: Path) -> None:
+    """A command-line build with workers lets the pages drop their Markdown before forking (each worker reads
+    the pages it renders from their files again: content.let_go_of_bodies); the site is the same, byte for
+    byte, as one rendered in the build's own process, pages with a BOM, CRLF line ends, shared pages and
+    summaries made from the body included."""
+    pages: dict[str, str | bytes] = {
+        f"content/alpha/topics/topic-{n}.md":
+            f"---\ntitle: Topic {n}\n---\nText of topic {n}, about [partners](../about/partners.md).\n"
+        for n in range(80)}
+    pages["content/alpha/topics/windows.md"] = \
+        "\ufeff---\r\ntitle: Windows\r\n---\r\nWritten on Windows.\r\n\r\n* one\r\n"
+    pages["content/alpha/news/2024-03-01-third.md"] = \
+        "---\ntitle: Third post\ndate: 2024-03-01\n---\nThe third post's first words.\n"
+    pages["content/_shared/help.md"] = "---\ntitle: Help\n---\nThe same help in every region.\n"
+    root = basic_site(tmp_path / "site", pages)
+    for jobs, out in (("1", "one"), ("2", "two")):
+        done = subprocess.run([sys.executable, "-m", "icsgen", "build", "--root", str(root), "--no-cache",
+                               "--jobs", jobs, "--out", str(tmp_path / out)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert one == two
+    assert "Written on Windows." in (tmp_path / "two/alpha/topics/windows/index.html").read_text(encoding="utf-8")
+    assert "first words" in (tmp_path / "two/alpha/news/index.html").read_text(encoding="utf-8")

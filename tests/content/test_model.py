@@ -118,3 +118,25 @@ def test_a_static_file_beside_the_pages_is_published_as_it_is(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert (root / "build/alpha/about/team.html").read_text() == "<p>Ours</p>\n"
     assert (root / "build/alpha/images/index.html").read_text() == "<p>Ours too</p>\n"
+
+
+def test_a_page_that_let_go_of_its_body_reads_it_again_from_its_file(tmp_path: Path) -> None:
+    """`let_go_of_bodies` (a build about to fork workers): the body comes back from the file as loaded; from
+    the file as it now is if edited since (front matter of another length included); '' if the file went."""
+    from icsgen.content import let_go_of_bodies
+
+    crlf = "\ufeff---\r\ntitle: CRLF\r\n---\r\nLine one.\r\nLine two.\r\n"
+    root = basic_site(tmp_path, {"content/alpha/crlf.md": crlf})
+    loaded = load(root, BuildOptions())
+    pages = loaded.site.pages
+    bodies = {key: page.body for key, page in pages.items()}
+    assert bodies["alpha/crlf.md"] == "Line one.\nLine two.\n"
+    assert let_go_of_bodies(pages.values()) == sum(1 for body in bodies.values() if body)
+    assert "body" not in pages["alpha/crlf.md"].__dict__
+    assert {key: page.body for key, page in pages.items()} == bodies
+    let_go_of_bodies(pages.values())
+    write(root, "content/alpha/about/partners.md", "---\ntitle: Partners\nsummary: Longer.\nweight: 2\n---\nEdited.\n")
+    remove(root, "content/alpha/about/index.md")
+    assert pages["alpha/about/partners.md"].body == "Edited.\n"
+    assert pages["alpha/about/index.md"].body == ""
+    assert pages["alpha/crlf.md"].body == "Line one.\nLine two.\n"
