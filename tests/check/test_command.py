@@ -174,8 +174,9 @@ def test_syllables_and_grade() -> None:
 
 
 def test_a_texts_measures_are_its_sentences_measures() -> None:
-    """`readability.analyse` searches each sentence for words once, and takes the text's words to be its
-    sentences' words (no word runs over a sentence's end): the same as splitting and counting the plain way."""
+    """`readability.analyse` takes the text's words to be its sentences' words (no word runs over a sentence's
+    end), and a sentence's words its white-space-separated pieces' words (none runs over white space, not even
+    a no-break space): the same as splitting and counting the plain way."""
     import random
 
     from icsgen.check.readability import NOT_AN_END, SENTENCE_END, analyse, sentences, syllables, words
@@ -193,7 +194,7 @@ def test_a_texts_measures_are_its_sentences_measures() -> None:
     rng = random.Random(3)
     pieces = ["word", "Word", "e.g.", "i.e.", "Dr.", "approx.", "3.5", "don't", "care’s", "well-being", "a,b", "ICS.",
               ".", "!", "?", "'", '"', "”", "’", ")", "]", "(", "[", "“", "‘", " ", "  ", "\n", "\t", "-", "—", "x.Y",
-              "end.", "Yes!", "No?", "(Note.)", "'Quote.'", "A", "9", "é", "ünï"]
+              "end.", "Yes!", "No?", "(Note.)", "'Quote.'", "A", "9", "é", "ünï", "\xa0", "\u2009", "and/or"]
     for _ in range(3000):
         text = "".join(rng.choice(pieces) + rng.choice(("", " ", " ", "\n")) for _ in range(rng.randint(0, 40)))
         prose = analyse(text)
