@@ -103,6 +103,9 @@ _worker_inspect: Inspection | None = None
 _worker_search = False  # make each written page's search record (build/search.py)
 
 
+_worker_let_go = False  # pages let go of their bodies (`render_all`'s `let_go`): again once rendered
+
+
 def _render_and_write(index: int) -> tuple[int, Output]:
     """Render job `index` (workers inherit the job list) and write it, unless the live folder holds exactly
     that already (or there is no folder: `render_in_memory`); return it without its HTML."""
@@ -121,6 +124,8 @@ def _render_and_write(index: int) -> tuple[int, Output]:
             if _worker_search:
                 result.search = pack_record(worker_record(job, _worker_renderer.site, result.html))
     result.html = ""  # written: don't send it back between processes
+    if _worker_let_go:  # read from its file for this render; kept, a worker came to hold half the site's bodies
+        let_go_of_bodies((job.page,))
     if not _worker_keeps_deps:
         result.deps = {}  # nothing will record them: not worth sending
     result.job = None  # type: ignore[assignment]  # the parent has it; pages don't pickle cheaply
@@ -158,7 +163,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
     process nor (in its resident size) each worker holds every page's body for the rest of the build.
     """
     global _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live, _worker_inspect
-    global _worker_search
+    global _worker_search, _worker_let_go
     _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps = renderer, folder, jobs, keep_deps
     _worker_live, _worker_inspect, _worker_search = live, inspect, search
     workers = workers or os.cpu_count() or 1
@@ -170,6 +175,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
         renderer.prepare()  # compile the templates once, for the forked workers to inherit
         if let_go and let_go_of_bodies(job.page for job in jobs):
             give_back_freed_memory()  # or the workers count what the bodies took as theirs too
+        _worker_let_go = let_go
         chunk = max(1, min(64, len(jobs) // (workers * 32)))  # small enough that no worker waits long at the end
         try:
             results = forked_map(_render_and_write, len(jobs), workers, chunk, start=_worker_start, stall=stall)
@@ -178,7 +184,7 @@ def render_all(renderer: Renderer, jobs: list[Job], folder: Path | None, workers
             raise BuildFailed([_worker_problem(renderer.site.root, jobs, exc)]) from None
     finally:
         _worker_renderer, _worker_folder, _worker_jobs, _worker_keeps_deps, _worker_live = None, None, [], True, None
-        _worker_inspect, _worker_search = None, False
+        _worker_inspect, _worker_search, _worker_let_go = None, False, False
 
 
 def _worker_problem(root: Path, jobs: list[Job], failure: WorkerFailed) -> Problem:
