@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .background import Background
     from .early import start_early
-    from .images import Images, make_images
+    from .images import Images, make_images, read_images
     from .links import check_anchors, check_rendered_links
     from .loading import Loaded, load, plan, reload
     from .moved import addresses_of_files, files_in, published_now, report_moved
@@ -54,7 +54,7 @@ _WHERE = {
     "check_anchors": "links", "check_rendered_links": "links",
     "render_all": "rendering", "render_in_memory": "rendering", "Rendered": "rendering",
     "write_the_rest": "writing",
-    "Images": "images", "make_images": "images",
+    "Images": "images", "make_images": "images", "read_images": "images",
     "INDEX_DIR": "search", "IndexerFailed": "search", "document_records": "search", "worker_record": "search",
     "unpack_record": "search",
     "SHARDS_FILE": "search", "Shard": "search", "shard_count": "search", "shards_for": "search", "shard_of": "search",
@@ -90,6 +90,7 @@ __all__ = [
     "plan",
     "process_running",
     "published_now",
+    "read_images",
     "reload",
     "render_all",
     "render_in_memory",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from icsgen.cache import IMAGE_SUFFIXES, ImageProblem, ImageStore
+from icsgen.cache import IMAGE_SUFFIXES, ImageProblem, ImageStore, read_problem
 from icsgen.content import Site, StaticFile
 from icsgen.problems import WARNING, Problems
 from icsgen.render import published_files
@@ -96,9 +96,7 @@ def make_images(site: Site, cache_folder: Path | None, workers: int, problems: P
                 todo.append((static, static.source_path, digest))
     for static, result in _make_all(store, todo, workers):
         if isinstance(result, tuple):
-            message, hint = result
-            problems.add(static.source_path, 0, f"this image {message}: it is published as it is, in one size",
-                         hint, WARNING)
+            _unreadable(static, *result, problems)
             images.digests.pop(static.url, None)
         else:
             images.info[static.url] = result
@@ -107,6 +105,51 @@ def make_images(site: Site, cache_folder: Path | None, workers: int, problems: P
         if len(site.chosen) == len(site.regions):  # the whole site: made files no image uses can go
             store.forget_unused(set(images.digests.values()))
     return images
+
+
+def read_images(site: Site, cache_folder: Path | None, workers: int, problems: Problems) -> None:
+    """Warn about every content image `make_images` would warn about, making nothing: `icsgen check`'s way.
+
+    An image the kept store (`cache_folder`, read only) made from these very bytes was read then; each
+    other JPEG, PNG and WebP image is read as making it would (`read_problem`), in `workers` processes.
+    """
+    statics = [s for s in site.statics.values()
+               if s.key.split("/", 1)[0] in site.chosen and s.source_path.suffix.lower() in IMAGE_SUFFIXES]
+    store = ImageStore(cache_folder) if cache_folder is not None and cache_folder.is_dir() else None
+    todo = []
+    for static in statics:
+        try:
+            if store is not None and store.made(store.digest(static.source_path)) is not None:
+                continue
+        except OSError as exc:
+            problems.add_os_error(static.source_path, exc)
+            continue
+        todo.append(static)
+    global _reading
+    _reading = [static.source_path for static in todo]
+    try:
+        if workers != 1 and len(todo) >= PARALLEL_MIN and can_fork():
+            found = dict(forked_map(_read_one, len(todo), workers or 2, 1))
+        else:
+            found = dict(map(_read_one, range(len(todo))))
+    finally:
+        _reading = []
+    for index, static in enumerate(todo):
+        if found[index] is not None:
+            _unreadable(static, *found[index], problems)
+
+
+_reading: list[Path] = []
+
+
+def _read_one(index: int) -> tuple[int, tuple[str, str] | None]:
+    problem = read_problem(_reading[index])
+    return index, (problem.message, problem.hint) if problem is not None else None
+
+
+def _unreadable(static: StaticFile, message: str, hint: str, problems: Problems) -> None:
+    """The warning for an image that cannot be made (`ImageProblem`): a build publishes it as it is."""
+    problems.add(static.source_path, 0, f"this image {message}: it is published as it is, in one size", hint, WARNING)
 
 
 def _make_all(store: ImageStore | None, todo: list[tuple[StaticFile, Path, str]],

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import jinja2
 
-from icsgen.cache import PrecompiledCode, kept_for_reading
+from icsgen.cache import CACHE_DIR, PrecompiledCode, kept_for_reading
 from icsgen.content import Site, let_go_of_bodies
 from icsgen.problems import BuildFailed, Problem, Problems
 from icsgen.render import Job, Output, Renderer
 
 from .background import Background
+from .images import read_images
 from .loading import Loaded, compile_themes, load, plan
 from .options import BuildOptions, Progress
 from .output import holds, write_bytes
@@ -74,6 +75,9 @@ def render_in_memory(root: Path, options: BuildOptions,
             codes = precompiling.result() if precompiling.running else {}
         finally:
             precompiling.cancel()
+        # as the build warns about an image it cannot make (it publishes it as it is), without making any
+        read_images(loaded.site, root / CACHE_DIR / "images" if options.cache else None, options.jobs,
+                    loaded.problems)
         compiled: jinja2.BytecodeCache | None = PrecompiledCode(codes, templates) if codes else templates
         renderer = Renderer(loaded.site, loaded.chains, markdown, compiled)
         jobs = plan(loaded.site)

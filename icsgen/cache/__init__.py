@@ -4,7 +4,7 @@ Markdown and compiled templates. Only build/ and serve/ use it; a damaged or for
 
 from .documents import DocumentStore
 from .files import read_store, remove_later, write_store
-from .images import IMAGE_SUFFIXES, ImageProblem, ImageStore
+from .images import IMAGE_SUFFIXES, ImageProblem, ImageStore, read_problem
 from .markdown import MarkdownCache
 from .outputs import (
     CACHE_DIR,
@@ -43,6 +43,7 @@ __all__ = [
     "file_stat",
     "kept_for_reading",
     "locked",
+    "read_problem",
     "read_store",
     "refers_to",
     "remove_later",

@@ -152,7 +152,19 @@ class ImageStore:
                     shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _make(source: Path, folder: Path) -> dict[str, Any]:
+def read_problem(source: Path) -> ImageProblem | None:
+    """What would stop `source` being made (`ImageStore.make`), found by reading it as making does, without
+    making anything: for `icsgen check`, which must warn about every image a build would warn about."""
+    try:
+        _read(source)
+    except ImageProblem as exc:
+        return exc
+    return None
+
+
+def _read(source: Path) -> tuple[Any, str]:
+    """The image at `source` decoded and turned upright (a large JPEG at a fraction of its size, never below
+    the widest published), and its format; `ImageProblem` if it is no JPEG, PNG or WebP image icsgen can read."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -182,6 +194,13 @@ def _make(source: Path, folder: Path) -> dict[str, Any]:
     except (OSError, ValueError, SyntaxError):
         raise ImageProblem("cannot be read as an image (it is damaged, or not a picture)",
                            "save it again as a JPEG, PNG or WebP image") from None
+    return upright, original
+
+
+def _make(source: Path, folder: Path) -> dict[str, Any]:
+    from PIL import Image
+
+    upright, original = _read(source)
     pixels = _srgb(upright)
     width, height = pixels.size
     top = min(width, MAX_WIDTH)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 from icsgen.build import BuildOptions, load, plan
@@ -283,12 +284,40 @@ def test_check_reports_exactly_the_errors_build_stops_on(tmp_path: Path) -> None
         "content/alpha/news/2024-02-10-second.md:4: error: unknown key 'sumary' in front matter "
         "(did you mean 'summary'?)",
     ]
-    assert lines[-1] == "4 errors, 1 warning in 9 pages"
+    assert "content/alpha/about/map.png: warning: this image cannot be read as an image (it is damaged, or not a " \
+        "picture): it is published as it is, in one size (save it again as a JPEG, PNG or WebP image)" in lines
+    assert lines[-1] == "4 errors, 2 warnings in 9 pages"
     built = run(root, "build")
     assert built.exit_code == 1
     build_errors = [line for line in built.output.splitlines() if line.startswith("content/")]
     assert build_errors == [line.replace(": error: ", ": ", 1) for line in errors]
     assert not (root / "build").exists()
+
+
+def test_check_gives_every_warning_a_build_gives(tmp_path: Path) -> None:
+    """A build warns about an image it cannot make (and publishes it as it is); check, which makes no
+    image, reads each one as making it would, before a build and after one (whose kept store it trusts)."""
+    from PIL import Image
+
+    root = basic_site(tmp_path, {"content/alpha/images/broken.jpg": "not really a picture",
+                                 "content/alpha/images/cut.png": "", "content/alpha/images/fine.png": None})
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(root / "content/alpha/images/fine.png")
+    whole = root / "content/alpha/images/whole.png"
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(whole)
+    (root / "content/alpha/images/cut.png").write_bytes(whole.read_bytes()[:60])  # a download cut short
+    built = run(root, "build")
+    assert built.exit_code == 0, built.output
+    warned = sorted(line for line in built.output.splitlines() if line.startswith("content/"))
+    images = "content/alpha/images"
+    assert [line.split(":")[0] for line in warned] == [f"{images}/broken.jpg", f"{images}/cut.png"]
+    expected = sorted(line.replace(": this image", ": warning: this image", 1) for line in warned)
+    for args in ((), ("--no-cache",)):  # after the build: its store knows fine.png and whole.png were made
+        code, lines = check_lines(root, *args)
+        assert code == 0
+        assert sorted(line for line in lines if "this image" in line) == expected, args
+    shutil.rmtree(root / ".icsgen-cache")
+    _, lines = check_lines(root)  # nothing kept: every image is read
+    assert sorted(line for line in lines if "this image" in line) == expected
 
 
 def many_pages(count: int, broken: bool = True) -> dict[str, str]:
@@ -324,7 +353,7 @@ def test_check_in_the_builds_worker_processes_finds_exactly_what_one_process_doe
     assert one.exit_code == two.exit_code == 1
     assert two.output == one.output
     lines = one.output.splitlines()
-    assert lines[-1] == "16 errors, 144 warnings in 121 pages"
+    assert lines[-1] == "16 errors, 145 warnings in 121 pages"  # with the build's warning about map.png
     # a missing heading on a page that has an error of its own: the build stops on it too
     assert "content/alpha/services/topic-1/service-13.md:7: error: no heading or anchor '#service-17x' on " \
            "'alpha/services/topic-1/service-17.md' (did you mean 'service-17'?)" in lines
@@ -378,7 +407,7 @@ def test_json_format(tmp_path: Path) -> None:
     result = run(root, "check", "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert report["summary"] == {"errors": 4, "warnings": 2, "pages": 9, "text": "4 errors, 2 warnings in 9 pages"}
+    assert report["summary"] == {"errors": 4, "warnings": 3, "pages": 9, "text": "4 errors, 3 warnings in 9 pages"}
     assert report["problems"][0] == {
         "path": "content/alpha/about/index.md", "line": 7, "level": "error",
         "message": "link to 'missing.md': no page 'alpha/about/missing.md' (from content/)", "hint": "",
