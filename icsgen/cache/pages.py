@@ -32,12 +32,13 @@ from icsgen.problems import Problems
 
 from .files import MARSHAL_VERSION, read_store, write_store
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000  # a file changed this close to the save may change again within its clock tick
 _DATES = (2, 3, 10, 11)  # positions of date fields in FrontMatter
 _DATE, _UPDATED, _DRAFT, _REVIEWED = 2, 3, 6, 10  # positions of some of FrontMatter's fields
 _ALIASES = 14  # position of `aliases` among the front matter's values
 _META, _ALIAS_LIST, _IMAGE = 6, 7, 8  # positions in a record: the front matter (marshal bytes), aliases, image
+_STATE = 11  # position of its `listing_state`, added when the store is saved
 _META_FIELDS = tuple(f.name for f in fields(FrontMatter))
 _EMPTY = encode_value({})
 _NO_EXTRA = MappingProxyType({})  # most pages have no `extra`: one shared read-only mapping
@@ -103,7 +104,7 @@ class PageStore:
         if page is None or len(problems) != before:
             return page  # a page with problems is read every time, so they are reported every time
         if record is not None and record[1] == page.digest:
-            self._new[name] = [seen, *record[1:]]  # same bytes, new seen: keep the model
+            self._new[name] = [seen, *record[1:_STATE]]  # same bytes, new seen: keep the model (its state, by `save`)
         else:
             self._new[name] = _record(page, seen)
         return page
@@ -139,6 +140,8 @@ class PageStore:
         for record in self._new.values():
             if record[0][2] > racy:  # edited a moment ago: trust the bytes next time, not the times
                 record[0] = [record[0][0], -1, -1, -1, -1]
+            if len(record) == _STATE:  # made in this run: with its page's state as others show it, for later runs
+                record.append(_state_of(record))
         old = self._old
         if len(self._new) == len(old) and all(old.get(name) is record for name, record in self._new.items()):
             return  # every record restored as it was read (comparing values would walk every field)
@@ -253,15 +256,19 @@ def listing_state(page: Page) -> str:
     identity and digest). What other outputs show of a page (an A to Z, a link, a breadcrumb) comes from
     these, so an edit to a page's text alone leaves this as it was.
 
-    Worked out from the page's record, made for the purpose if it has none (a page read from its file, or
-    whose front matter was decoded since): after a failed build every page's is asked for, and decoding ten
-    thousand pages' front matter took ~0.2 s. The values are those the record decodes to, whichever it is,
-    never its bytes (marshal may write the same string two ways)."""
+    Kept in a restored page's record (`PageStore.save` adds it), else worked out from a record made for the
+    purpose: after a failed build every page's is asked for, and decoding ten thousand pages' front matter
+    for it took ~0.2 s."""
     record = page.__dict__.get("_stored") if isinstance(page, StoredPage) else None
-    if record is None:
-        record = _record(page, [])
-    source = page.__dict__.get("_source") or str(page.source_path)
-    shown = [source, record[2], record[3], record[4], record[5], marshal.loads(record[_META]), record[10]]
+    if record is not None and len(record) > _STATE:
+        return record[_STATE]
+    return _state_of(record or _record(page, [page.__dict__.get("_source") or str(page.source_path)]))
+
+
+def _state_of(record: list) -> str:
+    """`listing_state` from a record: from the values it decodes to, never its bytes (marshal may write the
+    same string two ways)."""
+    shown = [record[0][0], record[2], record[3], record[4], record[5], marshal.loads(record[_META]), record[10]]
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
@@ -300,7 +307,7 @@ def _restore(key: str, region: str, path: str, record: list) -> Page:
     the page is built at all (`Page.hidden`), its last change (`Page.last_modified`, for the sitemap)
     and its title (`Page.title`).
     """
-    if len(record) != 11:
+    if len(record) not in (_STATE, _STATE + 1):
         raise ValueError("not a page record")
     page = object.__new__(StoredPage)
     object.__setattr__(page, "__dict__", {
