@@ -272,12 +272,14 @@ class _PageProcessor(Treeprocessor):
         for element in linked:
             if element.tag == "a":
                 if element.get("href") is not None:
+                    href = element.get("href", "")
+                    # found here once (each look moves on): an email autolink's encoded address is found by `_link`
+                    line = None if AMP_SUBSTITUTE in href else self.links.line_of(href)
+                    self._link(element, "href", line)  # a document's link with no words takes its title (or name)
                     if not _has_name(element):
-                        href = element.get("href", "")
-                        self.links.problems.append(Problem("", self.links.line_of(href),
+                        self.links.problems.append(Problem("", self.links.first_line if line is None else line,
                             f"a link to '{href}' with no text: a screen reader can only read out its address",
                             f"write what the link is for between the brackets: [Contact us]({href})"))
-                    self._link(element, "href")
                 continue
             if not (element.get("alt") or "").strip():
                 src = element.get("src", "")
