@@ -57,11 +57,12 @@ def can_fork() -> bool:
 
 
 def give_back_freed_memory() -> None:
-    """Hand the memory this process freed back to the system (glibc's `malloc_trim`), before forking workers.
+    """Hand the memory this process freed back to the system (glibc's `malloc_trim`): before forking workers,
+    and in a worker now and then.
 
     Memory freed with `free` stays mapped in this process, and a forked worker's resident size counts
-    every page it shares with its parent: freed pages still in the parent are counted in each worker too.
-    Elsewhere than glibc (or if it fails), nothing happens."""
+    every page it shares with its parent: freed pages still in the parent are counted in each worker too;
+    a worker keeps what its renders freed. Elsewhere than glibc (or if it fails), nothing happens."""
     try:
         import ctypes  # here only: ~3 ms to load
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’.,\-][A-Za-z0-9]+)*")
@@ -43,7 +43,7 @@ def analyse(text: str) -> Prose:
     then again for the page's reading grade. No word runs over the end of a sentence (a sentence ends
     with a full stop, question or exclamation mark, closing quotes or brackets, then white space), nor
     over white space: a sentence's words are the words of its white-space-separated pieces, each piece
-    measured once per process (`_PieceWords`). Splitting at white space and looking pieces up is C
+    measured once per process (`_PIECE_WORDS`). Splitting at white space and looking pieces up is C
     work; searching every sentence for words with `WORD` was half of what `icsgen check` spent on a page.
     """
     spans = []
@@ -95,45 +95,28 @@ def _count_syllables(word: str) -> int:
     return max(1, len(VOWELS.findall(w)))
 
 
-class _Syllables(dict):
-    """Each word's syllables, counted the first time it is looked up: prose uses the same words over and
-    over, and counting every one afresh was most of the time `icsgen check` spent on reading grades.
-    A plain dict's lookup (`map(_SYLLABLES.__getitem__, words)`) costs a fraction of a function call."""
+class _Measured(dict):
+    """Each key's measure, worked out the first time it is looked up: prose uses the same words (and the
+    same pieces between white space) over and over, and measuring every one afresh was most of the time
+    `icsgen check` spent on reading grades. A plain dict's lookup (`map(_SYLLABLES.__getitem__, words)`)
+    costs a fraction of a function call."""
 
-    def __missing__(self, word: str) -> int:
+    def __init__(self, measure: Callable[[str], int]) -> None:
+        super().__init__()
+        self._measure = measure
+
+    def __missing__(self, key: str) -> int:
         if len(self) >= 1 << 17:  # a site's words are far fewer; numbers and names could grow it without end
             self.clear()
-        found = self[word] = _count_syllables(word)
+        found = self[key] = self._measure(key)
         return found
 
 
-_SYLLABLES = _Syllables()
-
-
-class _PieceWords(dict):
-    """The number of words in each piece of text between white space ('care,': 1, '(ICB)': 1, 'and/or':
-    2), measured the first time it is looked up. `WORD` never matches white space, so a text's words
-    are its pieces' words, in order; and pieces repeat nearly as much as words do."""
-
-    def __missing__(self, piece: str) -> int:
-        if len(self) >= 1 << 17:  # bounded, as `_Syllables`
-            self.clear()
-        found = self[piece] = len(WORD.findall(piece))
-        return found
-
-
-class _PieceSyllables(dict):
-    """The syllables of each piece of text between white space (see `_PieceWords`)."""
-
-    def __missing__(self, piece: str) -> int:
-        if len(self) >= 1 << 17:
-            self.clear()
-        found = self[piece] = sum(map(_SYLLABLES.__getitem__, WORD.findall(piece)))
-        return found
-
-
-_PIECE_WORDS = _PieceWords()
-_PIECE_SYLLABLES = _PieceSyllables()
+_SYLLABLES = _Measured(_count_syllables)  # each word's syllables
+# Each piece of text between white space: its words ('care,': 1, '(ICB)': 1, 'and/or': 2) and their syllables.
+# `WORD` never matches white space, so a text's words are its pieces' words, in order.
+_PIECE_WORDS = _Measured(lambda piece: len(WORD.findall(piece)))
+_PIECE_SYLLABLES = _Measured(lambda piece: sum(map(_SYLLABLES.__getitem__, WORD.findall(piece))))
 
 
 def grade(texts: Iterable[str]) -> tuple[float, int]:
