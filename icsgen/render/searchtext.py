@@ -23,13 +23,17 @@ from .urls import encode_path
 SEARCH_KINDS = ("page", "news", "document", "meeting", "event")  # the search page's filters, in this order
 NOT_INDEXED = frozenset({"404", "hub", "search", "a-z", "news-list", "section"})  # listings and special pages
 
-_MAIN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.DOTALL)
+_MAIN = re.compile(r"<main\b[^>]*>")
 _KIND = re.compile(r'data-pagefind-filter="kind:([a-z-]+)"')
 _IGNORED = re.compile(r"<(div|nav|aside|form)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
-_DROPPED = re.compile(r"<(script|style|svg|template)\b.*?</\1>", re.DOTALL)
+_DROPPED_NAMES = ("script", "style", "svg", "template")
+_DROPPED = re.compile(rf"<({'|'.join(_DROPPED_NAMES)})\b.*?</\1>", re.DOTALL)
 _BACK_TO_TOP = '<div class="nhsuk-back-to-top">'
+# Phrasing elements (Pagefind's own list, and a few more): their tags part no words, so a link's last word
+# keeps its full stop ("see our plans." rather than "see our plans .", as a result's excerpt would show it)
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|acronym|b|bdi|bdo|big|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp"
+                         r"|small|span|strong|sub|sup|time|tt|u|var)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 Record = tuple[str, str, dict[str, str], dict[str, list[str]]]  # url, content, meta, filters
 
@@ -40,8 +44,11 @@ def page_record(page: Page, url: str, section_title: str, page_html: str) -> Rec
     relative to its region's folder: the index is the region's, wherever the region is published."""
     if page.kind in NOT_INDEXED or page.meta.draft:
         return None
-    found = _MAIN.search(page_html)
-    body = found.group(1) if found else page_html
+    # found with `find` rather than one `<main>(.*?)</main>` pattern, and spaces joined by `split`, not `\s+`:
+    # each was ~0.2 ms a page, and a render worker makes a record of every page it renders
+    opened = _MAIN.search(page_html)
+    end = page_html.find("</main>", opened.end()) if opened else -1
+    body = page_html[opened.end():end] if opened and end >= 0 else page_html
     cut = body.rfind(_BACK_TO_TOP)
     if cut >= 0:
         body = body[:cut]
@@ -49,8 +56,8 @@ def page_record(page: Page, url: str, section_title: str, page_html: str) -> Rec
     kind = marked.group(1) if marked and marked.group(1) in SEARCH_KINDS else (
         "news" if page.kind == "news" else "page")
     body = _IGNORED.sub(" ", body) if "data-pagefind-ignore" in body else body
-    body = _DROPPED.sub(" ", body) if "<s" in body or "<t" in body else body
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body))).strip()
+    body = _DROPPED.sub(" ", body) if any(f"<{name}" in body for name in _DROPPED_NAMES) else body
+    text = " ".join(html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", body))).split())
     meta = {"title": page.meta.title, "region": page.region, "kind": kind}
     if section_title and page.section != page.region and kind != "news":  # a section of its own, not the home
         meta["section"] = section_title
@@ -66,4 +73,4 @@ def document_record(url: str, region: str, title: str, text: str, file_type: str
     meta = {"title": title, "region": region, "kind": "document", "type": file_type, "size": str(size)}
     if pages:
         meta["pages"] = str(pages)
-    return (encode_path(url), _SPACE.sub(" ", text).strip(), meta, {"kind": ["document"]})  # a result's link
+    return (encode_path(url), " ".join(text.split()), meta, {"kind": ["document"]})  # a result's link

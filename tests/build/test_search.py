@@ -54,6 +54,26 @@ def test_each_region_gets_its_own_index_search_page_and_a_to_z(site: Path) -> No
     assert '<meta name="robots" content="noindex">' in (out / built[0] / "search" / "index.html").read_text()
 
 
+def test_a_pages_record_holds_its_words_as_a_reader_sees_them_and_not_its_contents_list(tmp_path: Path) -> None:
+    """What a result's excerpt is made from: a link's last word keeps its full stop, words in separate
+    elements stay apart, and the contents list (the page's own headings again) is left out."""
+    site = basic_site(tmp_path / "site", {"content/alpha/about/partners.md": (
+        "---\ntitle: Partners\nsummary: Who we work with.\ntoc: true\n---\n"
+        "## NHS trusts\n\nRead [our plans](/alpha/index.md). Ask the **Quillfeather** team, "
+        "or *Pewterbrook*, today.\n\n## Councils\n\n| Council | Phone |\n| --- | --- |\n| Alder | 0300 |\n\n"
+        "## Charities\n\nThe Wrenfield Trust.\n")})
+    done = run(site, "build")
+    assert done.exit_code == 0, done.output
+    folder = site / "build" / "alpha" / "pagefind" / "0" / "fragment"
+    fragments = [json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd")) for p in folder.iterdir()]
+    content = next(fragment["content"] for fragment in fragments if "Quillfeather" in fragment["content"])
+    assert "Read our plans. Ask the Quillfeather team, or Pewterbrook, today." in content
+    assert "Council Phone Alder 0300" in content
+    assert content.count("NHS trusts") == 1 and content.count("Councils") == 1  # once, as a heading
+    assert "Contents" not in content
+    assert 'class="nhsuk-contents-list"' in (site / "build" / "alpha" / "about" / "partners" / "index.html").read_text()
+
+
 def test_a_rebuild_indexes_again_only_the_region_that_changed(site: Path) -> None:
     assert run(site, "build").exit_code == 0
     out = site / "build"
