@@ -574,10 +574,37 @@ def _claim(by_url: dict[str, str], url: str, key: str, source: Page | StaticFile
     by_url.setdefault(url, key)
 
 
-# Files icsgen writes into every region's folder itself (a region on its own domain also gets robots.txt).
+# Files icsgen writes into every region's folder itself (a region on its own domain also gets robots.txt and
+# the host's rule files; a region with meetings or events, calendar.ics).
 MADE_IN_REGION = {"404.html": "the region's 'page not found' page", "sitemap.xml": "the region's sitemap",
-                  "robots.txt": "the region's robots.txt", f"{NEWS}/feed.xml": "the region's news feed"}
+                  "robots.txt": "the region's robots.txt", f"{NEWS}/feed.xml": "the region's news feed",
+                  "calendar.ics": "the region's calendar feed",
+                  **dict.fromkeys(("_redirects", "_headers", "_nginx.conf", ".htaccess"), "the host's rules")}
 NEWS_LIST_PAGE = re.compile(rf"{NEWS}/page/[0-9]+/index\.html")
+SEARCH_INDEX = "pagefind"  # the folder of each region's search index (build/search.py writes all of it)
+# Pages icsgen makes in every region unless the region has a page of its own at the address.
+MADE_PAGES = {"search/": "the region's search page", "a-z/": "the region's A to Z"}
+
+
+def made_in_region(inside: str, pages: bool = False) -> str | None:
+    """What icsgen itself writes at `inside`, a path inside a region's folder (`404.html`, `news/page/2/`), or
+    None. With `pages`, the generated pages (search, A to Z) count too: an editor's file there is used
+    instead of them, but an old address there would put a redirect in their place.
+
+    Static files and old addresses are both checked against this, so neither silently replaces, or is
+    replaced by, something the build writes (it once let an alias turn a region's search page into a
+    redirect, and an editor's calendar.ics be overwritten by the region's calendar feed)."""
+    folder = inside.removesuffix("index.html") if inside.endswith("/index.html") or inside == "index.html" else None
+    first = inside.partition("/")[0]
+    if first == ASSETS and "/" in inside:
+        return "the theme's files"
+    if first == SEARCH_INDEX and "/" in inside:
+        return "the region's search index"
+    if NEWS_LIST_PAGE.fullmatch(inside) or (inside.endswith("/") and NEWS_LIST_PAGE.fullmatch(inside + "index.html")):
+        return "a page of the news list"
+    if pages and (made := MADE_PAGES.get(inside) or MADE_PAGES.get(folder or "")):
+        return made
+    return MADE_IN_REGION.get(inside) or MADE_IN_REGION.get(inside.removesuffix("/"))  # a folder where it writes a file
 
 
 def _check_static_address(by_url: dict[str, str], static: StaticFile, problems: Problems) -> None:
@@ -592,7 +619,7 @@ def _check_static_address(by_url: dict[str, str], static: StaticFile, problems: 
         problems.add(static.source_path, 0, f"'{ASSETS}/' is where icsgen puts theme files",
                      "choose another folder name")
         return
-    made = MADE_IN_REGION.get(inside) or ("a page of the news list" if NEWS_LIST_PAGE.fullmatch(inside) else None)
+    made = made_in_region(inside)
     if made:
         problems.add(static.source_path, 0, f"icsgen writes {made} to /{static.url}, in place of this file",
                      "rename the file or move it to another folder")

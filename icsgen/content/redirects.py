@@ -7,8 +7,10 @@ An old address is written as it was on the region's site, from the region's home
 another old address (a chain, collapsed to its end), or an http(s) address on another site.
 
 The problems an editor can make are found here, each with its file and line: an old address that is
-a page's own address or is claimed twice, a redirect to nothing, and a loop. A chain is a warning:
-it works (every old address goes straight to the end) but the editor should say what they mean.
+a page's own address, or one where icsgen writes a page or file of its own (search, A to Z, sitemap,
+feeds, theme files, search index: a redirect there would replace it), or is claimed twice, a redirect to
+nothing, and a loop. A chain is a warning: it works (every old address goes straight to the end) but the
+editor should say what they mean.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from icsgen.problems import WARNING, Problems
 
-from .model import Page, Site
+from .model import Page, Site, made_in_region
 
 # Letters, digits and what a URL path may hold unescaped, less the quote characters and `\`: the address
 # is written into host rule files and HTML attributes.
@@ -129,6 +131,11 @@ def _claim(site: Site, region_id: str, written: str, target: str, path: Path, li
     if owner is not None:
         problems.add(path, line, f"{what} '{written}' is the address of '{owner.rstrip('/')}', which exists",
                      "an old address must be one the site no longer has: remove it, or move that page")
+        return None
+    made = made_in_region(source.partition("/")[2], pages=True) if owner is None else None
+    if made is not None:
+        problems.add(path, line, f"{what} '{written}' is where icsgen writes {made} (/{source})",
+                     "an old address must be one the site no longer has: remove it")
         return None
     twin = claimed.get(source) or claimed.get(source + "/") or claimed.get(source.rstrip("/"))
     if twin is not None:

@@ -93,6 +93,10 @@ def test_a_static_file_where_icsgen_writes_a_page_or_file_is_an_error(tmp_path: 
         "content/alpha/news/feed.xml": "icsgen writes the region's news feed to /alpha/news/feed.xml",
         "content/alpha/news/page/2/index.html": "icsgen writes a page of the news list to /alpha/news/page/2/",
         "content/alpha/assets/img/favicon.svg": "'assets/' is where icsgen puts theme files",
+        # found by probing: the calendar feed and the search index silently replaced these
+        "content/alpha/calendar.ics": "icsgen writes the region's calendar feed to /alpha/calendar.ics",
+        "content/alpha/pagefind/shards.json": "icsgen writes the region's search index to /alpha/pagefind/shards.json",
+        "content/alpha/_redirects": "icsgen writes the host's rules to /alpha/_redirects",
     }
     root = basic_site(tmp_path)
     assert run(root, "build").exit_code == 0

@@ -113,6 +113,29 @@ def test_every_mistake_is_named_with_file_and_line_and_nothing_is_published(tmp_
     assert not (root / "build").exists() or tree_digest(root / "build") == before
 
 
+def test_an_old_address_where_icsgen_writes_a_page_or_file_of_its_own_is_an_error(tmp_path: Path) -> None:
+    """Found by probing: these built without a word, and the redirect page or the host's forced 301 took the
+    place of the region's search page, A to Z, 'page not found' page, sitemap, feeds, theme files or search
+    index (so `/alpha/search/` sent every reader to the About page)."""
+    made = {
+        "/search/": "the region's search page", "/a-z/": "the region's A to Z",
+        "/404.html": "the region's 'page not found' page", "/sitemap.xml": "the region's sitemap",
+        "/robots.txt": "the region's robots.txt", "/news/feed.xml": "the region's news feed",
+        "/calendar.ics": "the region's calendar feed", "/news/page/2/": "a page of the news list",
+        "/assets/css/x.css": "the theme's files", "/pagefind/pagefind.js": "the region's search index",
+        "/_redirects": "the host's rules",
+    }
+    root = site(tmp_path, "      /a-z/index.html: index.md\n",
+                "".join(f"  - {old}\n" for old in made))
+    result = run(root, "build", "--no-search")
+    assert result.exit_code == 1
+    for old, what in made.items():
+        assert f"content/alpha/about/index.md:3: alias '{old}' is where icsgen writes {what} (/alpha/" \
+            in result.output, old
+    assert "regions.yaml:11: redirect '/a-z/index.html' is where icsgen writes the region's A to Z" in result.output
+    assert "Traceback" not in result.output and not (root / "build").exists()
+
+
 def test_a_chain_is_collapsed_with_a_warning(tmp_path: Path) -> None:
     root = site(tmp_path, "      /old/: /who-we-are/\n", "  - /who-we-are/\n")
     result = run(root, "build")
