@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from icsgen.cache import code_fingerprint, read_store, write_store
-from icsgen.content import Site
+from icsgen.content import Site, quiet_pdf_reader
 from icsgen.problems import Problem
 from icsgen.render import Job, Output, document_record, page_record
 
@@ -660,20 +660,21 @@ def _pdf_text(path: Path) -> tuple[str, str, int]:
     try:
         from pypdf import PdfReader
 
-        reader = PdfReader(str(path))
-        title = ""
-        try:
-            info = reader.metadata
-            title = str(info.title or "").strip() if info else ""
-        except Exception:
+        with quiet_pdf_reader():  # a damaged file is the one warning of content/documents.py, naming it
+            reader = PdfReader(str(path))
             title = ""
-        parts = []
-        for page in reader.pages:
             try:
-                parts.append(page.extract_text() or "")
+                info = reader.metadata
+                title = str(info.title or "").strip() if info else ""
             except Exception:
-                continue
-        return title, " ".join(parts), len(reader.pages)
+                title = ""
+            parts = []
+            for page in reader.pages:
+                try:
+                    parts.append(page.extract_text() or "")
+                except Exception:
+                    continue
+            return title, " ".join(parts), len(reader.pages)
     except Exception:  # pypdf raises many kinds for damaged files: the document is still listed by name
         return "", "", 0
 

@@ -3,7 +3,15 @@ found under `content/`. Plain code: nothing here knows about caches or processes
 """
 
 from .addresses import ADDRESS_HINT, refused_links, refused_message, refused_scheme, suspect, where_written
-from .documents import DOCUMENT_TYPES, Document, DocumentMemo, describe_documents, format_size, is_document
+from .documents import (
+    DOCUMENT_TYPES,
+    Document,
+    DocumentMemo,
+    describe_documents,
+    format_size,
+    is_document,
+    quiet_pdf_reader,
+)
 from .frontmatter import FrontMatter, FrontMatterMemo, body_of, decode_value, encode_value
 from .languages import EASY_READ, LANGUAGES, direction, endonym, english_name, is_english, known, version_of
 from .model import (
@@ -84,6 +92,7 @@ __all__ = [
     "load_site",
     "old_address",
     "page_url",
+    "quiet_pdf_reader",
     "read_page",
     "record_type",
     "refused_links",

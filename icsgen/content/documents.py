@@ -21,9 +21,10 @@ import io
 import logging
 import os
 import re
+import threading
 import warnings
 import zipfile
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -164,6 +165,32 @@ def read_document(path: Path, size: int) -> Document:
     return document  # .doc, .xls, .ppt and CSV carry no metadata worth reading
 
 
+_quiet = threading.Lock()
+_quieted: list[int] = []  # the pypdf logger's own level while any thread reads a PDF, one entry per reader
+
+
+@contextlib.contextmanager
+def quiet_pdf_reader() -> Iterator[None]:
+    """pypdf's log lines silenced while a PDF is read.
+
+    pypdf logs what it finds wrong in a damaged file ('invalid pdf header', 'EOF marker not found') to the
+    terminal, lines naming no file, beside the build's one warning that names it. The search step reads
+    PDFs in a thread while the build goes on, so the level is set by the first reader and put back by the
+    last (a plain save-and-restore in two threads could leave it silenced, or loud, for good)."""
+    log = logging.getLogger("pypdf")
+    with _quiet:
+        _quieted.append(log.level)
+        if len(_quieted) == 1:
+            log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        with _quiet:
+            level = _quieted.pop()
+            if not _quieted:
+                log.setLevel(level)
+
+
 def _read_pdf(path: Path, document: Document) -> Document:
     """Page count, title and language of a PDF; a damaged or encrypted one says so in `problem`."""
     data = path.read_bytes()
@@ -172,11 +199,8 @@ def _read_pdf(path: Path, document: Document) -> Document:
     import pypdf  # here, not at the top: most builds have no PDF to read, and the import costs ~0.1 s
     from pypdf.errors import PyPdfError
 
-    pypdf_log = logging.getLogger("pypdf")
-    level = pypdf_log.level
-    pypdf_log.setLevel(logging.CRITICAL)  # its complaints about a damaged file become our one warning
     try:
-        with warnings.catch_warnings():
+        with quiet_pdf_reader(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
@@ -194,8 +218,6 @@ def _read_pdf(path: Path, document: Document) -> Document:
             AssertionError, ZeroDivisionError, OverflowError) as exc:
         reason = str(exc).strip().rstrip(".") or type(exc).__name__
         return replace(document, problem=f"this PDF looks damaged and cannot be read: {reason[:200]}")
-    finally:
-        pypdf_log.setLevel(level)
     if not pages:
         return replace(document, problem="this PDF has no pages that can be read")
     return replace(document, pages=pages, title=title, language=language)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,3 +188,21 @@ def test_pagefinds_script_is_patched_to_name_each_results_words_and_an_unknown_o
     with pytest.raises(IndexerFailed, match=r"pagefind\.js that icsgen does not know"):
         patched("pagefind.js", b"export{createInstance}")
     assert patched("fragment/en_1.pf_fragment", b"any") == b"any"
+
+
+def test_a_damaged_pdf_is_one_warning_naming_it_not_the_pdf_readers_own_lines(site: Path) -> None:
+    """Found by probing: indexing a damaged PDF let the PDF reader print 'invalid pdf header: b'hello'' and
+    'EOF marker not found' into the build's output, lines naming no file, beside the build's own warning."""
+    (site / "content/alpha/papers").mkdir(parents=True)
+    (site / "content/alpha/papers/notes.pdf").write_bytes(b"hello, this was never a PDF")
+    (site / "content/alpha/papers/cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    edit(site, "content/alpha/about/index.md",
+         lambda text: text + "\n[Notes](../papers/notes.pdf) and [cut](../papers/cut.pdf).\n")
+    # a command of its own: pytest catches the reader's log lines in-process, where an editor's terminal shows them
+    done = subprocess.run([sys.executable, "-m", "icsgen", "build", "--root", str(site)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built "), done.stdout
+    assert sorted(line.partition(":")[0] for line in done.stderr.splitlines()) == [
+        "content/alpha/papers/cut.pdf", "content/alpha/papers/notes.pdf"], done.stderr
+    assert (site / "build/alpha/papers/notes.pdf").exists()
