@@ -310,6 +310,10 @@ def empty_set_aside() -> None:
         shutil.rmtree(ASIDE)
 
 
+def count_html(site_dir: Path) -> int:
+    return sum(1 for _ in (site_dir / "build").rglob("*.html")) if (site_dir / "build").exists() else 0
+
+
 def clean(site_dir: Path) -> None:
     wait_for_cache_writer(site_dir)  # the last build's cache files may still be being written
     for name in (".icsgen-cache", "build"):
@@ -387,10 +391,11 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
                 clean(site_dir)
                 icsgen("first")
                 icsgen("check_cached")
+        html_files = count_html(site_dir)  # of the last build, before it is set aside
         clean(site_dir)
         empty_set_aside()
         return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": peers,
-                "skipped": skipped, "html_files": 0, "serve": None, "edited": page.relative_to(site_dir),
+                "skipped": skipped, "html_files": html_files, "serve": None, "edited": page.relative_to(site_dir),
                 "failures": failures, "site": site_dir, "waits": waits}
     for r in range(1, args.repeat + 1):
         print(f"N={pages}: repeat {r} of {args.repeat}", flush=True)
@@ -435,7 +440,7 @@ def measure(pages: int, args: argparse.Namespace) -> dict:
             icsgen("template")
     finally:
         template.write_text(template_text, encoding="utf-8")
-    html_files = sum(1 for _ in (site_dir / "build").rglob("*.html")) if (site_dir / "build").exists() else 0
+    html_files = count_html(site_dir)
     serve = serve_latency(site_dir) if not args.no_serve else None
     empty_set_aside()
     return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": peers,
@@ -464,7 +469,7 @@ def measure_edits(pages: int, args: argparse.Namespace, site_dir: Path, rendered
                 icsgen(key, *extra)
     finally:
         page.write_text(page_text, encoding="utf-8")
-    html_files = sum(1 for _ in (site_dir / "build").rglob("*.html")) if (site_dir / "build").exists() else 0
+    html_files = count_html(site_dir)
     clean(site_dir)
     empty_set_aside()
     return {"pages": pages, "rendered": rendered, "words": words, "series": series, "peers": {}, "skipped": {},
