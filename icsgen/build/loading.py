@@ -17,6 +17,7 @@ from icsgen.content import (
     LoadOptions,
     Page,
     Site,
+    check_libraries,
     check_required,
     check_share_images,
     describe_documents,
@@ -74,7 +75,6 @@ def load(root: Path, options: BuildOptions) -> Loaded:
         raise BuildFailed(problems.errors)  # a link out of the project, a stray folder: rendering adds only noise
     check_navigation(site, problems)
     check_required(site, problems)  # a region's check.required fields
-    find_redirects(site, problems)  # aliases and redirects: collisions, targets, chains, loops
     check_share_images(site, problems)
     _check_static_files(site, problems)
     return Loaded(_described(site, options, problems), chains, problems)
@@ -82,13 +82,17 @@ def load(root: Path, options: BuildOptions) -> Loaded:
 
 def _described(site: Site, options: BuildOptions, problems: Problems) -> Site:
     """The site with its documents described (type, size, pages, title: see content/documents.py) and its
-    regions' publications read (content/publications.py)."""
+    regions' publications read (content/publications.py); then the checks of addresses the build makes
+    from them (libraries' pages) or must keep clear of them (old addresses)."""
     documents = describe_documents(site.statics.values(), site.chosen, problems, options.documents) \
         if site.statics else site.documents
     publications = load_publications(site.regions, site.statics, site.chosen, problems)
-    if not documents and not publications:
-        return site
-    return replace(site, documents=documents, publications=publications)
+    if documents or publications:
+        site = replace(site, documents=documents, publications=publications)
+    # with the publications read: a library's category and year pages are addresses too
+    check_libraries(site, problems)
+    find_redirects(site, problems)  # aliases and redirects: collisions, targets, chains, loops
+    return site
 
 
 def _check_static_files(site: Site, problems: Problems) -> None:
@@ -154,7 +158,6 @@ def reload(previous: Loaded, options: BuildOptions, changed: set[Path]) -> Loade
         return None
     check_navigation(site, problems)
     check_required(site, problems)
-    find_redirects(site, problems)
     check_share_images(site, problems)
     return Loaded(_described(site, options, problems), previous.chains, problems)
 

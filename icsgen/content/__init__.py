@@ -36,7 +36,16 @@ from .model import (
     suggest_link,
     update_site,
 )
-from .publications import SCHEME_CLASSES, Publication, load_publications
+from .publications import (
+    LIBRARY,
+    SCHEME_CLASSES,
+    Publication,
+    check_libraries,
+    libraries,
+    library_addresses,
+    load_publications,
+    sub_addresses,
+)
 from .records import TYPES as RECORD_TYPES
 from .records import Record, record_type
 from .redirects import Redirect, find_redirects, old_address
@@ -52,6 +61,7 @@ __all__ = [
     "EASY_READ",
     "IMAGE_TYPES",
     "LANGUAGES",
+    "LIBRARY",
     "NEWS",
     "RECORD_TYPES",
     "SCHEME_CLASSES",
@@ -72,6 +82,7 @@ __all__ = [
     "Site",
     "StaticFile",
     "body_of",
+    "check_libraries",
     "check_required",
     "check_share_images",
     "decode_value",
@@ -88,6 +99,8 @@ __all__ = [
     "is_english",
     "known",
     "let_go_of_bodies",
+    "libraries",
+    "library_addresses",
     "load_publications",
     "load_site",
     "old_address",
@@ -101,6 +114,7 @@ __all__ = [
     "resolve_link",
     "share_image",
     "slugify",
+    "sub_addresses",
     "suggest_link",
     "suspect",
     "update_site",

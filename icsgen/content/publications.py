@@ -30,8 +30,10 @@ from icsgen.config import schema as s
 from icsgen.problems import Problems, closest, read_file
 
 from .documents import is_document
+from .model import Page, Site, slugify
 
 DATA_NAME = "publications"  # data/publications.yaml
+LIBRARY = "publications"  # the template of a library page (render/publications.py makes its view)
 
 # The Information Commissioner's model publication scheme: each class's id (what an editor writes),
 # its name, and what it covers, in the ICO's own order and words (shortened).
@@ -173,3 +175,63 @@ def _document_key(written: str, region_id: str, statics: Any, path: Path, line: 
                  f"did you mean '{meant}'?" if meant else f"put the file in content/{region_id}/ and give its path "
                  "from there, e.g. publications/report.pdf")
     return ""
+
+
+def libraries(site: Site) -> list[Page]:
+    """The library pages (`template: publications`) of the chosen regions that have publications."""
+    chosen = site.publications
+    return [page for page in site.pages.values()
+            if page.meta.template == LIBRARY and page.region in chosen and page.region in site.chosen]
+
+
+def sub_addresses(library: Page, records: tuple[Publication, ...]) -> list[tuple[str, str, int]]:
+    """The addresses of a library's category and year pages, as (address, category, 0) for each category
+    (alphabetical) and (address, '', year) for each year (newest first). The one list the build plans
+    pages from and the checks below check, so both agree on where the pages go."""
+    out = [(f"{library.url}{slugify(category)}/", category, 0)
+           for category in sorted({r.category for r in records}, key=str.lower)]
+    out += [(f"{library.url}{year}/", "", year) for year in sorted({r.date.year for r in records}, reverse=True)]
+    return out
+
+
+def library_addresses(site: Site) -> dict[str, str]:
+    """What the build writes at each library's category and year pages, by address (for old addresses)."""
+    return {url: f"the library's page of {f'the category {category!r}' if category else year}"
+            for library in libraries(site)
+            for url, category, year in sub_addresses(library, site.publications[library.region])}
+
+
+def check_libraries(site: Site, problems: Problems) -> None:
+    """A library's category or year page whose address is a page's, a folder's or a file's, or another
+    category's or year's, is an error at the first record that makes it.
+
+    The pages are written by the build, not by an editor: without this, the last written won, silently
+    (a category page in place of the editor's page of the same name; a category '2025' and the year page
+    of 2025 at one address; 'Board papers' and 'Board Papers!' at one address)."""
+    for library in libraries(site):
+        records = site.publications[library.region]
+        path = Path(site.regions[library.region].data_files[DATA_NAME])
+        first: dict[str, Publication] = {}
+        for record in sorted(records, key=lambda r: r.line):
+            first.setdefault(record.category, record)
+            first.setdefault(str(record.date.year), record)
+        taken: dict[str, tuple[str, int]] = {}  # address -> the category (or '') and line that has it
+        for url, category, year in sorted(sub_addresses(library, records), key=lambda a: first[a[1] or str(a[2])].line):
+            line = first[category or str(year)].line
+            what = f"the category '{category}'" if category else f"the library's page of {year}"
+            owner = site.by_url.get(url)
+            if owner is not None:
+                problems.add(path, line, f"{what} would be published at /{url}, the address of '{owner.rstrip('/')}'",
+                             "give the category another name, or move that page" if category else
+                             "move that page: the library lists each year's publications there")
+            elif url in taken:
+                other, at = taken[url]
+                if category and other:
+                    problems.add(path, line, f"the categories '{category}' and '{other}' (line {at}) would both be "
+                                 f"published at /{url}", "write the category the same way in every record")
+                else:  # a category named like a year: reported at the category's record
+                    problems.add(path, line if category else at, f"the category '{category or other}' would be "
+                                 f"published at /{url}, where the library lists what was published in "
+                                 f"{url.rstrip('/').rsplit('/', 1)[-1]}", "give the category a name that is not a year")
+            else:
+                taken[url] = (category, line)

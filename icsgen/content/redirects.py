@@ -22,6 +22,7 @@ from pathlib import Path
 from icsgen.problems import WARNING, Problems
 
 from .model import Page, Site, made_in_region
+from .publications import library_addresses
 
 # Letters, digits and what a URL path may hold unescaped, less the quote characters and `\`: the address
 # is written into host rule files and HTML attributes.
@@ -95,15 +96,18 @@ def find_redirects(site: Site, problems: Problems | None = None) -> tuple[Redire
     """
     report = problems if problems is not None else Problems(site.root)
     claimed: dict[str, Redirect] = {}
+    library = library_addresses(site)  # a library's category and year pages
     chosen = set(site.chosen)
     for page in sorted((p for p in site.pages.values() if p.region in chosen and p.aliases), key=lambda p: p.key):
         for written in page.aliases:
-            _claim(site, page.region, written, page.url, page.source_path, _alias_line(page), page, claimed, report)
+            _claim(site, page.region, written, page.url, page.source_path, _alias_line(page), page, claimed, report,
+                   library)
     pending: list[tuple[Redirect, str]] = []
     for region_id in site.chosen:
         config = site.regions[region_id].config
         for rule in config.redirects:
-            redirect = _claim(site, region_id, rule.source, "", site.config.path, rule.line, None, claimed, report)
+            redirect = _claim(site, region_id, rule.source, "", site.config.path, rule.line, None, claimed, report,
+                              library)
             if redirect is not None:
                 pending.append((redirect, rule.target))
     for redirect, target in pending:
@@ -121,7 +125,7 @@ def _alias_line(page: Page) -> int:
 
 
 def _claim(site: Site, region_id: str, written: str, target: str, path: Path, line: int, page: Page | None,
-           claimed: dict[str, Redirect], problems: Problems) -> Redirect | None:
+           claimed: dict[str, Redirect], problems: Problems, library: dict[str, str]) -> Redirect | None:
     what = "alias" if page is not None else "redirect"
     source, why = old_address(region_id, written)
     if source is None:
@@ -132,7 +136,8 @@ def _claim(site: Site, region_id: str, written: str, target: str, path: Path, li
         problems.add(path, line, f"{what} '{written}' is the address of '{owner.rstrip('/')}', which exists",
                      "an old address must be one the site no longer has: remove it, or move that page")
         return None
-    made = made_in_region(source.partition("/")[2], pages=True) if owner is None else None
+    made = (made_in_region(source.partition("/")[2], pages=True) or library.get(source)
+            or library.get(source.removesuffix("index.html"))) if owner is None else None
     if made is not None:
         problems.add(path, line, f"{what} '{written}' is where icsgen writes {made} (/{source})",
                      "an old address must be one the site no longer has: remove it")

@@ -15,31 +15,25 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from icsgen.content import SCHEME_CLASSES, Page, Publication, Site, slugify
+from icsgen.content import LIBRARY, SCHEME_CLASSES, Page, Publication, Site, libraries, slugify, sub_addresses
 
 from .context import DocumentView, RenderScope
 
-LIBRARY = "publications"  # the template names that ask for the views below
+# the template names that ask for the views below (LIBRARY: content/publications.py checks its addresses)
 SCHEME = "publication-scheme"
 TEMPLATES = frozenset({LIBRARY, SCHEME})
 
 
 def library_pages(site: Site) -> list[Page]:
     """The library pages (`template: publications`) of the chosen regions that have publications."""
-    chosen = site.publications
-    return [page for page in site.pages.values()
-            if page.meta.template == LIBRARY and page.region in chosen and page.region in site.chosen]
+    return libraries(site)
 
 
 def sub_pages(site: Site, library: Page) -> list[Page]:
-    """The library's category and year pages: the library page at their own addresses and titles."""
-    records = site.publications.get(library.region, ())
-    pages = []
-    for category in sorted({r.category for r in records}, key=str.lower):
-        pages.append(_at(library, f"{library.url}{slugify(category)}/", f"{category} - {library.title}"))
-    for year in sorted({r.date.year for r in records}, reverse=True):
-        pages.append(_at(library, f"{library.url}{year}/", f"{library.title} from {year}"))
-    return pages
+    """The library's category and year pages: the library page at their own addresses and titles (where
+    content/publications.py checked that no other page is)."""
+    return [_at(library, url, f"{category} - {library.title}" if category else f"{library.title} from {year}")
+            for url, category, year in sub_addresses(library, site.publications.get(library.region, ()))]
 
 
 def publication_pages(site: Site) -> list[Page]:
