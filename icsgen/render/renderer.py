@@ -745,7 +745,8 @@ class Renderer:
                 return LinkTarget(found.url, None)
             deps.documents.add(found.key)  # a replaced document changes what the link says
             note = document_note(document, self._page_words(page))
-            return LinkTarget(found.url, None, (note, document.title, self._other_language(document)))
+            pdf_pages = str(document.pages or 0) if document.kind == "PDF" else ""  # for #page=N (0: not known)
+            return LinkTarget(found.url, None, (note, document.title, self._other_language(document), pdf_pages))
         if isinstance(found, Section):
             return LinkTarget(found.url, None)
         return "cannot link to this"

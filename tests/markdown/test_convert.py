@@ -11,7 +11,7 @@ from pathlib import Path
 from icsgen.markdown.convert import DEPTH_HINT, LinkTarget, MarkdownConverter, PageLinks
 from tests.support.links import find_broken_links
 from tests.support.sitemaker import PROJECT as REPO
-from tests.support.sitemaker import basic_site, run, write_site
+from tests.support.sitemaker import basic_site, edit, run, tree_digest, write_site
 
 
 def found(links: PageLinks) -> list[tuple[int, str, str]]:
@@ -424,3 +424,31 @@ def test_a_link_with_nothing_to_read_out_is_an_error_at_its_line(tmp_path: Path)
             "read out its address") in checked.output
     assert "content/alpha/about/index.md:8: error: a link to 'partners.md' with no text" in checked.output
     assert checked.output.count("with no text") == 2
+
+
+def test_a_link_to_a_page_of_a_pdf_opens_it_there_and_a_page_it_lacks_is_an_error(tmp_path: Path) -> None:
+    """Found by probing: `[the finance report](papers/board.pdf#page=12)`, the way to send readers to one
+    paper in a board pack (PDF readers and browsers open the file at that page), failed the build as 'only
+    pages have #anchors', leaving no way to write it."""
+    from tests.support.pdfs import pdf_bytes
+
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/papers/board.pdf": pdf_bytes("Board papers", ["Text."], pages=3),
+        "content/alpha/about/index.md": "---\ntitle: About us\nsummary: Who.\n---\nSee [the finance report]"
+        "(../papers/board.pdf#page=3).\n"})
+    result = run(root, "build", "--no-search")
+    assert result.exit_code == 0, result.output
+    page = (root / "build/alpha/about/index.html").read_text()
+    assert '<a href="../papers/board.pdf#page=3">the finance report (PDF, 2 KB, 3 pages)</a>' in page
+    before = tree_digest(root / "build")
+    edit(root, "content/alpha/about/index.md", lambda text: text + "\n[Four](../papers/board.pdf#page=4), "
+         "[nought](../papers/board.pdf#page=0) and [a heading](../papers/board.pdf#finance).\n")
+    result = run(root, "build", "--no-search")
+    assert result.exit_code == 1
+    assert "content/alpha/about/index.md:7: link to '../papers/board.pdf#page=4': the document has 3 pages" \
+        in result.output
+    assert "content/alpha/about/index.md:7: link to '../papers/board.pdf#page=0': the document has 3 pages" \
+        in result.output
+    assert "content/alpha/about/index.md:7: link to '../papers/board.pdf#finance': only pages have #anchors " \
+           "(a PDF can be opened at one of its pages: #page=2)" in result.output
+    assert tree_digest(root / "build") == before
