@@ -3,7 +3,7 @@ into NHS markup, gives headings ids and records every link with its line; `block
 page's prose with file lines for the style checks.
 """
 
-from .convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks
+from .convert import Converted, LinkRef, LinkTarget, MarkdownConverter, PageLinks, pdf_page_problem
 from .source import FENCE, Block, blocks
 from .video import settings as video_settings
 from .words import WORDS
@@ -18,5 +18,6 @@ __all__ = [
     "MarkdownConverter",
     "PageLinks",
     "blocks",
+    "pdf_page_problem",
     "video_settings",
 ]

@@ -88,7 +88,7 @@ class LinkTarget:
     page_key: str | None = None
     # a document (PDF, Word...): (what it is, e.g. 'PDF, 1.2 MB, 34 pages'; its own title, or ''; its
     # language when not the site's, or ''; for a PDF its number of pages, '0' if not known, else ''): a link
-    # to it says what it is (see `_describe_document`), and may name a page of a PDF (`_pdf_page_problem`)
+    # to it says what it is (see `_describe_document`), and may name a page of a PDF (`pdf_page_problem`)
     document: tuple[str, ...] = ()
 
 
@@ -414,10 +414,9 @@ class _PageProcessor(Treeprocessor):
                                               "need it"))
         if fragment:
             if target.page_key is None:
-                wrong = _pdf_page_problem(fragment, target.document)
+                wrong, hint = pdf_page_problem(fragment, target.document)
                 if wrong:
-                    links.problems.append(Problem("", line, f"link to '{href}': {wrong}", "" if "#" in wrong else
-                                                  "link to a page it has, or to the document without #page="))
+                    links.problems.append(Problem("", line, f"link to '{href}': {wrong}", hint))
             else:
                 links.refs.append(LinkRef(target.page_key, fragment, line))
         element.set(attr, links.relative(target.url + (f"#{fragment}" if fragment else "")))
@@ -643,21 +642,23 @@ def _standard(name: str) -> Extension:
 _PDF_PAGE = re.compile(r"page=([0-9]{1,9})")
 
 
-def _pdf_page_problem(fragment: str, document: tuple[str, ...]) -> str:
-    """What is wrong with `#fragment` on a link to a file, or '' for a PDF's `#page=N` within its pages.
+def pdf_page_problem(fragment: str, document: tuple[str, ...]) -> tuple[str, str]:
+    """What is wrong with `#fragment` on a link to a file, and a hint; ('', '') for a PDF's `#page=N`
+    within its pages.
 
     PDF readers and browsers open a PDF at the page `#page=N` names: the way to point readers at one paper
     in a board pack. Any other file has no place a link can name."""
     pages = document[3] if len(document) > 3 else ""
     if not pages:
-        return "only pages have #anchors"
+        return "only pages have #anchors", ""
     number = _PDF_PAGE.fullmatch(fragment)
     if number is None:
-        return "only pages have #anchors (a PDF can be opened at one of its pages: #page=2)"
+        return "only pages have #anchors (a PDF can be opened at one of its pages: #page=2)", ""
     count = int(pages)
     if int(number.group(1)) < 1 or (count and int(number.group(1)) > count):
-        return f"the document has {count} page{'' if count == 1 else 's'}" if count else "pages are counted from 1"
-    return ""
+        return (f"the document has {count} page{'' if count == 1 else 's'}" if count else "pages are counted from 1",
+                "link to a page it has, or to the document without #page=")
+    return "", ""
 
 
 class MarkdownConverter:

@@ -36,7 +36,7 @@ from typing import Any
 from markupsafe import Markup
 
 from icsgen.content import RECORD_TYPES, Record, Site, record_type, slugify
-from icsgen.markdown import LinkTarget
+from icsgen.markdown import LinkTarget, pdf_page_problem
 from icsgen.problems import closest
 
 from . import calendar
@@ -199,6 +199,10 @@ def _file_link(written: str, text: str, record: Record, scope: ListScope, key: s
         scope.problems.append((record.path, _line_of(record, written),
                                f"'{key}' links to '{written}': {found}",
                                "paths in data files start from the region's folder, e.g. board/papers/agenda.pdf"))
+        return _e(text)
+    wrong, hint = pdf_page_problem(fragment, found.document) if fragment and found.document else ("", "")
+    if wrong:  # a PDF opens at `#page=N`, as from a page's Markdown; a page of it that is not there is an error
+        scope.problems.append((record.path, _line_of(record, written), f"'{key}' links to '{written}': {wrong}", hint))
         return _e(text)
     # a document says what it is, as a Markdown link to it does: 'Agenda (PDF, 120 KB, 3 pages)'
     note, _, language = (*getattr(found, "document", ()), "", "", "")[:3]

@@ -159,6 +159,26 @@ def test_a_paper_that_is_not_there_is_reported_at_the_data_files_line(tmp_path: 
             "no page or file") in done.output, done.output
 
 
+def test_a_paper_may_open_at_a_page_of_its_pdf_but_not_one_it_lacks(tmp_path: Path) -> None:
+    """As in a page's Markdown, `#page=N` opens a PDF at that page. Found by probing: a data file's link took
+    any #fragment on a document, `#page=9` of a 3-page PDF too, where the same link in a page is an error."""
+    root = basic_site(tmp_path / "site", PAGES)
+    write_pdf(root / "content/alpha/board/papers/2026-01-14-agenda.pdf", "Agenda", ["Item."], pages=3)
+    meetings = root / "content/alpha/data/meetings-2026.yaml"
+    meetings.write_text(MEETINGS_2026.replace("2026-01-14-agenda.pdf", "2026-01-14-agenda.pdf#page=3"))
+    done = run(root, "build", "--today", "2026-12-01")
+    assert done.exit_code == 0, done.output
+    assert 'papers/2026-01-14-agenda.pdf#page=3">' in (root / "build/alpha/board/index.html").read_text()
+    meetings.write_text(MEETINGS_2026.replace("2026-01-14-agenda.pdf", "2026-01-14-agenda.pdf#page=9")
+                        .replace("2026-01-14-minutes.pdf", "2026-01-14-minutes.pdf#minute-4"))
+    done = run(root, "build", "--today", "2026-12-01")
+    assert done.exit_code == 1
+    assert ("content/alpha/data/meetings-2026.yaml:11: 'agenda' links to 'board/papers/2026-01-14-agenda.pdf#page=9': "
+            "the document has 3 pages") in done.output, done.output
+    assert ("content/alpha/data/meetings-2026.yaml:15: 'minutes' links to 'board/papers/2026-01-14-minutes.pdf"
+            "#minute-4': only pages have #anchors (a PDF can be opened at one of its pages: #page=2)") in done.output
+
+
 def test_a_wrong_list_name_or_choice_is_reported_at_the_pages_line(tmp_path: Path) -> None:
     page = "---\ntitle: Board\n---\nIntro.\n\n!!! list meetngs\n\n!!! list events soon\n"
     root = basic_site(tmp_path / "site", {**PAGES, "content/alpha/board.md": page})
