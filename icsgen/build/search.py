@@ -134,6 +134,11 @@ class Pagefind:
         self._wanted.discard(message_id)
         return self._answers.pop(message_id)
 
+    @property
+    def pid(self) -> int:
+        """The process's id: bench/pagefind_cost.py reads its CPU time."""
+        return self._process.pid
+
     def kill(self) -> None:
         """End the process now (from another thread: the one waiting for an answer then fails)."""
         with contextlib.suppress(OSError):
