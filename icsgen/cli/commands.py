@@ -287,7 +287,14 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     import threading
     import webbrowser
 
+    from icsgen.config import CONFIG_FILE
     from icsgen.serve import Session, seen_by_others
+
+    if not (root / CONFIG_FILE).exists():  # the wrong folder, or a mistyped --root: nothing to preview
+        raise click.ClickException(
+            f"no {CONFIG_FILE} in {root.resolve()}, so there is no site to preview (run icsgen serve in the "
+            f"project folder, the one that holds {CONFIG_FILE}, or pass --root FOLDER; to start a new site, "
+            "run: icsgen init FOLDER)")
 
     def said(result, paths) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted({p.name for p in paths})[:3]) + (", ..." if len(paths) > 3 else "")

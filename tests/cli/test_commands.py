@@ -267,3 +267,14 @@ def test_serve_on_every_address_says_who_can_see_the_preview(tmp_path: Path) -> 
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, to the whole group: the builder's workers too
         process.wait(timeout=30)
+
+
+def test_serve_in_a_folder_without_regions_yaml_stops_and_says_why(tmp_path: Path) -> None:
+    """Run in the wrong folder (or with a mistyped --root), serve once went on 'serving' a preview of
+    nothing, saying to fix the problems above; nothing the editor could save there would fix it."""
+    for root in (tmp_path, tmp_path / "no-such-folder"):
+        ran = subprocess.run([sys.executable, "-m", "icsgen", "serve", "--root", str(root), "--port", "0"],
+                             capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 1
+        assert f"no regions.yaml in {root.resolve()}, so there is no site to preview" in ran.stderr
+        assert "icsgen init FOLDER" in ran.stderr and "Serving" not in ran.stdout
