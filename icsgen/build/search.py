@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from icsgen.cache import code_fingerprint, read_store, write_store
-from icsgen.content import Site, quiet_pdf_reader
+from icsgen.content import LARGEST_READ, Site, quiet_pdf_reader
 from icsgen.problems import Problem
 from icsgen.render import Job, Output, document_record, page_record
 
@@ -515,7 +515,7 @@ class SearchIndexing:
                 if old["documents"].get(url) == [size, mtime] and url in old["keys"]:
                     keys[url] = old["keys"][url]
                 else:
-                    records[url] = _read_document(region, url, static.source_path, size)
+                    records[url] = _read_document(site, region, url, static, size)
                     keys[url] = record_digest(records[url])
             count = shards_for([key for key, digest in keys.items() if digest is not None], old["count"])
             count_file = f"{region}/{INDEX_DIR}/{SHARDS_FILE}"
@@ -591,7 +591,7 @@ class SearchIndexing:
             size = static.source_path.stat().st_size
         except OSError:
             return None
-        return _read_document(region, key, static.source_path, size)
+        return _read_document(site, region, key, static, size)
 
     def _save(self, manifests: Mapping[str, dict[str, Any]], shards: Sequence[Shard]) -> None:
         label = f"search {code_fingerprint()}"
@@ -635,9 +635,11 @@ def _documents(site: Site, region: str) -> Iterator[tuple[str, Any, int, int]]:
         yield static.url, static, info.st_size, info.st_mtime_ns
 
 
-def _read_document(region: str, url: str, path: Path, size: int) -> list:
-    """A document's record from its text. A PDF whose text cannot be read is indexed by its title alone."""
-    title, text, pages = _pdf_text(path)
+def _read_document(site: Site, region: str, url: str, static: Any, size: int) -> list:
+    """A document's record from its text. A PDF whose text cannot be read (or that the build did not read
+    as a PDF: `_readable_pdf`) is indexed by its title alone."""
+    readable = _readable_pdf(site.documents.get(static.key), size)
+    title, text, pages = _pdf_text(static.source_path) if readable else ("", "", 0)
     return list(document_record(url[len(region) + 1:], region, title or _title_from_name(url), text,
                                 DOCUMENT_TYPES[Path(url).suffix.lower()], size, pages))
 
@@ -651,8 +653,15 @@ def document_records(site: Site, region: str, kept: Mapping[str, Any]) -> dict[s
         if old is not None and old[0] == size and old[1] == mtime:
             found[url] = old
         else:
-            found[url] = [size, mtime, _read_document(region, url, static.source_path, size)]
+            found[url] = [size, mtime, _read_document(site, region, url, static, size)]
     return found
+
+
+def _readable_pdf(document: Any, size: int) -> bool:
+    """Whether the build read this file as a PDF (content/documents.py): not damaged, encrypted or another
+    kind of file under a .pdf name, nor over LARGEST_READ, which it does not open. Only then is its text read
+    here: a 1.5 GB video named .pdf was read whole by pypdf, in 139 s and 4.6 GB, to index it by its name."""
+    return document is not None and document.kind == "PDF" and not document.problem and size <= LARGEST_READ
 
 
 def _title_from_name(url: str) -> str:

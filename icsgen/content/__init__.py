@@ -5,6 +5,7 @@ found under `content/`. Plain code: nothing here knows about caches or processes
 from .addresses import ADDRESS_HINT, refused_links, refused_message, refused_scheme, suspect, where_written
 from .documents import (
     DOCUMENT_TYPES,
+    LARGEST_READ,
     Document,
     DocumentMemo,
     describe_documents,
@@ -61,6 +62,7 @@ __all__ = [
     "EASY_READ",
     "IMAGE_TYPES",
     "LANGUAGES",
+    "LARGEST_READ",
     "LIBRARY",
     "NEWS",
     "RECORD_TYPES",

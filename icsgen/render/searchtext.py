@@ -69,8 +69,10 @@ def page_record(page: Page, url: str, section_title: str, page_html: str) -> Rec
 def document_record(url: str, region: str, title: str, text: str, file_type: str, size: int,
                     pages: int = 0) -> Record:
     """The search record of a document (a PDF) by its text: found like a page, shown with its type
-    and size so that nobody opens a large file by surprise."""
+    and size so that nobody opens a large file by surprise. A document with no text to read (a scan, a
+    damaged file) is found by its title: Pagefind leaves a record without words out of the index."""
     meta = {"title": title, "region": region, "kind": "document", "type": file_type, "size": str(size)}
     if pages:
         meta["pages"] = str(pages)
-    return (encode_path(url), " ".join(text.split()), meta, {"kind": ["document"]})  # a result's link
+    words = " ".join(text.split()) or " ".join(title.split())
+    return (encode_path(url), words, meta, {"kind": ["document"]})  # a result's link

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from icsgen.build.search import IndexerFailed, patched, shard_count
+from tests.support.pdfs import write_pdf
 from tests.support.sitemaker import basic_site, edit, leftovers, run
 
 
@@ -206,3 +207,47 @@ def test_a_damaged_pdf_is_one_warning_naming_it_not_the_pdf_readers_own_lines(si
     assert sorted(line.partition(":")[0] for line in done.stderr.splitlines()) == [
         "content/alpha/papers/cut.pdf", "content/alpha/papers/notes.pdf"], done.stderr
     assert (site / "build/alpha/papers/notes.pdf").exists()
+
+
+def test_a_huge_file_named_pdf_is_indexed_by_its_name_without_reading_it(site: Path) -> None:
+    """Found by probing: a 1.5 GB file named .pdf (a video, saved under the wrong name) was read whole by the
+    search step (pypdf, after the build's own reader had refused to open it): 139 s and 4.6 GB of memory,
+    for a document indexed by its name in the end. The search step reads the text only of a file the build
+    read as a PDF (not damaged, not encrypted, not over content.documents.LARGEST_READ)."""
+    papers = site / "content/alpha/papers"
+    papers.mkdir(parents=True)
+    with open(papers / "board-meeting-video.pdf", "wb") as huge:
+        huge.truncate(1536 * 1024 * 1024)  # sparse: nothing on disk until the build copies it
+    (papers / "notes.pdf").write_bytes(b"hello, this was never a PDF" * 1000)
+    write_pdf(papers / "agenda.pdf", "Agenda for January", ["Quarterly finance and waiting times."])
+    measure = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(done.returncode)")
+    done = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "icsgen", "build", "--quiet",
+                           "--root", str(site)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) < 600 * 1024, "KB at most in one process"  # it was 4.6 GB
+    records = shard_text(site / "build", "alpha", 0)
+    assert '"url":"papers/board-meeting-video.pdf"' in records and '"title":"Board meeting video"' in records
+    assert '"url":"papers/notes.pdf"' in records
+    assert "waiting times" in records  # a real PDF is still found by its words
+
+
+def test_a_pdf_without_text_is_found_by_its_title(site: Path) -> None:
+    """As the guide says ('a scanned paper without text is found only by its title'). Found by probing: a PDF
+    with no text (a scan), a damaged one or one that is not a PDF at all was left out of the index, Pagefind
+    dropping a record with no words, so no search found it."""
+    from pypdf import PdfWriter
+
+    scan = PdfWriter()
+    scan.add_blank_page(595, 842)
+    scan.add_metadata({"/Title": "Signed minutes of the January board"})
+    papers = site / "content/alpha/papers"
+    papers.mkdir(parents=True)
+    with open(papers / "scan.pdf", "wb") as written:
+        scan.write(written)
+    (papers / "2026-01-register-of-interests.pdf").write_bytes(b"not a PDF")
+    done = run(site, "build")
+    assert done.exit_code == 0, done.output
+    records = shard_text(site / "build", "alpha", 0)
+    assert '{"url":"papers/scan.pdf","content":"Signed minutes of the January board"' in records
+    assert '{"url":"papers/2026-01-register-of-interests.pdf","content":"2026 01 register of interests"' in records
