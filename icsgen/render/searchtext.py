@@ -21,7 +21,9 @@ from icsgen.content import Page
 from .urls import encode_path
 
 SEARCH_KINDS = ("page", "news", "document", "meeting", "event")  # the search page's filters, in this order
-NOT_INDEXED = frozenset({"404", "hub", "search", "a-z", "news-list", "section"})  # listings and special pages
+NOT_INDEXED = frozenset({"404", "hub", "search", "a-z", "news-list"})  # listings and special pages
+# a folder's page is indexed when an editor wrote it (`about/index.md`), its list of the folder's pages left
+# out by the theme (data-pagefind-ignore); a folder without one has only the list, and is not
 
 _MAIN = re.compile(r"<main\b[^>]*>")
 _KIND = re.compile(r'data-pagefind-filter="kind:([a-z-]+)"')
@@ -40,9 +42,10 @@ Record = tuple[str, str, dict[str, str], dict[str, list[str]]]  # url, content, 
 
 def page_record(page: Page, url: str, section_title: str, page_html: str) -> Record | None:
     """The search record of a rendered page, or None for a page that is not searched for itself
-    (listings, the search page, the A to Z, 404 pages, drafts). `url` is the page's address
-    relative to its region's folder: the index is the region's, wherever the region is published."""
-    if page.kind in NOT_INDEXED or page.meta.draft:
+    (listings, a folder's list without a page of its own, the search page, the A to Z, 404 pages, drafts).
+    `url` is the page's address relative to its region's folder: the index is the region's, wherever the
+    region is published."""
+    if page.kind in NOT_INDEXED or page.meta.draft or (page.kind == "section" and not page.key.endswith(".md")):
         return None
     # found with `find` rather than one `<main>(.*?)</main>` pattern, and spaces joined by `split`, not `\s+`:
     # each was ~0.2 ms a page, and a render worker makes a record of every page it renders
