@@ -55,7 +55,7 @@ from icsgen.build import (
 )
 from icsgen.cache import IMAGE_SUFFIXES, BuildCache, TemplateCodeCache, code_fingerprint
 from icsgen.config import CONFIG_FILE
-from icsgen.content import FrontMatterMemo, Page, PageCache, Site, version_of
+from icsgen.content import BROKEN, FrontMatterMemo, Page, PageCache, Site, version_of
 from icsgen.files import CONTENT_DIR, THEMES_DIR
 from icsgen.problems import BuildFailed, Problem, Problems
 from icsgen.render import (
@@ -217,10 +217,11 @@ class Preview:
         return result
 
     def _load(self) -> Loaded:
-        loaded = load(self.root, replace(self.options, memo=self._memo, pages=self._pages))
-        if loaded.problems.errors:
-            raise BuildFailed(loaded.problems.errors)
-        return loaded
+        """The site read as `icsgen build` reads it. Its errors do not stop the rebuild here: as in a build,
+        the pages are rendered and their links checked first, so the preview lists every problem the build
+        would (a data file's wrong time once hid a missing paper in the same file until it was fixed);
+        nothing is written while there are any. `load` itself stops when nothing can be rendered."""
+        return load(self.root, replace(self.options, memo=self._memo, pages=self._pages))
 
     # -- everything, into a fresh folder swapped in whole ----------------------------------------
 
@@ -283,7 +284,7 @@ class Preview:
         changed = self._pending
         options = replace(self.options, memo=self._memo, pages=self._pages)
         loaded = reload(old.loaded, options, changed) or self._load()  # just the saved pages if it can
-        if loaded.problems.errors:
+        if loaded.problems.errors and loaded.site.stop_before_rendering:  # as `load` stops (see `_load`)
             raise BuildFailed(loaded.problems.errors)
         new_site, old_site = loaded.site, old.loaded.site
         if new_site.config != old_site.config or _chain_names(loaded) != _chain_names(old.loaded):
@@ -505,6 +506,9 @@ def _replan(old: _State, site: Site) -> dict[str, Job]:
     for key in site.pages if site.reread is None else site.reread & site.pages.keys():
         page = site.pages[key]
         if page is not old_site.pages.get(key) and page.region in site.chosen:
+            if page.kind == BROKEN:  # a file that could not be read: its problem is reported, as in `plan`
+                jobs.pop(page.url, None)
+                continue
             if page.kind == "news-list" or jobs.get(page.url) is None:
                 return {j.url: j for j in plan(site)}  # numbered listings: plan them properly
             jobs[page.url] = Job(page.url, page, page.region)

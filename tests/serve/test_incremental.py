@@ -370,3 +370,44 @@ def test_after_a_rebuild_the_folder_holds_exactly_what_a_full_build_writes(
     finally:
         built.close()
         fresh.close()
+
+
+def _what_a_build_says(root: Path, out: Path) -> list[str]:
+    from icsgen.build import build
+    from icsgen.problems import BuildFailed
+
+    with pytest.raises(BuildFailed) as failed:
+        build(root, BuildOptions(drafts=True, future=True, jobs=1, out=out))
+    return sorted(str(p) for p in failed.value.problems)
+
+
+def test_a_save_with_several_kinds_of_mistake_lists_every_problem_the_build_lists(preview: Preview,
+                                                                                 tmp_path: Path) -> None:
+    """The preview stopped at the first mistake found while reading (a data file's wrong time, a page's
+    broken front matter) and so hid the broken links, and the missing board paper, that `icsgen build`
+    and `icsgen check` list beside it: the editor fixed one, saved, and only then met the next."""
+    root = preview.root
+    good = html(preview, "beta")
+    meetings = root / "content/alpha/data/meetings-2026.yaml"
+    meetings.write_text("- title: Board meeting\n  date: 2026-01-14\n  start: \"25:00\"\n  venue: Hall\n"
+                        "- title: Board meeting\n  date: 2026-03-11\n  start: \"10:00\"\n  venue: Hall\n"
+                        "  minutes: papers/2026-03-11-minutes.pdf\n")
+    broken = root / "content/alpha/about/partners.md"
+    broken.write_text("---\ntitle: Partners: who\n---\nBroken.\n")
+    linking = edit(root / "content/beta/index.md", "Back to", "See [our plan](plan.md). Back to")
+    listing = root / "content/alpha/about/index.md"
+    listing.write_text(listing.read_text() + "\n## Board meetings\n\n!!! list meetings\n")
+    result = preview.rebuild([meetings, broken, linking, listing])
+    said = _what_a_build_says(root, tmp_path / "out")
+    assert sorted(result.problems) == said
+    assert any(p.startswith("content/alpha/data/meetings-2026.yaml:3: 'start'") for p in said)
+    assert any(p.startswith("content/alpha/data/meetings-2026.yaml:9: 'minutes'") for p in said)
+    assert any(p.startswith("content/alpha/about/partners.md:2: ") for p in said)
+    assert any(p.startswith("content/beta/index.md:") and "plan.md" in p for p in said)
+    assert html(preview, "beta") == good  # nothing written while there are problems
+    # and the preview's first build, of a site with the same mistakes, says the same
+    again = Preview(root, BuildOptions(drafts=True, future=True, jobs=1), tmp_path / "again")
+    try:
+        assert sorted(again.build().problems) == said
+    finally:
+        again.close()
