@@ -270,10 +270,15 @@ def contrast_ratio(a: str, b: str) -> float:
 
 
 def one_of(*choices: str) -> Checker:
+    """A value from a fixed list, written exactly. A near miss ('Local Authority', 'Cancelled', 'urgnt') is
+    still an error, so a typo is never published, but the message names the choice it was probably meant to be."""
+    by_case = {choice.casefold(): choice for choice in choices}
+
     def check(value: Any) -> str:
         out = text(value)
         if out not in choices:
-            raise ValueError(f"must be one of: {', '.join(choices)}")
+            meant = by_case.get(out.casefold()) or closest(out, choices)
+            raise ValueError(f"must be one of: {', '.join(choices)}" + (f" (did you mean '{meant}'?)" if meant else ""))
         return out
 
     return check

@@ -73,3 +73,20 @@ def test_markup_or_control_characters_in_a_contacts_email_phone_or_text_are_erro
     assert "'email' must be an email address" in problems.errors[0].message
     assert "'phone' must be a phone number" in problems.errors[1].message
     assert "control character" in problems.errors[2].message
+
+
+def test_a_near_miss_in_a_fixed_list_names_the_choice_it_was_meant_to_be(tmp_path: Path) -> None:
+    """'Local Authority' (as an editor capitalises it) was refused with the list of six types and no hint of
+    which one, or that only the capital letter was wrong; it is still an error, now with the choice meant."""
+    problems = Problems(tmp_path)
+    loaded = load_yaml("- name: Leeds City Council\n  type: Local Authority\n"
+                       "- name: Forum Central\n  type: Voluntry sector\n"
+                       "- name: A club\n  type: Sports club\n")
+    assert check_records("partners", loaded, tmp_path / "partners.yaml", problems) == ()
+    assert [(p.line, p.message) for p in problems.errors] == [
+        (2, "'type' must be one of: NHS trust, Local authority, Voluntary sector, Primary care, University, Other "
+            "(did you mean 'Local authority'?)"),
+        (4, "'type' must be one of: NHS trust, Local authority, Voluntary sector, Primary care, University, Other "
+            "(did you mean 'Voluntary sector'?)"),
+        (6, "'type' must be one of: NHS trust, Local authority, Voluntary sector, Primary care, University, Other"),
+    ]
