@@ -189,6 +189,9 @@ class Region:
     has_folder: bool = True  # False: content/<id>/ is missing or a link icsgen does not follow (reported once)
     # checked records by type (meetings, events...), from the data files whose names give one (see records.py)
     records: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the names of data files that could not be read (a YAML mistake, reported at its line): what shows them
+    # reports nothing more, rather than that there is no such file
+    unreadable_data: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -379,8 +382,9 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             pages[page.key] = page
         statics_by_region[rc.id] = statics
         records: dict[str, tuple[Record, ...]] = {}
-        data, data_files, refused = _read_data(region_dir / DATA, project, problems, records) if has_folder \
-            else (_EMPTY, _EMPTY, False)
+        unreadable: set[str] = set()
+        data, data_files, refused = _read_data(region_dir / DATA, project, problems, records, unreadable) \
+            if has_folder else (_EMPTY, _EMPTY, False)
         stop = stop or (problems is everyone and refused)
         regions[rc.id] = Region(
             config=rc,
@@ -391,6 +395,7 @@ def load_site(config: SiteConfig, root: Path, options: LoadOptions, problems: Pr
             override_dir=region_dir / THEME_OVERRIDES,
             has_folder=has_folder,
             records=MappingProxyType(records),
+            unreadable_data=frozenset(unreadable),
         )
         if f"{rc.id}/index.md" not in pages and has_folder:
             problems.add(region_dir / "index.md", 0, f"region '{rc.id}' has no home page",
@@ -748,10 +753,11 @@ def _unreadable(rc: RegionConfig, rel: str, path: Path, raw: bytes) -> Page:
                 digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
 
 
-def _read_data(folder: Path, project: str, problems: Problems,
-               records: dict[str, tuple[Record, ...]] | None = None) -> tuple[MappingProxyType, MappingProxyType, bool]:
+def _read_data(folder: Path, project: str, problems: Problems, records: dict[str, tuple[Record, ...]] | None = None,
+               unreadable: set[str] | None = None) -> tuple[MappingProxyType, MappingProxyType, bool]:
     """The region's data files by name (`data/partners.yaml` is `data.partners`), frozen; into `records`,
-    the checked records of those whose names give a type (`meetings-2026.yaml`: meetings).
+    the checked records of those whose names give a type (`meetings-2026.yaml`: meetings); into `unreadable`,
+    the names of those that could not be read (each reported).
 
     A link (the folder's or a file's) is read only if it stays inside the project folder; the last
     value says whether one did not (reported).
@@ -786,6 +792,8 @@ def _read_data(folder: Path, project: str, problems: Problems,
             problems.add(path, 0, "a folder, not a data file", "data files are YAML files such as partners.yaml")
         except OSError as exc:
             problems.add_os_error(path, exc)
+        if path.stem not in data and unreadable is not None:
+            unreadable.add(path.stem)
     return MappingProxyType(data), MappingProxyType(files), refused
 
 

@@ -103,6 +103,8 @@ def _one_list(rest: str, scope: ListScope, line: int) -> str:
     if kind is not None and kind not in region.records:
         kind = None  # `meetings.yaml` written as a mapping is free-form (see records.check_records)
     files = sorted(stem for stem in region.data_files if (record_type(stem) or stem) == (kind or name))
+    if not files and any((record_type(stem) or stem) == name for stem in region.unreadable_data):
+        return ""  # it is there, but YAML could not read it: reported at its own line
     if not files:
         known = sorted({record_type(stem) or stem for stem in region.data_files})
         meant = closest(name, known)

@@ -179,6 +179,24 @@ def test_a_paper_may_open_at_a_page_of_its_pdf_but_not_one_it_lacks(tmp_path: Pa
             "#minute-4': only pages have #anchors (a PDF can be opened at one of its pages: #page=2)") in done.output
 
 
+def test_a_data_file_yaml_cannot_read_is_named_once_not_said_to_be_missing(tmp_path: Path) -> None:
+    """Found by probing: a meetings, events or partners file with a YAML mistake was reported at its line,
+    and then each `!!! list` of it said "no data file 'partners' in this region (add data/partners.yaml to
+    the region's folder)", telling the editor to add the file they were looking at."""
+    root = basic_site(tmp_path / "site", {
+        "content/alpha/data/meetings-2026.yaml": "- title: Board\n  date: 2026-01-14\n  start: '10:00\n",
+        "content/alpha/data/partners.yaml": "- name: Alpha Hospital\n  type: [NHS trust\n",
+        "content/alpha/board/index.md": "---\ntitle: Board\nsummary: Meetings.\n---\n!!! list meetings\n\n"
+        "!!! list partners\n\n!!! list priorities\n"})
+    done = run(root, "build", "--today", "2026-12-01")
+    assert done.exit_code == 1
+    problems = done.output.splitlines()[:-1]
+    assert [line.split(": ", 1)[0] for line in problems] == [
+        "content/alpha/board/index.md:9", "content/alpha/data/meetings-2026.yaml:3",
+        "content/alpha/data/partners.yaml:2"], done.output
+    assert "no data file 'priorities' in this region" in problems[0]
+
+
 def test_a_wrong_list_name_or_choice_is_reported_at_the_pages_line(tmp_path: Path) -> None:
     page = "---\ntitle: Board\n---\nIntro.\n\n!!! list meetngs\n\n!!! list events soon\n"
     root = basic_site(tmp_path / "site", {**PAGES, "content/alpha/board.md": page})
