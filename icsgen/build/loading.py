@@ -25,6 +25,7 @@ from icsgen.content import (
     load_publications,
     load_site,
     slugify,
+    suggest_link,
     update_site,
 )
 from icsgen.files import CONTENT_DIR, THEME_OVERRIDES
@@ -214,16 +215,21 @@ def check_navigation(site: Site, problems: Problems) -> None:
     for region in (site.regions[r] for r in site.chosen):
         if not region.has_folder:  # reported once, not once more for each navigation item
             continue
+        # paths in regions.yaml start from the region's folder, as links on its home page do: the hint for
+        # 'partnrs.md' or '/partners/' is the one such a link gets ("did you mean 'partners.md'?")
+        home = f"{region.id}/index.md"
         for item in region.config.nav:
             if nav_target(site, region.id, item.page) is None:
                 problems.add(site.config.path, item.line,
                              f"navigation item '{item.title}' points to '{item.page}', which is not a page of "
-                             f"region '{region.id}'", "give a path inside the region, e.g. about/index.md")
+                             f"region '{region.id}'",
+                             suggest_link(site, home, item.page)
+                             or "give a path inside the region, e.g. about/index.md")
         for notice in region.config.notices:  # a notice's link to a page of the region
             if notice.link and ":" not in notice.link and nav_target(site, region.id, notice.link) is None:
                 problems.add(notice.path, notice.line, f"the notice's link '{notice.link}' is not a page of region "
-                             f"'{region.id}'", "give a path inside the region, e.g. news/heatwave.md, or an "
-                             "https:// address")
+                             f"'{region.id}'", suggest_link(site, home, notice.link) or "give a path inside the "
+                             "region, e.g. news/heatwave.md, or an https:// address")
 
 
 def _numbered(page: Page, url: str, number: int, total: int) -> Page:

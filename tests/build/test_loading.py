@@ -92,7 +92,26 @@ def test_navigation_to_a_missing_page_is_an_error_in_regions_yaml(tmp_path: Path
     (root / "regions.yaml").write_text(config)
     result = run(root, "build")
     assert result.exit_code == 1
-    assert "regions.yaml:12: navigation item 'News' points to 'newz/', which is not a page of region 'alpha'" \
+    assert "regions.yaml:12: navigation item 'News' points to 'newz/', which is not a page of region 'alpha' " \
+           "(did you mean 'news/'?)" in result.output
+
+
+def test_a_navigation_item_or_notice_naming_a_missing_page_suggests_the_page_meant(tmp_path: Path) -> None:
+    """'partnrs.md' in nav: said 'give a path inside the region, e.g. about/index.md', to an editor who had
+    given one and mistyped it; a link in a page with the same slip gets 'did you mean'. Now the nav and notices
+    get it too."""
+    root = basic_site(tmp_path)
+    config = (root / "regions.yaml").read_text()
+    assert "page: about/index.md" in config
+    config = config.replace("page: about/index.md", "page: about/partner.md").replace(
+        "    nav:\n", "    notices:\n      - {message: Closed today., link: abut/index.md, link_text: About us, "
+        "start: 2026-01-01, end: 2099-12-31}\n    nav:\n", 1)
+    (root / "regions.yaml").write_text(config)
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert "points to 'about/partner.md', which is not a page of region 'alpha' (did you mean 'about/partners.md'?)" \
+        in result.output
+    assert "the notice's link 'abut/index.md' is not a page of region 'alpha' (did you mean 'about/index.md'?)" \
         in result.output
 
 
