@@ -243,7 +243,7 @@ def read_analytics(raw: Any, path: Path, line: int, problems: Problems) -> Analy
     if facts.id_shape is not None and not facts.id_shape.fullmatch(ident):
         problems.add(path, _line(raw, "id", line), f"'{ident}' is not a {facts.name} {facts.id_label}",
                      f"it looks like {facts.id_example}")
-    if provider == "matomo" and not address:
+    if provider == "matomo" and "address" not in raw:  # one given but wrong is reported by the schema, once
         problems.add(path, line, "Matomo needs the 'address' of your Matomo server",
                      "for example address: https://analytics.example.org/")
     if provider == "google-analytics" and address:

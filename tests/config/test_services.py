@@ -76,6 +76,12 @@ def test_every_mistake_is_named_with_its_line(tmp_path: Path) -> None:
         "  hull:\n"
         "    name: Hull\n"
         "    analytics: {provider: plausible, id: hull.example.org, address: 'http://stats.example.org/'}\n"  # 21
+        "  selby:\n"
+        "    name: Selby\n"
+        "    analytics:\n"                                 # 24
+        "      provider: matomo\n"
+        "      id: 3\n"
+        "      address: 'javascript:alert(1)'\n"          # 27: one message, not also 'needs the address'
     ))
     assert problems == [
         "regions.yaml:5: unknown analytics provider 'google-analytic' (did you mean 'google-analytics'?)",
@@ -87,6 +93,8 @@ def test_every_mistake_is_named_with_its_line(tmp_path: Path) -> None:
         "regions.yaml:18: unknown key 'colour' in toolbar (the keys are: provider, key)",
         "regions.yaml:21: the analytics 'address' must start https://, not 'http://stats.example.org/' "
         "(a page served over https cannot load a script over http)",
+        "regions.yaml:27: 'address' must be an absolute address starting https://, such as https://leeds.example.org/, "
+        "not 'javascript:alert(1)'",
     ]
 
 
