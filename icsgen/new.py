@@ -23,6 +23,7 @@ import os
 import re
 import shlex
 import shutil
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -412,13 +413,22 @@ def new_page(root: Path, region_id: str, path: str, title: str, today: dt.date |
     ])
 
 
+def headline_slug(title: str) -> str:
+    """The news post's web address from its headline, as a reader would spell it in plain letters: accents
+    come off ('Café' is cafe, not caf; 'Ünïcode' unicode, not n-code), an apostrophe joins ('Children's' is
+    childrens, not children-s) and '&' is 'and'. Only `new news` makes a name this way: a page's own
+    address is its file's name, which the editor chose."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return slugify(re.sub(r"['\u2018\u2019`]", "", plain).replace("&", " and "))
+
+
 def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None) -> Created:
     date = date or dt.date.today()
     title = _title(title)
     config = _load(root)
     _known_region(config, region_id)
-    slug = slugify(title)[:MAX_SLUG].rstrip("-")
-    if len(slugify(title)) > MAX_SLUG and "-" in slug:
+    slug = headline_slug(title)[:MAX_SLUG].rstrip("-")
+    if len(headline_slug(title)) > MAX_SLUG and "-" in slug:
         slug = slug.rsplit("-", 1)[0]
     folder = root / CONTENT_DIR / region_id
     target = folder / NEWS / f"{date.isoformat()}-{slug}.md"

@@ -495,3 +495,17 @@ def test_new_writes_nothing_through_a_link_out_of_the_project(tmp_path: Path, li
                "outside it; nothing was changed" in result.output
         assert "Traceback" not in result.output
     assert sorted(p.relative_to(outside) for p in outside.rglob("*")) == before
+
+
+def test_new_news_spells_a_headlines_accents_apostrophes_and_ampersands_as_plain_letters(tmp_path: Path) -> None:
+    """'Café & children’s clinic opens' was named ...-caf-children-s-clinic-opens.md, published at
+    news/caf-children-s-clinic-opens/: a mangled address the editor must then rename (and redirect)."""
+    root = basic_site(tmp_path / "site")
+    result = run(root, "new", "news", "alpha", "--title", "Café & children’s clinic opens in Ünïon Street")
+    assert result.exit_code == 0, result.output
+    made = f"content/alpha/news/{TODAY}-cafe-and-childrens-clinic-opens-in-union-street.md"
+    assert f"created  {made}" in result.output
+    assert (root / made).read_text().startswith("---\ntitle: Café & children’s clinic opens in Ünïon Street\n")
+    out = tmp_path / "out"
+    assert run(root, "build", "--out", str(out), "--drafts").exit_code == 0
+    assert (out / "alpha/news/cafe-and-childrens-clinic-opens-in-union-street/index.html").is_file()
