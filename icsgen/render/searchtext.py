@@ -36,6 +36,9 @@ _BACK_TO_TOP = '<div class="nhsuk-back-to-top">'
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|acronym|b|bdi|bdo|big|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp"
                          r"|small|span|strong|sub|sup|time|tt|u|var)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
+# in a document's title and text: control characters, bidirectional embeddings, overrides and isolates (the
+# marks U+200E and U+200F, which right-to-left text uses, stay), and the noncharacters
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
 
 Record = tuple[str, str, dict[str, str], dict[str, list[str]]]  # url, content, meta, filters
 
@@ -73,9 +76,14 @@ def document_record(url: str, region: str, title: str, text: str, file_type: str
                     pages: int = 0) -> Record:
     """The search record of a document (a PDF) by its text: found like a page, shown with its type
     and size so that nobody opens a large file by surprise. A document with no text to read (a scan, a
-    damaged file) is found by its title: Pagefind leaves a record without words out of the index."""
+    damaged file) is found by its title: Pagefind leaves a record without words out of the index.
+
+    The title and words come from the file as whoever made it saved them: control characters and the
+    characters that turn text round (U+202E...) are taken out, as they are from a link's text on a page,
+    so a result shows what the document says and cannot be made to read as another."""
+    title = " ".join(_UNSHOWABLE.sub(" ", title).split())
     meta = {"title": title, "region": region, "kind": "document", "type": file_type, "size": str(size)}
     if pages:
         meta["pages"] = str(pages)
-    words = " ".join(text.split()) or " ".join(title.split())
+    words = " ".join(_UNSHOWABLE.sub(" ", text).split()) or title
     return (encode_path(url), words, meta, {"kind": ["document"]})  # a result's link

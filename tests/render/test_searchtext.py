@@ -35,3 +35,30 @@ def test_a_folders_own_page_is_found_by_its_words_but_not_by_its_list_of_pages(t
     assert "integrated care board" in records["about/"]
     assert "Who we work with" not in records["about/"]  # the summary of partners.md, in the folder's list
     assert "services/" not in records  # a folder with no page of its own: only its list
+
+
+def test_a_documents_title_and_words_reach_search_results_without_control_or_reversing_characters(
+        tmp_path: Path) -> None:
+    """Found by probing: a PDF's title ('Minutes' + U+202E + ..., escape codes, a NUL) went into the index as it
+    was saved, though the link on the page showed it cleaned: the results page would show the characters,
+    and U+202E turns the rest of a result's title round (a way to make a title read as another)."""
+    from pypdf import PdfWriter
+
+    pdf = PdfWriter()
+    pdf.add_blank_page(595, 842)
+    pdf.add_metadata({"/Title": "Board minutes\u202e fdp.eurt\x1b[31m\x00 January\ufffe"})
+    root = basic_site(tmp_path / "site")
+    (root / "content/alpha/papers").mkdir(parents=True)
+    with open(root / "content/alpha/papers/minutes.pdf", "wb") as written:
+        pdf.write(written)
+    done = run(root, "build")
+    assert done.exit_code == 0, done.output
+    for fragment in (root / "build/alpha/pagefind").rglob("*.pf_fragment"):
+        text = gzip.decompress(fragment.read_bytes()).decode("utf-8")
+        record = json.loads(text[text.index("{"):])
+        if record["url"] == "papers/minutes.pdf":
+            assert record["meta"]["title"] == "Board minutes fdp.eurt [31m January"
+            assert record["content"] == "Board minutes fdp.eurt [31m January"
+            break
+    else:
+        raise AssertionError("the document is not in the index")
