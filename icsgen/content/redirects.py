@@ -21,7 +21,7 @@ from pathlib import Path
 
 from icsgen.problems import WARNING, Problems
 
-from .model import Page, Site, made_in_region
+from .model import Page, Site, made_in_region, suggest_link
 from .publications import library_addresses
 
 # Letters, digits and what a URL path may hold unescaped, less the quote characters and `\`: the address
@@ -179,7 +179,8 @@ def _target(site: Site, redirect: Redirect, written: str, problems: Problems) ->
         page = site.pages.get(f"{region}/{path.lstrip('/')}")
         if page is None:
             problems.add(redirect.path, redirect.line, f"redirect to '{written}': region '{region}' has no page "
-                         f"{path.lstrip('/')}", "write the page's file inside the region, e.g. about/index.md")
+                         f"{path.lstrip('/')}", _nearest(site, region, path.lstrip("/"))
+                         or "write the page's file inside the region, e.g. about/index.md")
             return None
         target = page.url
     else:
@@ -192,6 +193,12 @@ def _target(site: Site, redirect: Redirect, written: str, problems: Problems) ->
         if target not in site.by_url and target + "/" in site.by_url:
             target += "/"
     return Redirect(redirect.source, target + hash_ + fragment, region, redirect.path, redirect.line)
+
+
+def _nearest(site: Site, region: str, target: str) -> str:
+    """'did you mean' for a redirect's target that is no page ('contact.mdd', 'about/partner.md'), as a link
+    with the same slip on the region's home page gets it: targets are written from the region's folder."""
+    return suggest_link(site, f"{region}/index.md", target.removeprefix(f"{region}/"))
 
 
 def _collapse(site: Site, claimed: dict[str, Redirect], problems: Problems) -> dict[str, Redirect]:
@@ -219,7 +226,8 @@ def _collapse(site: Site, claimed: dict[str, Redirect], problems: Problems) -> d
             continue  # the loop, reported above
         if not current.external and current.target.partition("#")[0] not in site.by_url:
             problems.add(redirect.path, redirect.line, f"redirect to '/{current.target}', which is not a page "
-                         "of the site", "point it at a page's file, e.g. about/index.md")
+                         "of the site", _nearest(site, current.region, current.target.partition("#")[0])
+                         or "point it at a page's file, e.g. about/index.md")
             continue
         if len(seen) > 1:
             problems.add(redirect.path, redirect.line,

@@ -104,6 +104,8 @@ def test_every_mistake_is_named_with_file_and_line_and_nothing_is_published(tmp_
            "(content/alpha/about/index.md:3)" in out
     assert "regions.yaml:13: redirect to 'about/missing.md': region 'alpha' has no page about/missing.md" in out
     assert "regions.yaml:14: redirect to '/alpha/no-such-page/', which is not a page of the site" in out
+    assert "regions.yaml:13: redirect to 'about/missing.md': region 'alpha' has no page about/missing.md " \
+           "(write the page's file" in out  # nothing near it
     assert "regions.yaml:15: redirects go round in a loop: /alpha/loop-a/ -> /alpha/loop-b/ -> /alpha/loop-a/" in out
     assert "regions.yaml:17: redirect to 'mailto:x@example.org': only http(s) addresses" in out
     assert "regions.yaml:18: redirect '/q/?id=3' has a '?' or '#' part" in out
@@ -164,3 +166,25 @@ def test_a_region_on_its_own_domain_gets_its_own_rule_files(tmp_path: Path) -> N
     assert "/alpha/who-we-are/  /alpha/about/  301!" in (root / "build/_redirects").read_text().splitlines()
     assert '<link rel="canonical" href="https://alpha.example.org/about/">' in \
         (root / "build/alpha/who-we-are/index.html").read_text()
+
+
+def test_a_mistyped_redirect_target_suggests_the_page_meant(tmp_path: Path) -> None:
+    """'contact.mdd' or 'about/partner.md' under redirects: was told to 'point it at a page's file, e.g.
+    about/index.md', with the address turned into '/alpha/contact.mdd'; a link with the same slip gets the
+    page it was meant to be, and now so does a redirect."""
+    root = site(
+        tmp_path,
+        "      /ccg/partners/: about/partner.md\n"      # line 11
+        "      /ccg/about-us/: abuot/index.md\n"         # line 12
+        "      /ccg/team/: about/partners.mdd\n",        # line 13: not .md, so an address
+        "  - /who-we-are/\n",
+    )
+    result = run(root, "build")
+    assert result.exit_code == 1
+    out = result.output
+    assert "regions.yaml:11: redirect to 'about/partner.md': region 'alpha' has no page about/partner.md " \
+           "(did you mean 'about/partners.md'?)" in out
+    assert "regions.yaml:12: redirect to 'abuot/index.md': region 'alpha' has no page abuot/index.md " \
+           "(did you mean 'about/index.md'?)" in out
+    assert "regions.yaml:13: redirect to '/alpha/about/partners.mdd', which is not a page of the site " \
+           "(did you mean 'about/partners.md'?)" in out
