@@ -71,14 +71,24 @@ def inside(path: str | os.PathLike, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def hidden_part(real: str, project: str) -> str:
+    """The hidden file or folder of the project (`.git`, `.env`) that the real path `real` is in, or ''."""
+    rel = os.path.relpath(real, project)
+    return next((part for part in rel.split(os.sep) if part.startswith(".") and part not in (".", "..")), "")
+
+
 def link_state(path: str | os.PathLike, project: str) -> str:
     """Where the link `path` leads: 'inside' the project folder (real path `project`), 'outside' it,
-    or 'broken' (round in a loop, or to nothing)."""
+    or 'broken' (round in a loop, or to nothing).
+
+    A link into a hidden file or folder of the project (`.git/config`, `.env`) counts as outside: they
+    hold the project's settings and passwords (a CI checkout keeps its token in .git/config), never a
+    page or a file to publish, and a pull request must not be able to publish them."""
     try:
         real = os.path.realpath(path, strict=True)
     except (OSError, RuntimeError):  # ELOOP, ENOENT; RuntimeError: a loop, in Pythons before 3.13
         return "broken"
-    return "inside" if inside(real, project) else "outside"
+    return "inside" if inside(real, project) and not hidden_part(real, project) else "outside"
 
 
 def link_problem(path: str | os.PathLike, project: str) -> tuple[str, str]:
@@ -90,6 +100,11 @@ def link_problem(path: str | os.PathLike, project: str) -> tuple[str, str]:
     except OSError:  # a link further up the path: name where it leads
         target = os.path.realpath(path)
     state = link_state(path, project)
+    real = os.path.realpath(path)
+    if state == "outside" and inside(real, project):
+        return (f"a link to '{target}', which leads to '{os.path.relpath(real, project)}', a hidden file of the "
+                f"project: icsgen reads none of them ('{hidden_part(real, project)}' holds settings or passwords)",
+                "copy the file you mean into content/, or replace the link with the file itself")
     if state == "outside":
         return (f"a link to '{target}', which is outside the project folder: icsgen reads nothing outside it",
                 "copy what it links to into the project folder, or replace the link with the file itself")

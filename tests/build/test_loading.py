@@ -136,6 +136,37 @@ def test_a_link_out_of_the_project_is_an_error_naming_the_link(tmp_path: Path, l
     assert tree_digest(root / "build") == before
 
 
+HIDDEN = [  # (the link, the hidden file of the project it leads to)
+    ("content/alpha/notes.txt", ".git/config"),
+    ("content/alpha/papers/settings.pdf", ".env"),
+    ("content/alpha/data/keys.yaml", ".github/keys.yaml"),
+    ("content/alpha/_theme/static/css/ci.css", ".git/config"),
+]
+
+
+@pytest.mark.parametrize("link, target", HIDDEN, ids=[link for link, _ in HIDDEN])
+def test_a_link_into_a_hidden_file_of_the_project_is_an_error_naming_the_link(tmp_path: Path, link: str,
+                                                                               target: str) -> None:
+    """Found by probing: a link in content/ to the project's own .git/config (where a CI checkout keeps the
+    token it pushes with) or .env was followed, as it stays inside the project folder, and the file was
+    published: a pull request could publish the deploy's secrets."""
+    root = basic_site(tmp_path / "site")
+    for hidden in (".git/config", ".env", ".github/keys.yaml"):
+        (root / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (root / hidden).write_text(f'extraheader = "AUTHORIZATION: basic {SECRET}"\n')
+    assert run(root, "build").exit_code == 0
+    before = tree_digest(root / "build")
+    _swap(root, link, Path(os.path.relpath(root / target, (root / link).parent)))
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(f"{link}: ")
+        assert f"a link to '{os.path.relpath(root / target, (root / link).parent)}', which leads to " \
+               f"'{target}', a hidden file of the project: icsgen reads none of them" in result.output
+        assert "Traceback" not in result.output and SECRET not in result.output
+    assert tree_digest(root / "build") == before
+
+
 @pytest.mark.parametrize("link", LOOPS)
 def test_a_link_that_loops_is_an_error_naming_the_link(tmp_path: Path, link: str) -> None:
     root = basic_site(tmp_path)
