@@ -96,7 +96,7 @@ def find_redirects(site: Site, problems: Problems | None = None) -> tuple[Redire
     """
     report = problems if problems is not None else Problems(site.root)
     claimed: dict[str, Redirect] = {}
-    library = library_addresses(site)  # a library's category and year pages
+    library = _Known(library_addresses(site), {url.lower(): key for url, key in site.by_url.items()}, {})
     chosen = set(site.chosen)
     for page in sorted((p for p in site.pages.values() if p.region in chosen and p.aliases), key=lambda p: p.key):
         for written in page.aliases:
@@ -124,8 +124,23 @@ def _alias_line(page: Page) -> int:
     return page.meta.lines.get("aliases", 1)
 
 
+@dataclass
+class _Known:
+    """What an old address may not be, each by its address in lower case as well: macOS and Windows do not
+    tell capitals apart in file names, so a redirect page at `About/` is written over the page at `about/`
+    (a page sending readers to itself), and Netlify matches its rules without capitals."""
+
+    library: dict[str, str]  # a library's category and year pages: address -> what they are
+    pages: dict[str, str]  # every page's, folder's and file's address, in lower case -> its key
+    claimed: dict[str, str]  # each old address claimed so far, in lower case -> as claimed
+
+
+_CAPITALS_HINT = ("computers that do not tell capital letters apart (macOS, Windows) and hosts such as Netlify "
+                  "would send it to itself: remove it")
+
+
 def _claim(site: Site, region_id: str, written: str, target: str, path: Path, line: int, page: Page | None,
-           claimed: dict[str, Redirect], problems: Problems, library: dict[str, str]) -> Redirect | None:
+           claimed: dict[str, Redirect], problems: Problems, known: _Known) -> Redirect | None:
     what = "alias" if page is not None else "redirect"
     source, why = old_address(region_id, written)
     if source is None:
@@ -136,20 +151,29 @@ def _claim(site: Site, region_id: str, written: str, target: str, path: Path, li
         problems.add(path, line, f"{what} '{written}' is the address of '{owner.rstrip('/')}', which exists",
                      "an old address must be one the site no longer has: remove it, or move that page")
         return None
-    made = (made_in_region(source.partition("/")[2], pages=True) or library.get(source)
-            or library.get(source.removesuffix("index.html"))) if owner is None else None
+    folded = source.lower()
+    owner = known.pages.get(folded) or known.pages.get(folded.removesuffix("index.html"))
+    if owner is not None:
+        problems.add(path, line, f"{what} '{written}' is the address of '{owner.rstrip('/')}' but for capital "
+                     "letters", _CAPITALS_HINT)
+        return None
+    made = (made_in_region(folded.partition("/")[2], pages=True) or known.library.get(folded)
+            or known.library.get(folded.removesuffix("index.html")))
     if made is not None:
         problems.add(path, line, f"{what} '{written}' is where icsgen writes {made} (/{source})",
                      "an old address must be one the site no longer has: remove it")
         return None
-    twin = claimed.get(source) or claimed.get(source + "/") or claimed.get(source.rstrip("/"))
+    twin_source = next((known.claimed[k] for k in (folded, folded + "/", folded.rstrip("/")) if k in known.claimed), "")
+    twin = claimed.get(twin_source)
     if twin is not None:
         where = f"{Problems(site.root).display(twin.path)}:{twin.line}"
-        problems.add(path, line, f"{what} '{written}' is already an old address of '{_shown(twin)}' ({where})",
-                     "an old address can go to one place only: remove one of them")
+        capitals = ", but for capital letters" if twin_source.rstrip("/") != source.rstrip("/") else ""
+        problems.add(path, line, f"{what} '{written}' is already an old address of '{_shown(twin)}' ({where})"
+                     f"{capitals}", "an old address can go to one place only: remove one of them")
         return None
     redirect = Redirect(source, target, region_id, path, line)
     claimed[source] = redirect
+    known.claimed[folded] = source
     return redirect
 
 

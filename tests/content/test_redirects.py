@@ -138,6 +138,24 @@ def test_an_old_address_where_icsgen_writes_a_page_or_file_of_its_own_is_an_erro
     assert "Traceback" not in result.output and not (root / "build").exists()
 
 
+def test_an_old_address_differing_from_another_only_in_capitals_is_an_error(tmp_path: Path) -> None:
+    """Found by probing: `aliases: [/About/]` (an old CCG site's capitals) on another page built without a
+    word, and its redirect page, build/alpha/About/index.html, is the About page's own file on macOS and
+    Windows, which do not tell capitals apart: the page became a redirect to itself. Netlify matches its rules
+    without capitals too, so the forced 301 sent /alpha/about/ to itself there whatever built it."""
+    root = site(tmp_path, "      /WHO-we-are/: index.md\n", "  - /About/\n  - /Search/\n  - /who-we-are/\n")
+    result = run(root, "build", "--no-search")
+    assert result.exit_code == 1
+    out = result.output
+    assert "content/alpha/about/index.md:3: alias '/About/' is the address of 'alpha/about/index.md' but for " \
+           "capital letters" in out
+    assert "content/alpha/about/index.md:3: alias '/Search/' is where icsgen writes the region's search page " \
+           "(/alpha/Search/)" in out
+    assert "regions.yaml:11: redirect '/WHO-we-are/' is already an old address of '/alpha/about/' " \
+           "(content/alpha/about/index.md:3), but for capital letters" in out
+    assert "Traceback" not in out and not (root / "build").exists()
+
+
 def test_a_chain_is_collapsed_with_a_warning(tmp_path: Path) -> None:
     root = site(tmp_path, "      /old/: /who-we-are/\n", "  - /who-we-are/\n")
     result = run(root, "build")
