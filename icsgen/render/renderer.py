@@ -78,6 +78,10 @@ DEFAULT_TEMPLATES = {
 }
 NOT_PAGE_TEMPLATES = {"base", "hub", "404", "search", "a-z"}
 EASY_READ_TEMPLATE = "easy-read.html"  # an Easy Read version's, unless it names another
+# A {{ }} or {% %} in a page's text that cannot be read at all: Jinja's own words say what it expected
+# ("Jinja was looking for the following tags: 'endfor'"), the hint what an editor writes instead.
+SYNTAX_HINT = ("each {% if ... %} ends with {% endif %} and each {% for ... %} with {% endfor %}; {{ }} holds one "
+               "value, such as {{ region.name }}; to show {{ or {% as it is, write {{ '{{' }} or {{ '{%' }}")
 _ID_VALUE = re.compile(r'id="([^"]+)"')
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")  # data:, https:, root-relative, #fragment
@@ -716,7 +720,7 @@ class Renderer:
             return self.body_env.fill_in(body, site=site, region=region, data=data, page=page.meta)
         except jinja2.TemplateSyntaxError as exc:
             out.problems.append(_problem(page.source_path, page.body_line + exc.lineno - 1,
-                                 f"error in a {{{{ }}}} variable: {exc.message}", ""))
+                                 f"error in a {{{{ }}}} variable: {exc.message}", SYNTAX_HINT))
         except Exception as exc:  # RecursionError and MemoryError too: one page's mistake, reported as such
             line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
                          if f.filename == "<template>"), getattr(exc, "line", 0) or 1)

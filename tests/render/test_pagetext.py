@@ -274,3 +274,26 @@ def test_values_are_escaped_for_markdown_and_html_and_read_back_as_written() -> 
         assert html.unescape(escaped) == line_start
         assert escaped.split("\n")[-1].lstrip("0123456789")[0] == "&", escaped
     assert markdown_text("a\n    b\x0b\x01") == "a\nb"  # no code block, no control characters
+
+
+def test_a_tag_that_cannot_be_read_says_how_tags_are_written_and_how_to_show_braces(tmp_path: Path) -> None:
+    """An unclosed {% for %} gave Jinja's words alone ('Unexpected end of template. Jinja was looking for the
+    following tags: 'endfor' or 'else'...'), with no hint; an editor who meant to show '{{' had none either.
+    The hint's way of showing braces must itself build, and show them."""
+    root = basic_site(tmp_path, {
+        "content/alpha/meet.md": "---\ntitle: Meetings\nsummary: When we meet.\n---\n\n"
+                                 "{% for p in data.partners %}- {{ p.name }}\n",
+    })
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert "content/alpha/meet.md:6: error in a {{ }} variable: Unexpected end of template." in result.output
+    assert "(each {% if ... %} ends with {% endif %} and each {% for ... %} with {% endfor %}; {{ }} holds one " \
+           "value, such as {{ region.name }}; to show {{ or {% as it is, write {{ '{{' }} or {{ '{%' }})" \
+        in result.output
+    write_site(root, {"content/alpha/meet.md": "---\ntitle: Meetings\nsummary: When we meet.\n---\n\n"
+                                               "Write {{ '{{' }} region.name }} or {{ '{%' }} if %}.\n"},
+               config=None, theme=False)
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    shown = html.unescape((root / "build/alpha/meet/index.html").read_text(encoding="utf-8"))
+    assert "Write {{ region.name }} or {% if %}." in shown
