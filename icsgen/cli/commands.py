@@ -299,7 +299,8 @@ def serve_command(ctx: click.Context, root: Path, regions: tuple[str, ...], host
     def said(result, paths) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted({p.name for p in paths})[:3]) + (", ..." if len(paths) > 3 else "")
         if not result.problems:
-            click.echo(f"Saw {names}: {len(result.rendered)} pages updated in {result.seconds:.2f} s")
+            count = len(result.rendered)
+            click.echo(f"Saw {names}: {count} {'page' if count == 1 else 'pages'} updated in {result.seconds:.2f} s")
             return
         for line in result.problems:
             click.echo(line, err=True)

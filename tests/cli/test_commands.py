@@ -278,3 +278,26 @@ def test_serve_in_a_folder_without_regions_yaml_stops_and_says_why(tmp_path: Pat
         assert ran.returncode == 1
         assert f"no regions.yaml in {root.resolve()}, so there is no site to preview" in ran.stderr
         assert "icsgen init FOLDER" in ran.stderr and "Serving" not in ran.stdout
+
+
+@pytest.mark.slow
+def test_serve_says_what_each_save_updated_in_plain_english(tmp_path: Path) -> None:
+    """It said 'Saw index.md: 1 pages updated in 0.03 s' after the commonest save of all, one page's text."""
+    from tests.support.serve import start
+
+    root = basic_site(tmp_path / "site")
+    process = start(root, tmp_path)
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("Serving the preview at"):
+                break
+        page = root / "content/alpha/about/index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+        for line in process.stdout:
+            if line.startswith("Saw "):
+                break
+        assert re.match(r"Saw index\.md: 1 page updated in \d+\.\d\d s$", line), line
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
