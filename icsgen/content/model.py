@@ -468,9 +468,11 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
             return None
     pages = dict(site.pages)
     regions = dict(site.regions)
+    held = dict(site.held_back)  # kept as the full load keeps it: a link's hint says a page is a draft from it
     for region_id, rel in sorted(affected):
         key = f"{region_id}/{rel}"
         pages.pop(key, None)
+        held.pop(key, None)
         own, shared = site.content_dir / region_id / rel, site.content_dir / SHARED / rel
         source = own if own.is_file() else shared if shared.is_file() else None
         if source is None:
@@ -480,6 +482,8 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
         page = (options.pages.read(rc, rel, str(source), sink, options.memo) if options.pages is not None
                 else read_page(rc, rel, source, sink, options.memo))
         if page is None or page.hidden(options.drafts, options.future, site.today):
+            if page is not None and region_id in site.chosen:
+                held[key] = None if page.meta.draft else page.meta.date
             continue
         pages[key] = page
     for region_id in {r for r, _ in affected}:
@@ -504,9 +508,9 @@ def update_site(site: Site, changed: set[Path], options: LoadOptions, problems: 
         ordered = dict(site.pages)  # the same keys in the same order
         ordered.update((key, pages[key]) for key in saved if key in pages)
         return replace(site, regions=MappingProxyType(regions), sections=MappingProxyType(sections),
-                       pages=MappingProxyType(ordered), reread=frozenset(saved))
+                       pages=MappingProxyType(ordered), reread=frozenset(saved), held_back=MappingProxyType(held))
     return replace(_assemble(site.root, site.config, regions, pages, dict(site.statics), site.chosen, site.today,
-                             problems, sections), reread=frozenset(saved))
+                             problems, sections), reread=frozenset(saved), held_back=MappingProxyType(held))
 
 
 def _assemble(root: Path, config: SiteConfig, regions: dict[str, Region], pages: dict[str, Page],
@@ -884,6 +888,13 @@ def suggest_link(site: Site, from_key: str, target: str) -> str:
     linking page's folder, or from `content/` when it started with '/'.
     """
     written, _ = resolve_link(site, from_key, target)
+    if written in site.held_back:  # the file is there: say why the page is not (the editor can see the file)
+        later = site.held_back[written]
+        if later is None:
+            return ("it is a draft ('draft: true'), left out of the published site: delete that line to publish "
+                    "it, or remove the link (--drafts builds drafts too)")
+        return (f"it is dated {later.isoformat()}, after the build's date, so it is not published yet: remove the "
+                "link until then (--future builds it now)")
     path = written.rstrip("/")
     for tail in ("/index.html", "/index.htm", ".html", ".htm"):
         if path.endswith(tail):

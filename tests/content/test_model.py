@@ -18,6 +18,7 @@ def summary(loaded: Loaded) -> tuple:
         {k: (s.pages, s.sections, s.title, s.url) for k, s in site.sections.items()},
         {k: r.home.key if r.home else None for k, r in site.regions.items()},
         sorted(str(p) for p in loaded.problems),
+        dict(site.held_back),  # the drafts and later pages left out: what a link's hint says of them
     )
 
 
@@ -144,3 +145,24 @@ def test_a_page_that_let_go_of_its_body_reads_it_again_from_its_file(tmp_path: P
     assert pages["alpha/about/partners.md"].body == "Edited.\n"
     assert pages["alpha/about/index.md"].body == ""
     assert pages["alpha/crlf.md"].body == "Line one.\nLine two.\n"
+
+
+def test_a_link_to_a_draft_or_a_later_page_says_so_rather_than_only_that_there_is_no_page(tmp_path: Path) -> None:
+    """'no page 'alpha/about/partners.md'' left an editor looking at that very file: it was a draft, left out
+    of the build. The link, the menu and a redirect now say why, and what to do."""
+    root = basic_site(tmp_path, {
+        "content/alpha/about/partners.md": "---\ntitle: Partners\ndraft: true\n---\nSoon.\n",
+        "content/alpha/news/2099-01-01-later.md": "---\ntitle: Later\nsummary: Later.\n---\nSoon.\n",
+        "content/alpha/index.md": "---\ntitle: Welcome\n---\nSee [later news](news/2099-01-01-later.md).\n\n"
+                                  "Meet [our partners](about/partners.md).\n",
+    })
+    result = run(root, "build")
+    assert result.exit_code == 1
+    draft = "(it is a draft ('draft: true'), left out of the published site: delete that line to publish it, " \
+            "or remove the link (--drafts builds drafts too))"
+    assert "content/alpha/index.md:6: link to 'about/partners.md': no page 'alpha/about/partners.md' (from " \
+           f"content/) {draft}" in result.output
+    assert "link to 'news/2099-01-01-later.md': no page 'alpha/news/2099-01-01-later.md' (from content/) (it is " \
+           "dated 2099-01-01, after the build's date, so it is not published yet: remove the link until then " \
+           "(--future builds it now))" in result.output
+    assert run(root, "build", "--drafts", "--future").exit_code == 0
