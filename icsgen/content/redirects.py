@@ -29,6 +29,7 @@ from .publications import library_addresses
 _PATH = re.compile(r"[A-Za-z0-9\-._~!$&()*+,;=:@%/]+")
 _EXTERNAL = re.compile(r"https?://[^\s\"'<>`{}|\\^]+\Z", re.IGNORECASE)
 _ESCAPES = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")  # every '%' starts an escape
+_NOT_IN_ANCHOR = re.compile(r"[\s\x00-\x1f\x7f\"'\\<>`#]")  # no heading's anchor holds these: a mistake
 _NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f\"'\\<>`#?]")  # decoded, these would break the host rule files and HTML
 
 
@@ -198,6 +199,10 @@ def _target(site: Site, redirect: Redirect, written: str, problems: Problems) ->
                      "reached on other sites", "e.g. https://www.england.nhs.uk/")
         return None
     path, hash_, fragment = text.partition("#")
+    if _NOT_IN_ANCHOR.search(fragment):
+        problems.add(redirect.path, redirect.line, f"redirect to '{written}': the part after '#' is not an anchor",
+                     "write the heading's anchor as a page's link would, e.g. about/index.md#our-board")
+        return None
     region = redirect.region
     if path.endswith(".md"):
         page = site.pages.get(f"{region}/{path.lstrip('/')}")

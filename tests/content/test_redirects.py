@@ -156,6 +156,18 @@ def test_an_old_address_differing_from_another_only_in_capitals_is_an_error(tmp_
     assert "Traceback" not in out and not (root / "build").exists()
 
 
+def test_a_redirects_anchor_that_is_no_plain_anchor_is_an_error(tmp_path: Path) -> None:
+    """Found by probing: a target's '#' part was taken as it was (a line break, quotes, '<script>'), and
+    written, %-escaped, into every host's rules and the redirect page: a link to an anchor no page can have."""
+    root = site(tmp_path, "      /a/: '/about/#who we are'\n      /b/: 'about/index.md#x\"<script>'\n"
+                "      /c/: \"/about/#who\\nare\"\n      /d/: /about/#who-we-are\n")
+    result = run(root, "build", "--no-search")
+    assert result.exit_code == 1
+    for line, target in ((11, "/about/#who we are"), (12, 'about/index.md#x"<script>'), (13, "/about/#who\nare")):
+        assert f"regions.yaml:{line}: redirect to '{target}': the part after '#' is not an anchor" in result.output
+    assert "regions.yaml:14" not in result.output and "Traceback" not in result.output
+
+
 def test_a_chain_is_collapsed_with_a_warning(tmp_path: Path) -> None:
     root = site(tmp_path, "      /old/: /who-we-are/\n", "  - /who-we-are/\n")
     result = run(root, "build")
