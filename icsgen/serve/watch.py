@@ -12,6 +12,7 @@ swap files are ignored (`content.is_ignored`).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from icsgen.config import CONFIG_FILE
@@ -52,8 +54,11 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a file in it changed: that file has its own event
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        self.watcher.add(Path(p if isinstance(p, str) else p.decode()) for p in paths if p)
+        paths = [Path(p if isinstance(p, str) else p.decode())
+                 for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if event.is_directory and event.event_type in ("created", "moved"):
+            self.watcher.arrived(paths[-1])
+        self.watcher.add(paths)
 
 
 class Watcher:
@@ -73,16 +78,33 @@ class Watcher:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="icsgen-rebuild", daemon=True)
         self.bursts = 0
+        self._handler = _Handler(self)
+        self._watches: dict[str, ObservedWatch] = {}  # content/ and themes/, by name
+        self._watching = threading.Lock()
 
     def start(self) -> None:
-        handler = _Handler(self)
-        self.observer.schedule(handler, str(self.root), recursive=False)  # regions.yaml, even renamed
+        self.observer.schedule(self._handler, str(self.root), recursive=False)  # regions.yaml, even renamed
         for name in (CONTENT_DIR, THEMES_DIR):
-            folder = self.root / name
-            if folder.is_dir():
-                self.observer.schedule(handler, str(folder), recursive=True)
+            self._watch(self.root / name)
         self.observer.start()
         self._thread.start()
+
+    def _watch(self, folder: Path) -> None:
+        """Watch `folder` (content/ or themes/) and everything in it, afresh: a watch on a folder that was
+        deleted (or moved away) sees nothing of the folder made in its place."""
+        with self._watching:
+            old = self._watches.pop(folder.name, None)
+            if old is not None:
+                with contextlib.suppress(KeyError, OSError):
+                    self.observer.unschedule(old)
+            if folder.is_dir():
+                self._watches[folder.name] = self.observer.schedule(self._handler, str(folder), recursive=True)
+
+    def arrived(self, path: Path) -> None:
+        """A folder was made or moved in: if it is content/ or themes/ (a themes/ folder added while the preview
+        runs, content/ put back by a copy or a checkout), watch it from now on, or its edits went unseen."""
+        if path.parent == self.root and path.name in (CONTENT_DIR, THEMES_DIR):
+            self._watch(path)
 
     def stop(self) -> None:
         with self._cond:

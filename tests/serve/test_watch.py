@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +75,20 @@ def test_regions_yaml_replaced_by_rename_is_seen(live: Running) -> None:
     os.replace(replacement, config)
     wait_until(lambda: b"Beta Renamed Partnership" in live.get("/beta/")[2], what="the new region name")
     assert any(result.full for result, _ in live.rebuilds)
+
+
+def test_content_deleted_and_put_back_is_still_watched(live: Running, tmp_path: Path) -> None:
+    """content/ removed and made again (a copy put back, a checkout, a restore from backup) left the preview
+    deaf: the watch on the old folder saw nothing of the new one, so no later save was ever shown."""
+    content = live.root / "content"
+    aside = tmp_path / "aside"
+    shutil.copytree(content, aside)
+    shutil.rmtree(content)
+    wait_until(lambda: len(live.rebuilds) >= 1, what="the deletion seen")
+    shutil.copytree(aside, content)
+    wait_until(lambda: live.get("/alpha/about/")[0] == 200 and live.rebuilds[-1][0].problems == [],
+               what="the folder put back built")
+    page = content / "alpha/about/index.md"
+    page.write_text("---\ntitle: About us\n---\nWritten after the folder came back.\n", encoding="utf-8")
+    wait_until(lambda: b"Written after the folder came back." in live.get("/alpha/about/")[2],
+               what="a later save shown")
