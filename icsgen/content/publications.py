@@ -178,10 +178,13 @@ def _document_key(written: str, region_id: str, statics: Any, path: Path, line: 
 
 
 def libraries(site: Site) -> list[Page]:
-    """The library pages (`template: publications`) of the chosen regions that have publications."""
+    """The library pages (`template: publications`) of the chosen regions that have publications.
+
+    A page's region is looked at before its front matter: a page restored from the page store decodes its
+    front matter when first asked (cache/pages.py), and a site or region without publications asks none."""
     chosen = site.publications
     return [page for page in site.pages.values()
-            if page.meta.template == LIBRARY and page.region in chosen and page.region in site.chosen]
+            if page.region in chosen and page.region in site.chosen and page.meta.template == LIBRARY]
 
 
 def sub_addresses(library: Page, records: tuple[Publication, ...]) -> list[tuple[str, str, int]]:
