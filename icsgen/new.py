@@ -427,8 +427,9 @@ def new_news(root: Path, region_id: str, title: str, date: dt.date | None = None
     title = _title(title)
     config = _load(root)
     _known_region(config, region_id)
-    slug = headline_slug(title)[:MAX_SLUG].rstrip("-")
-    if len(headline_slug(title)) > MAX_SLUG and "-" in slug:
+    whole = headline_slug(title)
+    slug = whole[:MAX_SLUG].rstrip("-")
+    if len(whole) > MAX_SLUG and "-" in slug:
         slug = slug.rsplit("-", 1)[0]
     folder = root / CONTENT_DIR / region_id
     target = folder / NEWS / f"{date.isoformat()}-{slug}.md"

@@ -7,7 +7,7 @@ from . import feeds
 from .calendar import site_files as calendar_files
 from .context import excerpt, nav_target
 from .images import published_files, rewrite_images
-from .publications import library_pages, publication_pages, sub_pages
+from .publications import publication_pages, sub_pages
 from .renderer import ConvertedBodies, Job, Output, Renderer, entry_key, special_page, synthetic_page, theme_environment
 from .searchtext import SEARCH_KINDS, document_record, page_record
 from .strings import Strings, missing_strings, strings_dirs
@@ -29,7 +29,6 @@ __all__ = [
     "excerpt",
     "feeds",
     "host_and_path",
-    "library_pages",
     "missing_strings",
     "nav_target",
     "page_record",

@@ -24,11 +24,6 @@ SCHEME = "publication-scheme"
 TEMPLATES = frozenset({LIBRARY, SCHEME})
 
 
-def library_pages(site: Site) -> list[Page]:
-    """The library pages (`template: publications`) of the chosen regions that have publications."""
-    return libraries(site)
-
-
 def sub_pages(site: Site, library: Page) -> list[Page]:
     """The library's category and year pages: the library page at their own addresses and titles (where
     content/publications.py checked that no other page is)."""
@@ -38,7 +33,7 @@ def sub_pages(site: Site, library: Page) -> list[Page]:
 
 def publication_pages(site: Site) -> list[Page]:
     """Every library's category and year pages (the build plans them; the sitemaps list them)."""
-    return [page for library in library_pages(site) for page in sub_pages(site, library)] if site.publications else []
+    return [page for library in libraries(site) for page in sub_pages(site, library)] if site.publications else []
 
 
 def in_language(site: Site, page: Page, words: Callable[..., Any]) -> Page:
